@@ -1,0 +1,43 @@
+# Two commands: `make run` (set up everything and serve on SQLite with demo data) and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app run
+PORT ?= 8080
+
+.PHONY: run setup test test-pg venv i18n-extract i18n-compile bench clean
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $(BIN)/activate
+
+venv: $(BIN)/activate
+
+i18n-compile: venv
+	@for po in translations/*/LC_MESSAGES/*.po; do \
+	  $(BIN)/pybabel compile -q -i $$po -o $${po%.po}.mo -l $$(echo $$po | cut -d/ -f2) || exit 1; done
+
+setup: venv i18n-compile
+	$(FLASK) sanarip setup --demo
+
+run: setup
+	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C stops)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: venv i18n-compile
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# Project strings -> translations/messages.pot, then merged into every language's messages.po
+i18n-extract: venv
+	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -k gettext -k ngettext:1,2 \
+	  -o translations/messages.pot --no-location --omit-header .
+	@for lang in ky ru en; do \
+	  $(BIN)/pybabel update -i translations/messages.pot -d translations -l $$lang --no-fuzzy-matching --ignore-obsolete; done
+
+bench: venv
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,194 @@
+"""The app factory: create_app(config=None, **overrides)."""
+import logging
+import os
+import secrets
+
+from flask import Flask, g, jsonify, redirect, render_template, request
+from flask_appbuilder import AppBuilder
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+import config as config_module
+from app import audit
+from app.extensions import csrf, db, migrate
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _secret_key(instance_path):
+    """SECRET_KEY from the environment, else one generated once into instance/secret_key."""
+    path = os.path.join(instance_path, "secret_key")
+    if os.path.exists(path):
+        with open(path) as fh:
+            return fh.read().strip()
+    key = secrets.token_hex(32)
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as fh:
+        fh.write(key)
+    return key
+
+
+def create_app(config=None, **overrides):
+    instance = overrides.pop("INSTANCE_PATH", None) or config_module.INSTANCE_DIR
+    os.makedirs(instance, exist_ok=True)
+    app = Flask(__name__, instance_path=instance, template_folder="templates", static_folder="static")
+    app.config.from_object(config or config_module.Config)
+    app.config.update(overrides)
+    app.config["AUTH_RATE_LIMIT"] = app.config["LOGIN_RATE_LIMIT"]  # FAB's login form reads this name
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)
+    # FAB must neither create tables (migrations do) nor touch permissions at import; `flask sanarip setup`
+    # syncs roles and permissions after `db upgrade`.
+    app.config["FAB_CREATE_DB"] = False
+    app.config.setdefault("FAB_UPDATE_PERMS", False)
+    from app.security import password_complexity
+
+    app.config["FAB_PASSWORD_COMPLEXITY_VALIDATOR"] = password_complexity
+    logging.getLogger("flask_appbuilder").setLevel(logging.WARNING)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"))
+    csrf.init_app(app)
+    _wtforms_translations()
+    audit.install()
+
+    with app.app_context():
+        import models.audit  # noqa: F401  (models register on the shared metadata)
+        import models.reference  # noqa: F401
+        import models.user  # noqa: F401
+        from app import registry
+
+        app.extensions["sanarip_modules"] = specs = registry.load_modules(app.config["ENABLED_MODULES"])
+        appbuilder = AppBuilder()
+        appbuilder.init_app(app, db.session)
+        registry.register(appbuilder, specs)
+        for spec in specs:
+            for blueprint in spec.public_blueprints:
+                app.register_blueprint(blueprint)
+        # The JSON API authenticates with a bearer token (JWT), not the session cookie: no CSRF token there.
+        from flask_appbuilder.api import BaseApi
+
+        for view in appbuilder.baseviews:
+            if isinstance(view, BaseApi):
+                csrf.exempt(view.blueprint)
+
+    @app.context_processor
+    def _language():
+        from app.i18n import current_language
+
+        return {"current_language": current_language()}
+
+    _register_request_hooks(app)
+    _register_error_handlers(app)
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _wtforms_translations():
+    """WTForms' own messages ("This field is required.") come from its catalog, which has no Kyrgyz: point
+    Flask-WTF at our translations/ folder, whose wtforms.po files cover ky, ru and en."""
+    import flask_wtf.i18n
+
+    flask_wtf.i18n.messages_path = lambda: os.path.join(ROOT, "translations")
+
+
+def _register_request_hooks(app):
+    from app.security import enforce_idle_timeout
+    from charts.base import plotly_js
+
+    app.add_url_rule("/static/vendor/plotly.min.js", "plotly_js", plotly_js)
+
+    @app.before_request
+    def _cap_paging():
+        """Paging arguments must be whole numbers; page sizes are capped (FAB would run int() and crash, or load
+        a hundred thousand rows)."""
+        cap = app.config["MAX_PAGE_SIZE"]
+        capped = None
+        for arg, value in request.args.items():
+            if arg.startswith(("psize_", "page_")):
+                if not value.isdigit():
+                    from flask import abort
+
+                    abort(400, description=gettext("Page numbers and page sizes must be whole numbers."))
+                if arg.startswith("psize_") and (int(value) > cap or int(value) == 0):
+                    capped = capped or request.args.to_dict(flat=False)
+                    capped[arg] = [str(min(max(int(value), 1), cap))]
+        if capped is not None:
+            from urllib.parse import urlencode
+
+            return redirect(request.path + "?" + urlencode(capped, doseq=True))
+        return None
+
+    app.before_request(enforce_idle_timeout)
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self' 'unsafe-inline' 'unsafe-eval'; font-src 'self' data:; frame-ancestors 'self'")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+    @app.after_request
+    def _audit_denials(response):
+        """Every denied attempt: no permission (401/403), or a record outside the user's scope (g.audit_denied,
+        set by the scope guard, answered 404)."""
+        denied = g.pop("audit_denied", None)
+        if denied is not None:
+            audit.record_now("denied", denied[0], denied[1], {"method": request.method, "status": 404})
+        elif response.status_code in (401, 403) and request.endpoint != "static":
+            audit.record_now("denied", None, None, {"method": request.method, "status": response.status_code})
+        return response
+
+
+def _register_error_handlers(app):
+    def _wants_json():
+        if not hasattr(g, "user"):  # the error came before FAB's before_request set it (e.g. CSRF)
+            from flask_login import current_user
+
+            g.user = current_user
+        return request.path.startswith("/api/") or request.is_json
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error):
+        message = gettext("The form was missing its security token or it expired. Reload the page and try again.")
+        if _wants_json():
+            return jsonify(message=message), 400
+        return render_template("sanarip/error.html", code=400, message=message,
+                               base_template=app.appbuilder.base_template, appbuilder=app.appbuilder), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(error):
+        messages = {
+            400: gettext("The request was not understood."),
+            403: gettext("You have no permission for this page."),
+            404: gettext("Not found."),
+            405: gettext("This method is not allowed here."),
+            413: gettext("The file is too large."),
+            429: gettext("Too many attempts. Wait a minute and try again."),
+        }
+        message = messages.get(error.code, error.name)
+        if error.code == 400 and error.description and not error.description.startswith("The browser"):
+            message = error.description
+        if _wants_json():
+            return jsonify(message=message), error.code
+        return render_template("sanarip/error.html", code=error.code, message=message,
+                               base_template=app.appbuilder.base_template, appbuilder=app.appbuilder), error.code
+
+    @app.errorhandler(Exception)
+    def _unexpected(error):
+        app.logger.exception("unhandled error")
+        db.session.rollback()
+        message = gettext("Something went wrong. The error was logged; nothing was saved.")
+        if _wants_json():
+            return jsonify(message=message), 500
+        return render_template("sanarip/error.html", code=500, message=message,
+                               base_template=app.appbuilder.base_template, appbuilder=app.appbuilder), 500

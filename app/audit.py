@@ -1,0 +1,128 @@
+"""Write the audit trail: logins, data changes (old → new), personal reads, exports, PDFs, denied attempts.
+
+Data changes are captured once for every model by a SQLAlchemy flush hook, so no view or service can forget
+them. Rows are inserted through the flushing connection: they commit or roll back with the change itself."""
+import datetime
+import decimal
+import enum
+import json
+
+from flask import g, has_request_context, request
+from sqlalchemy import event, inspect, insert
+from sqlalchemy.orm import Session
+
+from models.audit import AuditEvent, utcnow
+
+# Bookkeeping columns that change on every login or save and say nothing about the data.
+IGNORED_FIELDS = {"changed_on", "changed_by_fk", "created_on", "created_by_fk", "last_login", "login_count",
+                  "fail_login_count"}
+MASKED_FIELDS = {"password"}
+UNAUDITED_TABLES = {"core_audit_event"}
+
+
+def _jsonable(value):
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if value is None or isinstance(value, (int, float, str, bool)):
+        return value
+    return str(value)
+
+
+def _actor():
+    if not has_request_context():
+        return None, "system", None, None
+    user = getattr(g, "user", None)
+    if user is not None and getattr(user, "is_authenticated", False):
+        uid, uname = user.id, user.username
+    else:
+        uid, uname = None, None
+    return uid, uname, request.headers.get("X-Forwarded-For", request.remote_addr), request.full_path[:512]
+
+
+def _row(action, object_type=None, object_id=None, changes=None, user=None, username=None):
+    uid, uname, ip, path = _actor()
+    if user is not None:
+        uid, uname = user.id, user.username
+    if username is not None:
+        uname = username
+    return {
+        "at": utcnow(), "user_id": uid, "username": uname, "action": action,
+        "object_type": object_type, "object_id": None if object_id is None else str(object_id)[:64],
+        "changes": json.dumps(changes, ensure_ascii=False, default=str) if changes else None,
+        "ip": ip, "path": path,
+    }
+
+
+def record(session, action, object_type=None, object_id=None, details=None, user=None, username=None):
+    """Add one audit event to `session` (the caller commits)."""
+    session.execute(insert(AuditEvent), [_row(action, object_type, object_id, details, user, username)])
+
+
+def record_now(action, object_type=None, object_id=None, details=None, user=None, username=None):
+    """Record and commit at once: for events that must survive a rollback of the request (denials, logins)."""
+    from app.extensions import db
+
+    with db.engine.begin() as conn:
+        conn.execute(insert(AuditEvent), [_row(action, object_type, object_id, details, user, username)])
+
+
+def object_type_of(obj_or_class):
+    cls = obj_or_class if isinstance(obj_or_class, type) else type(obj_or_class)
+    return cls.__tablename__
+
+
+def _pk(obj):
+    identity = inspect(obj).identity
+    return "-".join(str(v) for v in identity) if identity else None
+
+
+def _changes(obj, only_changed):
+    state = inspect(obj)
+    out = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in IGNORED_FIELDS:
+            continue
+        hist = state.attrs[key].history
+        if only_changed and not hist.has_changes():
+            continue
+        old = hist.deleted[0] if hist.deleted else (None if only_changed else hist.unchanged[0] if hist.unchanged else None)
+        new = hist.added[0] if hist.added else (hist.unchanged[0] if hist.unchanged else None)
+        if only_changed and _jsonable(old) == _jsonable(new):
+            continue
+        if key in MASKED_FIELDS:
+            old, new = ("***" if old else None), "***"
+        out[key] = [_jsonable(old), _jsonable(new)]
+    return out
+
+
+def _after_flush(session, _flush_context):
+    rows = []
+    for action, objs in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objs:
+            table = getattr(obj, "__tablename__", None)
+            if table is None or table in UNAUDITED_TABLES:
+                continue
+            if action == "update":
+                if not session.is_modified(obj, include_collections=False):
+                    continue
+                changes = _changes(obj, only_changed=True)
+                if not changes:
+                    continue
+            elif action == "create":
+                changes = {k: v[1] for k, v in _changes(obj, only_changed=False).items() if v[1] is not None}
+            else:
+                changes = {k: v[1] for k, v in _changes(obj, only_changed=False).items() if v[1] is not None}
+            rows.append(_row(action, table, _pk(obj), changes))
+    if rows:
+        session.connection().execute(insert(AuditEvent), rows)
+
+
+def install():
+    """Capture every create/update/delete flushed by any session."""
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)

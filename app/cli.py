@@ -1,0 +1,179 @@
+"""`flask sanarip …`: setup, reference data, demo data, users. Every step is idempotent."""
+import os
+import re
+import secrets
+import string
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from flask_appbuilder.exceptions import PasswordComplexityValidationError
+
+from app.extensions import db
+
+sanarip = AppGroup("sanarip", help="Sanarip set-up and data commands.")
+
+
+def register_cli(app):
+    app.cli.add_command(sanarip)
+
+
+def _echo(message):
+    click.echo(message)
+
+
+def generate_password():
+    """A random password that satisfies the complexity rule."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(14))
+        if re.search(r"\d", candidate) and re.search(r"[a-z]", candidate) and re.search(r"[A-Z]", candidate):
+            return candidate
+
+
+def _templates():
+    templates = []
+    for spec in current_app.extensions["sanarip_modules"]:
+        templates.extend(spec.role_templates)
+    return templates
+
+
+def create_user(username, password, role_names, first_name="", last_name="", email=None, territory=None):
+    """Create a login through the same rules as the UI (password complexity). Returns the user or None if the
+    username exists."""
+    from app.security import password_complexity
+
+    sm = current_app.appbuilder.sm
+    if sm.find_user(username=username) is not None:
+        return None
+    password_complexity(password)
+    roles = [sm.find_role(name) for name in role_names]
+    if any(r is None for r in roles):
+        raise click.ClickException(f"unknown role in {role_names}")
+    user = sm.add_user(username, first_name or username, last_name or "-", email or f"{username}@sanarip.local",
+                       roles, password)
+    if not user:
+        raise click.ClickException(f"could not create {username}")
+    if territory is not None:
+        user.territory = territory
+        sm.session.commit()
+    return user
+
+
+def sync_security():
+    """Roles Admin/Public and every view's permissions, after the tables exist."""
+    appbuilder = current_app.appbuilder
+    current_app.config["FAB_CREATE_DB"] = True
+    try:
+        appbuilder.sm.create_db()
+    finally:
+        current_app.config["FAB_CREATE_DB"] = False
+    appbuilder.add_permissions(update_perms=True)
+
+
+def demo_territory():
+    """Demo territorial users work in one rayon (the first rayon of Chuy oblast)."""
+    from models.reference import Territory
+
+    return db.session.query(Territory).filter(Territory.kind == "rayon").order_by(Territory.code).first()
+
+
+@sanarip.command("setup")
+@click.option("--demo/--no-demo", default=False, help="Also seed demo data and one demo user per role.")
+@with_appcontext
+def setup_command(demo):
+    """Migrate, sync permissions, load reference data, seed roles, create the admin (and demo data)."""
+    from flask_migrate import upgrade
+
+    _echo("1/5 applying migrations")
+    upgrade()
+    _echo("2/5 syncing roles and permissions")
+    sync_security()
+    _echo("3/5 loading reference data")
+    load_reference()
+    _echo("4/5 seeding role templates")
+    from app.seed import roles
+
+    roles.seed(current_app.appbuilder.sm, _templates(), _echo)
+    _echo("5/5 admin account")
+    password = os.environ.get("ADMIN_PASSWORD") or None
+    generated = password is None
+    password = password or generate_password()
+    user = create_user(os.environ.get("ADMIN_USERNAME", "admin"), password, [current_app.config["AUTH_ROLE_ADMIN"]],
+                       "Admin", "Sanarip")
+    if user is not None:
+        _echo(f"  admin login: {user.username} / {password}" + (" (generated, shown once)" if generated else ""))
+    else:
+        _echo("  admin exists (password unchanged)")
+    if demo:
+        seed_demo()
+
+
+def load_reference():
+    for spec in current_app.extensions["sanarip_modules"]:
+        if spec.seed_reference is not None:
+            spec.seed_reference(db.session, _echo)
+    db.session.commit()
+
+
+@sanarip.command("load-reference")
+@with_appcontext
+def load_reference_command():
+    """Load reference data (territories, classifiers) that is missing."""
+    load_reference()
+
+
+def seed_demo():
+    password = os.environ.get("DEMO_PASSWORD") or None
+    generated = password is None
+    password = password or generate_password()
+    territory = demo_territory()
+    printed = False
+    for template in _templates():
+        username = "demo_" + re.sub(r"[^a-z0-9]+", "_", template.name.lower()).strip("_")
+        user = create_user(username, password, [template.name], "Demo", template.name,
+                           territory=territory if template.territorial else None)
+        if user is not None:
+            if not printed:
+                _echo(f"  demo users (password {password}{', generated, shown once' if generated else ''}):")
+                printed = True
+            scope = f" in {territory.name_ru}" if template.territorial and territory is not None else ""
+            _echo(f"    {username}: {template.name}{scope}")
+    for spec in current_app.extensions["sanarip_modules"]:
+        if spec.seed_demo is not None:
+            spec.seed_demo(db.session, _echo)
+    db.session.commit()
+
+
+@sanarip.command("seed-demo")
+@with_appcontext
+def seed_demo_command():
+    """Demo data and one demo user per role template (skips what exists)."""
+    seed_demo()
+
+
+@sanarip.command("create-user")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--first-name", default="")
+@click.option("--last-name", default="")
+@click.option("--email", default=None)
+@click.option("--territory", "territory_code", default=None, help="SOATE code of the user's scope")
+@with_appcontext
+def create_user_command(username, roles, password, first_name, last_name, email, territory_code):
+    """Create a login (password complexity applies here too)."""
+    from models.reference import Territory
+
+    territory = None
+    if territory_code:
+        territory = db.session.query(Territory).filter_by(code=territory_code).first()
+        if territory is None:
+            raise click.ClickException(f"no territory with code {territory_code}")
+    try:
+        user = create_user(username, password, list(roles), first_name, last_name, email, territory)
+    except PasswordComplexityValidationError as exc:
+        raise click.ClickException(str(exc))
+    if user is None:
+        raise click.ClickException(f"user {username} exists")
+    _echo(f"created {username}")

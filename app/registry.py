@@ -1,0 +1,74 @@
+"""The single place that wires modules: views, charts, APIs, menus, role templates and seeders.
+
+A module is switched off by leaving its key out of SANARIP_MODULES (config.ENABLED_MODULES)."""
+from dataclasses import dataclass, field
+from typing import Callable
+
+
+@dataclass
+class MenuItem:
+    view: type
+    name: str  # stable English name: the permission's view-menu name
+    label: object  # lazy translated label
+    category: str = None
+    category_label: object = None
+    icon: str = None
+    category_icon: str = None
+
+
+@dataclass
+class ModuleSpec:
+    key: str
+    label: object
+    menu: list = field(default_factory=list)  # MenuItem
+    hidden_views: list = field(default_factory=list)  # views without a menu entry (related views, detail pages)
+    apis: list = field(default_factory=list)
+    #: role name -> list of (permission, view menu) patterns; "*" matches any, a trailing ".*" any suffix
+    role_templates: dict = field(default_factory=dict)
+    seed_reference: Callable = None  # (session, echo) -> None: reference data, idempotent
+    seed_demo: Callable = None  # (session, echo) -> None: demo data through the services, idempotent
+    public_blueprints: list = field(default_factory=list)  # Flask blueprints served without login
+
+
+def _core():
+    from flask_babel import lazy_gettext as _l
+
+    from app.seed import roles as role_seed, territories
+    from charts.audit import AuditChartView
+    from views.audit import AuditEventView
+    from views.reference import TerritoryApi, TerritoryChildrenView, TerritoryView
+
+    admin, admin_label = "Administration", _l("Administration")
+    return ModuleSpec(
+        key="core",
+        label=_l("Platform"),
+        menu=[
+            MenuItem(TerritoryView, "Territories", _l("Territories"), "Reference", _l("Reference data"),
+                     "fa-map", "fa-book"),
+            MenuItem(AuditEventView, "Audit trail", _l("Audit trail"), admin, admin_label, "fa-eye", "fa-shield"),
+            MenuItem(AuditChartView, "Audit charts", _l("Audit charts"), admin, admin_label, "fa-chart-bar"),
+        ],
+        hidden_views=[TerritoryChildrenView],
+        apis=[TerritoryApi],
+        role_templates=role_seed.CORE_TEMPLATES,
+        seed_reference=territories.load,
+    )
+
+
+# Menu order. Each builder imports its module's models, views, charts and seeders only when enabled.
+MODULES = {"core": _core}
+
+
+def load_modules(enabled):
+    return [build() for key, build in MODULES.items() if key == "core" or "all" in enabled or key in enabled]
+
+
+def register(appbuilder, specs):
+    for spec in specs:
+        for item in spec.menu:
+            appbuilder.add_view(item.view, item.name, label=item.label, icon=item.icon, category=item.category,
+                                category_label=item.category_label, category_icon=item.category_icon)
+        for view in spec.hidden_views:
+            appbuilder.add_view_no_menu(view)
+        for api in spec.apis:
+            appbuilder.add_api(api)

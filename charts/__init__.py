@@ -1,0 +1,1 @@
+"""Charts: (session, scope, filters) -> DataFrame aggregated in SQL, and DataFrame -> plotly Figure."""

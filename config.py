@@ -1,0 +1,89 @@
+"""Sanarip configuration: every setting comes from an environment variable with a documented default.
+
+| variable              | default                                   | meaning                                        |
+|-----------------------|-------------------------------------------|------------------------------------------------|
+| DATABASE_URL          | sqlite:///<instance>/sanarip.db           | SQLAlchemy URL; postgresql+psycopg://… in prod |
+| SECRET_KEY            | generated once into instance/secret_key   | signs sessions and CSRF tokens                 |
+| SANARIP_MODULES       | all                                       | comma-separated module keys to enable          |
+| RATELIMIT_STORAGE_URI | memory://                                 | redis://127.0.0.1:6379 with several workers    |
+| LOGIN_RATE_LIMIT      | 10 per minute                             | login form and JWT login, per client address   |
+| LOCKOUT_ATTEMPTS      | 5                                         | failed logins that lock an account …           |
+| LOCKOUT_WINDOW_MIN    | 15                                        | … within this many minutes                     |
+| IDLE_TIMEOUT_MIN      | 30                                        | a session idle this long is logged out         |
+| MAX_PAGE_SIZE         | 100                                       | cap for list and API page sizes                |
+| SESSION_COOKIE_SECURE | 0                                         | set 1 behind HTTPS (see README)                |
+| DEFAULT_LOCALE        | ky                                        | ky, ru or en                                   |
+"""
+import os
+
+BASE_DIR = os.path.abspath(os.path.dirname(__file__))
+INSTANCE_DIR = os.environ.get("SANARIP_INSTANCE", os.path.join(BASE_DIR, "instance"))
+
+
+def _bool(name, default=False):
+    return os.environ.get(name, "1" if default else "0").lower() in ("1", "true", "yes", "on")
+
+
+def _int(name, default):
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    APP_NAME = "Sanarip"
+    APP_THEME = ""
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", "sqlite:///" + os.path.join(INSTANCE_DIR, "sanarip.db")
+    )
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SECRET_KEY = os.environ.get("SECRET_KEY")  # None: create_app reads/creates instance/secret_key
+
+    ENABLED_MODULES = [m.strip() for m in os.environ.get("SANARIP_MODULES", "all").split(",") if m.strip()]
+
+    # Flask-AppBuilder
+    FAB_SECURITY_MANAGER_CLASS = "app.security.SanaripSecurityManager"
+    FAB_INDEX_VIEW = "views.home.HomeView"
+    FAB_API_SWAGGER_UI = True
+    FAB_ADD_SECURITY_API = False  # user/role REST APIs would bypass the account rules of the UI
+    FAB_API_MAX_PAGE_SIZE = _int("MAX_PAGE_SIZE", 100)
+    MAX_PAGE_SIZE = _int("MAX_PAGE_SIZE", 100)
+    AUTH_TYPE = 1  # AUTH_DB
+    AUTH_ROLE_ADMIN = "Admin"
+    AUTH_ROLE_PUBLIC = "Public"
+    AUTH_USER_REGISTRATION = False
+    FAB_PASSWORD_COMPLEXITY_ENABLED = True
+    FAB_PASSWORD_COMPLEXITY_VALIDATOR = "app.security.password_complexity"
+
+    # Account rules
+    LOCKOUT_ATTEMPTS = _int("LOCKOUT_ATTEMPTS", 5)
+    LOCKOUT_WINDOW_MIN = _int("LOCKOUT_WINDOW_MIN", 15)
+    IDLE_TIMEOUT_MIN = _int("IDLE_TIMEOUT_MIN", 30)
+
+    # Rate limits (Flask-Limiter, created by Flask-AppBuilder's security manager)
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    AUTH_RATE_LIMITED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+
+    # CSRF everywhere (Flask-WTF); the JSON API authenticates with a bearer token instead
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None
+
+    # Cookies: secure ones need HTTPS in front (README, "Production")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    PREFERRED_URL_SCHEME = "https" if SESSION_COOKIE_SECURE else "http"
+
+    # Languages: Kyrgyz first
+    BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "ky")
+    BABEL_TRANSLATION_DIRECTORIES = os.path.join(BASE_DIR, "translations")
+    LANGUAGES = {
+        "ky": {"flag": "kg", "name": "Кыргызча"},
+        "ru": {"flag": "ru", "name": "Русский"},
+        "en": {"flag": "gb", "name": "English"},
+    }
+
+    UPLOAD_MAX_ROWS = _int("UPLOAD_MAX_ROWS", 50000)
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024

@@ -1,0 +1,49 @@
+"""Reference data shared by every module: the SOATE territory tree."""
+from flask_appbuilder import Model
+from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlalchemy.orm import relationship, validates
+
+from models.base import Multilingual, Tracked
+
+
+class Territory(Multilingual, Tracked, Model):
+    """A unit of the SOATE classifier: oblast, rayon, city, aiyl aimak, settlement or village.
+
+    `path` is the chain of SOATE codes from the top unit ("/41702…/41702210…/"), so a subtree is one indexed
+    prefix match. The tree is editable reference data (the 2024 reform merges aiyl aimaks), not code."""
+
+    __tablename__ = "ref_territory"
+
+    id = Column(Integer, primary_key=True)
+    code = Column(String(14), unique=True, nullable=False)
+    level = Column(Integer, nullable=False)
+    kind = Column(String(32), nullable=False)
+    iso_code = Column(String(8))
+    parent_id = Column(Integer, ForeignKey("ref_territory.id"), index=True)
+    parent = relationship("Territory", remote_side=[id], backref="children")
+    path = Column(String(255), nullable=False, index=True)
+
+    @validates("code")
+    def _validate_code(self, _key, code):
+        from app.errors import DomainError
+        from flask_babel import lazy_gettext as _l
+
+        code = (code or "").strip()
+        if not (len(code) == 14 and code.isdigit() and code.startswith("417")):
+            raise DomainError(_l("A SOATE code has 14 digits and starts with 417."))
+        return code
+
+    @classmethod
+    def scope_condition(cls, territory_ids):
+        # Territories are what scopes are made of: a user picks only territories inside their own subtree.
+        return cls.id.in_(territory_ids)
+
+    def scope_territory_id(self):
+        return self.id
+
+    @property
+    def missing_names(self):
+        return [lang for lang in ("ky", "en") if not getattr(self, f"name_{lang}")]
+
+    def __repr__(self):
+        return f"{self.name} ({self.code})"

@@ -1,0 +1,135 @@
+"""Fixtures: one migrated database per test session (SQLite, or PostgreSQL when TEST_DATABASE_URL is set),
+set up by the same code as `flask sanarip setup`."""
+import os
+import re
+import shutil
+import tempfile
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+os.environ.setdefault("SANARIP_INSTANCE", tempfile.mkdtemp(prefix="sanarip-test-instance-"))
+PASSWORD = "Testpass123"
+
+
+def _database_url(tmpdir):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        engine = create_engine(url)
+        with engine.begin() as conn:  # a clean schema: the migrations create everything
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        return url
+    return "sqlite:///" + os.path.join(tmpdir, "test.db")
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    tmpdir = tempfile.mkdtemp(prefix="sanarip-test-")
+    yield _database_url(tmpdir)
+    shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def make_app(database_url, **overrides):
+    from app import create_app
+
+    settings = dict(SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY="test-secret-key-of-at-least-32-bytes!", TESTING=True,
+                    LOGIN_RATE_LIMIT="10000 per minute", SERVER_NAME=None)
+    settings.update(overrides)
+    return create_app(**settings)
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = make_app(database_url)
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        from app.cli import create_user, load_reference, sync_security
+        from app.seed import roles
+
+        upgrade()
+        sync_security()
+        load_reference()
+        roles.seed(app.appbuilder.sm, [t for s in app.extensions["sanarip_modules"] for t in s.role_templates],
+                   lambda m: None)
+        create_user("admin", PASSWORD, [app.config["AUTH_ROLE_ADMIN"]])
+    yield app
+
+
+@pytest.fixture
+def db(app):
+    from app.extensions import db
+
+    with app.app_context():
+        yield db
+        db.session.rollback()
+
+
+class Browser:
+    """A test client that logs in and fills CSRF tokens like a browser does."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def token(self, url="/login/"):
+        page = self.client.get(url).get_data(as_text=True)
+        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
+            re.search(r'id="csrf_token" name="csrf_token"[^>]*value="([^"]+)"', page) or \
+            re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        assert match, f"no CSRF token on {url}"
+        return match.group(1)
+
+    def login(self, username, password=PASSWORD):
+        return self.client.post("/login/", data={"username": username, "password": password,
+                                                 "csrf_token": self.token("/login/")})
+
+    def logout(self):
+        return self.client.get("/logout/")
+
+    def get(self, *a, **kw):
+        return self.client.get(*a, **kw)
+
+    def post(self, url, data=None, token_from=None, **kw):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.token(token_from or "/login/"))
+        return self.client.post(url, data=data, **kw)
+
+
+@pytest.fixture
+def browser(app):
+    return Browser(app.test_client())
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a login with the given roles (and territory code); returns its username."""
+
+    def factory(roles=("Admin",), territory=None, **fields):
+        from app.cli import create_user
+        from app.extensions import db
+        from models.reference import Territory
+
+        username = fields.pop("username", None) or f"u_{uuid.uuid4().hex[:10]}"
+        with app.app_context():
+            place = db.session.query(Territory).filter_by(code=territory).one() if territory else None
+            user = create_user(username, PASSWORD, list(roles), territory=place)
+            for key, value in fields.items():
+                setattr(user, key, value)
+            db.session.commit()
+        return username
+
+    return factory
+
+
+def audit_events(app, **filters):
+    from app.extensions import db
+    from models.audit import AuditEvent
+
+    with app.app_context():
+        query = db.session.query(AuditEvent)
+        for key, value in filters.items():
+            query = query.filter(getattr(AuditEvent, key) == value)
+        return query.order_by(AuditEvent.id).all()

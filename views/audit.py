@@ -1,0 +1,29 @@
+"""The audit trail, read-only for administrators: no add, edit or delete permission exists at all."""
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+
+from models.audit import AuditEvent
+from views.base import SanaripModelView
+
+ACTION_LABELS = {
+    "login": _l("Login"), "login_failed": _l("Failed login"), "login_refused": _l("Refused login"),
+    "logout": _l("Logout"), "lockout": _l("Account locked"), "create": _l("Created"), "update": _l("Changed"),
+    "delete": _l("Deleted"), "read": _l("Personal record read"), "export": _l("Export"), "pdf": _l("PDF issued"),
+    "denied": _l("Access denied"),
+}
+
+
+class AuditEventView(SanaripModelView):
+    datamodel = SQLAInterface(AuditEvent)
+    entity = _l("Audit event")
+    entity_plural = _l("Audit trail")
+    base_permissions = ["can_list", "can_show", "can_export"]
+    list_columns = ["at", "username", "action", "object_type", "object_id", "ip"]
+    show_columns = ["at", "username", "user_id", "action", "object_type", "object_id", "changes", "ip", "path"]
+    search_columns = ["at", "username", "action", "object_type", "object_id", "ip"]
+    label_columns = {"at": _l("Time (UTC)"), "username": _l("User"), "user_id": _l("User ID"),
+                     "action": _l("Action"), "object_type": _l("Object"), "object_id": _l("Object ID"),
+                     "changes": _l("Details"), "ip": _l("IP address"), "path": _l("Address")}
+    formatters_columns = {"action": lambda a: str(ACTION_LABELS.get(a, a))}
+    base_order = ("at", "desc")
+    page_size = 50

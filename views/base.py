@@ -1,0 +1,281 @@
+"""Base views every module uses: scoped, translated, exporting, importing, audited.
+
+`SanaripModelView` and `SanaripModelRestApi` apply the current user's scope (app/scope.py) to list, show, edit,
+delete, add, relation dropdowns, the API and exports whenever their model is scoped; a module view only declares
+columns and labels."""
+import datetime
+import decimal
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_appbuilder import ModelRestApi, ModelView
+from flask_appbuilder.baseviews import expose
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_appbuilder.urltools import get_filter_args, get_order_args
+from flask_babel import format_date, format_datetime, format_decimal, gettext, lazy_gettext as _l
+from sqlalchemy import Date, DateTime, Numeric
+
+from app import audit, tabular
+from app.errors import DomainError
+from app.scope import SCOPE_FILTER, current_scope, is_scoped
+
+COMMON_LABELS = {
+    "id": _l("ID"),
+    "name": _l("Name"),
+    "name_ky": _l("Name (Kyrgyz)"),
+    "name_ru": _l("Name (Russian)"),
+    "name_en": _l("Name (English)"),
+    "code": _l("Code"),
+    "territory": _l("Territory"),
+    "created_on": _l("Created on"),
+    "created_by": _l("Created by"),
+    "changed_on": _l("Changed on"),
+    "changed_by": _l("Changed by"),
+}
+
+
+def _scoped_rel_filters(datamodel, columns, declared):
+    """Relation dropdowns list only rows inside the user's scope (FAB lists every row otherwise)."""
+    result = dict(declared or {})
+    for col in columns or []:
+        if isinstance(col, str) and datamodel.is_relation(col):
+            related = datamodel.get_related_model(col)
+            if is_scoped(related):
+                filters = list(result.get(col, []))
+                if SCOPE_FILTER not in filters:
+                    filters.append(SCOPE_FILTER)
+                result[col] = filters
+    return result
+
+
+def _format_value(value):
+    if isinstance(value, datetime.datetime):
+        return format_datetime(value, "short")
+    if isinstance(value, datetime.date):
+        return format_date(value, "medium")
+    if isinstance(value, decimal.Decimal):
+        return format_decimal(value)
+    return value
+
+
+def _babel_formatters(datamodel, declared):
+    """Dates and numbers shown through Babel in the current language."""
+    result = dict(declared or {})
+    for col in datamodel.obj.__table__.columns:
+        if col.key not in result and isinstance(col.type, (Date, DateTime, Numeric)):
+            result[col.key] = _format_value
+    return result
+
+
+class ScopeGuard:
+    """Shared by the UI view and the REST API: reading a row by primary key through the scope."""
+
+    def scoped_get(self, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None and is_scoped(self.datamodel.obj):
+            raw = self.datamodel.session.get(self.datamodel.obj, pk) if str(pk).isdigit() else None
+            if raw is not None:
+                # The row exists but lies outside the user's territory: answer 404, record the attempt.
+                g.audit_denied = (audit.object_type_of(self.datamodel.obj), pk)
+        return item
+
+    def check_write(self, item):
+        if not current_scope().permits(self.datamodel.session, item):
+            raise DomainError(_l("You can only save records of your own territory."))
+
+    def audit_read(self, item, action="read"):
+        if getattr(self.datamodel.obj, "personal", False):
+            audit.record(self.datamodel.session, action, audit.object_type_of(item),
+                         self.datamodel.get_pk_value(item))
+            self.datamodel.session.commit()
+
+
+class SanaripModelView(ScopeGuard, ModelView):
+    """Every module's ModelView. Subclasses set `entity` and `entity_plural` (lazy strings) for the titles."""
+
+    entity = None
+    entity_plural = None
+    page_size = 25
+    list_template = "sanarip/list.html"
+    #: columns accepted by the spreadsheet import (None: no import); relations are looked up by `import_keys`
+    import_columns = None
+    #: relation column -> attribute of the related model used to find it in an imported sheet (default: id)
+    import_keys = {}
+
+    def __init__(self, *args, **kwargs):
+        self.label_columns = {**COMMON_LABELS, **(self.label_columns or {})}
+        if is_scoped(self.datamodel.obj):
+            self.base_filters = list(self.base_filters or []) + [SCOPE_FILTER]
+        self.add_form_query_rel_fields = _scoped_rel_filters(
+            self.datamodel, self.add_columns or self.datamodel.get_user_columns_list(),
+            self.add_form_query_rel_fields)
+        self.edit_form_query_rel_fields = _scoped_rel_filters(
+            self.datamodel, self.edit_columns or self.datamodel.get_user_columns_list(),
+            self.edit_form_query_rel_fields)
+        self.search_form_query_rel_fields = _scoped_rel_filters(
+            self.datamodel, self.search_columns or self.datamodel.get_search_columns_list(),
+            self.search_form_query_rel_fields)
+        self.formatters_columns = _babel_formatters(self.datamodel, self.formatters_columns)
+        super().__init__(*args, **kwargs)
+
+    def render_template(self, template, **kwargs):
+        kwargs.setdefault("view", self)
+        return super().render_template(template, **kwargs)
+
+    def _init_titles(self):
+        if self.entity_plural is not None and not self.list_title:
+            self.list_title = self.entity_plural
+        if self.entity is not None:
+            self.show_title = self.show_title or _l("%(entity)s: details", entity=self.entity)
+            self.add_title = self.add_title or _l("%(entity)s: new record", entity=self.entity)
+            self.edit_title = self.edit_title or _l("%(entity)s: edit", entity=self.entity)
+        super()._init_titles()
+
+    # --- scope on every path ----------------------------------------------------------------------------
+    def _show(self, pk):
+        if self.scoped_get(pk) is None:
+            abort(404)
+        widgets = super()._show(pk)
+        self.audit_read(self.datamodel.get(pk, self._base_filters))
+        return widgets
+
+    def _edit(self, pk):
+        if self.scoped_get(pk) is None:
+            abort(404)
+        return super()._edit(pk)
+
+    def _delete(self, pk):
+        if self.scoped_get(pk) is None:
+            abort(404)
+        return super()._delete(pk)
+
+    def pre_add(self, item):
+        self.check_write(item)
+
+    def pre_update(self, item):
+        self.check_write(item)
+
+    def pre_delete(self, item):
+        self.check_write(item)
+
+    # --- export -------------------------------------------------------------------------------------------
+    def _export_columns(self):
+        return list(self.list_columns)
+
+    @expose("/export/<string:fmt>")
+    @has_access
+    @permission_name("export")
+    def export(self, fmt):
+        """The list as xlsx or csv, with the current filters and order, inside the user's scope."""
+        if fmt not in tabular.FORMATS:
+            abort(404)
+        get_filter_args(self._filters)
+        order_column, order_direction = get_order_args().get(self.__class__.__name__, ("", ""))
+        if not order_column and self.base_order:
+            order_column, order_direction = self.base_order
+        joined = self._filters.get_joined_filters(self._base_filters)
+        count, items = self.datamodel.query(joined, order_column, order_direction)
+        columns = self._export_columns()
+        headers = [str(self.label_columns.get(c, c)) for c in columns]
+        rows = [[tabular.cell(self._export_value(item, c)) for c in columns] for item in items]
+        if getattr(self.datamodel.obj, "personal", False):
+            audit.record(self.datamodel.session, "export", audit.object_type_of(self.datamodel.obj), None,
+                         {"rows": count, "format": fmt, "filters": request.query_string.decode()[:300]})
+            self.datamodel.session.commit()
+        return tabular.table_response(headers, rows, fmt, self.datamodel.obj.__tablename__)
+
+    def _export_value(self, item, column):
+        value = self.datamodel.get_values_item(item, [column])[0] if "." not in column else \
+            getattr(getattr(item, column.split(".")[0], None), column.split(".")[1], None)
+        formatter = self.formatters_columns.get(column)
+        if formatter is not None and not isinstance(value, (datetime.date, decimal.Decimal)):
+            value = formatter(value)
+        return value
+
+    # --- import -------------------------------------------------------------------------------------------
+    @expose("/import/", methods=["GET", "POST"])
+    @has_access
+    @permission_name("import")
+    def import_table(self):
+        """All-or-nothing import from xlsx/csv: every row is validated by the add form and the same pre_add
+        rules as a manual entry; any error rolls everything back and is reported by row number."""
+        if not self.import_columns:
+            abort(404)
+        report = None
+        if request.method == "POST":
+            upload = request.files.get("file")
+            try:
+                frame = tabular.read_table(upload)
+                report = tabular.import_frame(self, frame)
+            except DomainError as exc:
+                flash(str(exc), "danger")
+            else:
+                if report.ok:
+                    flash(gettext("%(count)s rows imported.", count=report.imported), "success")
+                    return redirect(url_for(f"{self.endpoint}.list"))
+        return self.render_template(
+            "sanarip/import.html", title=gettext("Import: %(entity)s", entity=self.entity_plural or ""),
+            columns=[(c, self.label_columns.get(c, c)) for c in self.import_columns],
+            keys=self.import_keys, report=report, appbuilder=self.appbuilder, view=self)
+
+
+class SanaripModelRestApi(ScopeGuard, ModelRestApi):
+    """Every module's REST API: the same scope as the UI, page size capped, personal reads audited."""
+
+    allow_browser_login = True
+
+    def __init__(self, *args, **kwargs):
+        if is_scoped(self.datamodel.obj):
+            self.base_filters = list(self.base_filters or []) + [SCOPE_FILTER]
+        self.add_query_rel_fields = _scoped_rel_filters(
+            self.datamodel, self.add_columns or self.datamodel.get_user_columns_list(), self.add_query_rel_fields)
+        self.edit_query_rel_fields = _scoped_rel_filters(
+            self.datamodel, self.edit_columns or self.datamodel.get_user_columns_list(),
+            self.edit_query_rel_fields)
+        super().__init__(*args, **kwargs)
+
+    def get_headless(self, pk, **kwargs):
+        if self.scoped_get(pk) is None:
+            return self.response_404()
+        response = super().get_headless(pk, **kwargs)
+        if response.status_code == 200:
+            self.audit_read(self.datamodel.get(pk, self._base_filters))
+        return response
+
+    def put_headless(self, pk):
+        if self.scoped_get(pk) is None:
+            return self.response_404()
+        try:
+            return super().put_headless(pk)
+        except DomainError as exc:
+            self.datamodel.session.rollback()
+            return self.response_422(message=str(exc))
+
+    def post_headless(self):
+        try:
+            return super().post_headless()
+        except DomainError as exc:
+            self.datamodel.session.rollback()
+            return self.response_422(message=str(exc))
+
+    def delete_headless(self, pk):
+        if self.scoped_get(pk) is None:
+            return self.response_404()
+        try:
+            return super().delete_headless(pk)
+        except DomainError as exc:
+            self.datamodel.session.rollback()
+            return self.response_422(message=str(exc))
+
+    def pre_add(self, item):
+        self.check_write(item)
+
+    def pre_update(self, item):
+        self.check_write(item)
+
+    def pre_delete(self, item):
+        self.check_write(item)
+
+
+def interface(model):
+    return SQLAInterface(model)

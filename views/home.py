@@ -1,0 +1,6 @@
+"""The start page."""
+from flask_appbuilder import IndexView
+
+
+class HomeView(IndexView):
+    index_template = "sanarip/index.html"

@@ -1,0 +1,75 @@
+"""Reference data: the SOATE territory tree (browse as a tree, names editable by admins)."""
+from flask import redirect, request, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+
+from models.reference import Territory
+from views.base import SanaripModelRestApi, SanaripModelView
+
+KIND_LABELS = {
+    "oblast": _l("Oblast"),
+    "city_republican": _l("City of republican significance"),
+    "rayon": _l("Rayon"),
+    "city_district": _l("City district"),
+    "city_oblast": _l("City of oblast significance"),
+    "city_rayon": _l("City of rayon significance"),
+    "aiyl_aimak": _l("Aiyl aimak"),
+    "urban_type_settlement": _l("Urban-type settlement"),
+    "settlement": _l("Settlement"),
+    "village_under_city": _l("Village under a city"),
+    "village": _l("Village"),
+    "other": _l("Other unit"),
+}
+
+
+def kind_label(kind):
+    return str(KIND_LABELS.get(kind, kind))
+
+
+class TerritoryChildrenView(SanaripModelView):
+    """The units directly below one territory, shown on its page: walking down the tree one level at a time."""
+
+    datamodel = SQLAInterface(Territory)
+    entity = _l("Territory")
+    entity_plural = _l("Subordinate units")
+    list_columns = ["code", "name", "kind", "missing_names"]
+    label_columns = {"kind": _l("Kind"), "missing_names": _l("Missing translations"), "parent": _l("Part of"),
+                     "level": _l("Level"), "iso_code": _l("ISO 3166-2 code"), "path": _l("Path")}
+    formatters_columns = {"kind": kind_label, "missing_names": lambda langs: ", ".join(langs)}
+    base_order = ("code", "asc")
+    base_permissions = ["can_list", "can_show"]
+    page_size = 50
+
+
+class TerritoryView(TerritoryChildrenView):
+    """Browse the tree: the list starts at the top units; each unit's page lists the units below it."""
+
+    entity_plural = _l("Territories")
+    list_columns = ["code", "name", "kind", "parent", "missing_names"]
+    show_columns = ["code", "name_ky", "name_ru", "name_en", "kind", "level", "iso_code", "parent", "changed_on",
+                    "changed_by"]
+    edit_columns = ["name_ky", "name_ru", "name_en"]
+    search_columns = ["code", "name_ky", "name_ru", "name_en", "kind", "level", "parent"]
+    base_filters = []
+    related_views = [TerritoryChildrenView]
+    base_permissions = ["can_list", "can_show", "can_edit", "can_export"]
+
+    @expose("/list/")
+    @has_access
+    def list(self):
+        # Without a search the list starts at the top of the tree; any search covers the whole (scoped) tree.
+        if not any(arg.startswith("_flt_") for arg in request.args):
+            return redirect(url_for(".list", _flt_0_level=1, **request.args))
+        return super().list()
+
+
+class TerritoryApi(SanaripModelRestApi):
+    resource_name = "territory"
+    datamodel = SQLAInterface(Territory)
+    list_columns = ["id", "code", "name_ky", "name_ru", "name_en", "kind", "level", "parent_id"]
+    show_columns = list_columns
+    edit_columns = ["name_ky", "name_ru", "name_en"]
+    base_permissions = ["can_get", "can_put", "can_info"]
+    max_page_size = 100
