@@ -1,6 +1,6 @@
 """Reference data shared by every module: the SOATE territory tree."""
 from flask_appbuilder import Model
-from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlalchemy import Column, ForeignKey, Integer, String, event
 from sqlalchemy.orm import relationship, validates
 
 from models.base import Multilingual, Tracked
@@ -39,7 +39,10 @@ class Territory(Multilingual, Tracked, Model):
         return cls.id.in_(territory_ids)
 
     def scope_territory_id(self):
-        return self.id
+        # A new unit is inside a scope when its parent is.
+        if self.id is not None:
+            return self.id
+        return self.parent.id if self.parent is not None else None
 
     @property
     def missing_names(self):
@@ -47,3 +50,11 @@ class Territory(Multilingual, Tracked, Model):
 
     def __repr__(self):
         return f"{self.name} ({self.code})"
+
+
+@event.listens_for(Territory, "before_insert")
+def _place_in_tree(_mapper, _connection, territory):
+    """A new unit's level and path follow from its parent (units are never moved: names are what admins edit)."""
+    parent = territory.parent
+    territory.level = parent.level + 1 if parent is not None else 1
+    territory.path = f"{parent.path if parent is not None else '/'}{territory.code}/"

@@ -74,11 +74,9 @@ class Browser:
     def __init__(self, client):
         self.client = client
 
-    def token(self, url="/login/"):
+    def token(self, url="/"):
         page = self.client.get(url).get_data(as_text=True)
-        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
-            re.search(r'id="csrf_token" name="csrf_token"[^>]*value="([^"]+)"', page) or \
-            re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        match = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
         assert match, f"no CSRF token on {url}"
         return match.group(1)
 
@@ -94,7 +92,7 @@ class Browser:
 
     def post(self, url, data=None, token_from=None, **kw):
         data = dict(data or {})
-        data.setdefault("csrf_token", self.token(token_from or "/login/"))
+        data.setdefault("csrf_token", self.token(token_from or "/"))
         return self.client.post(url, data=data, **kw)
 
 

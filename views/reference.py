@@ -1,8 +1,10 @@
 """Reference data: the SOATE territory tree (browse as a tree, names editable by admins)."""
-from flask import redirect, request, url_for
+from flask import g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from wtforms import SelectField
+from wtforms.validators import DataRequired
 from flask_babel import lazy_gettext as _l
 
 from models.reference import Territory
@@ -50,18 +52,26 @@ class TerritoryView(TerritoryChildrenView):
     list_columns = ["code", "name", "kind", "parent", "missing_names"]
     show_columns = ["code", "name_ky", "name_ru", "name_en", "kind", "level", "iso_code", "parent", "changed_on",
                     "changed_by"]
+    add_columns = ["parent", "code", "kind", "name_ky", "name_ru", "name_en"]
     edit_columns = ["name_ky", "name_ru", "name_en"]
     search_columns = ["code", "name_ky", "name_ru", "name_en", "kind", "level", "parent"]
-    base_filters = []
+    add_form_extra_fields = {"kind": SelectField(_l("Kind"), choices=list(KIND_LABELS.items()),
+                                                 validators=[DataRequired()])}
+    description_columns = {"code": _l("14 digits of the SOATE classifier, starting with 417."),
+                           "parent": _l("The unit this one belongs to; empty for an oblast or a city of "
+                                        "republican significance.")}
+    import_columns = ["parent", "code", "kind", "name_ky", "name_ru", "name_en"]
+    import_keys = {"parent": "code"}
     related_views = [TerritoryChildrenView]
-    base_permissions = ["can_list", "can_show", "can_edit", "can_export"]
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export", "can_import"]
 
     @expose("/list/")
     @has_access
     def list(self):
         # Without a search the list starts at the top of the tree; any search covers the whole (scoped) tree.
         if not any(arg.startswith("_flt_") for arg in request.args):
-            return redirect(url_for(".list", _flt_0_level=1, **request.args))
+            own = getattr(g.user, "territory", None)
+            return redirect(url_for(".list", _flt_0_level=own.level if own else 1, **request.args))
         return super().list()
 
 
