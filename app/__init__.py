@@ -47,6 +47,9 @@ def create_app(config=None, **overrides):
     logging.getLogger("flask_appbuilder").setLevel(logging.WARNING)
 
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _sqlite_like_a_server(db.engine)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"))
     csrf.init_app(app)
     _wtforms_translations()
@@ -86,6 +89,25 @@ def create_app(config=None, **overrides):
     return app
 
 
+def _sqlite_like_a_server(engine):
+    """SQLite with real transactions (pysqlite otherwise skips BEGIN, so a RELEASE SAVEPOINT commits), enforced
+    foreign keys, and WAL so that the audit writer does not wait for a reading request."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
 def _wtforms_translations():
     """WTForms' own messages ("This field is required.") come from its catalog, which has no Kyrgyz: point
     Flask-WTF at our translations/ folder, whose wtforms.po files cover ky, ru and en."""
@@ -101,11 +123,20 @@ def _register_request_hooks(app):
     app.add_url_rule("/static/vendor/plotly.min.js", "plotly_js", plotly_js)
 
     @app.before_request
-    def _cap_paging():
+    def _check_list_args():
         """Paging arguments must be whole numbers; page sizes are capped (FAB would run int() and crash, or load
-        a hundred thousand rows)."""
+        a hundred thousand rows); an API query must be valid Rison."""
         cap = app.config["MAX_PAGE_SIZE"]
         capped = None
+        if request.path.startswith("/api/") and "q" in request.args:
+            import prison
+
+            try:
+                prison.loads(request.args["q"])
+            except Exception:
+                from flask import abort
+
+                abort(400, description=gettext("The query parameter q is not valid Rison."))
         for arg, value in request.args.items():
             if arg.startswith(("psize_", "page_")):
                 if not value.isdigit():

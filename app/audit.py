@@ -76,8 +76,9 @@ def object_type_of(obj_or_class):
 
 
 def _pk(obj):
-    identity = inspect(obj).identity
-    return "-".join(str(v) for v in identity) if identity else None
+    # In after_flush a new row has its key values but not yet its identity: read the key columns.
+    values = inspect(obj).mapper.primary_key_from_instance(obj)
+    return "-".join(str(v) for v in values) if all(v is not None for v in values) else None
 
 
 def _changes(obj, only_changed):

@@ -140,6 +140,12 @@ class SanaripSecurityManager(SecurityManager):
     security_api = LimitedSecurityApi
     userstatschartview = None  # FAB's user chart draws with Google Charts from the internet
 
+    def _audit(self, action, object_type=None, object_id=None, details=None, user=None, username=None):
+        """Login events go through the request's own session and commit at once: on SQLite a second connection
+        would not be seen by this transaction's snapshot, and the lockout rule counts these rows."""
+        audit.record(self.session, action, object_type, object_id, details, user=user, username=username)
+        self.session.commit()
+
     # --- login -----------------------------------------------------------------------------------------
     def auth_user_db(self, username, password):
         from app.services import accounts
@@ -152,31 +158,31 @@ class SanaripSecurityManager(SecurityManager):
 
                 if password and user.password and check_password_hash(user.password, password):
                     g.login_refusal = refusal  # say why only to someone who knows the password
-                audit.record_now("login_refused", "ab_user", user.id, {"reason": refusal.code},
+                self._audit("login_refused", "ab_user", user.id, {"reason": refusal.code},
                                  user=user)
                 return None
         result = super().auth_user_db(username, password)
         if result is None and user is None and username:
-            audit.record_now("login_failed", "ab_user", None, {"username": str(username)[:64]},
+            self._audit("login_failed", "ab_user", None, {"username": str(username)[:64]},
                              username=str(username)[:64])
         return result
 
     def on_user_login(self, user):
-        audit.record_now("login", "ab_user", user.id, user=user)
+        self._audit("login", "ab_user", user.id, user=user)
         session["_last_seen"] = time.time()
 
     def on_user_login_failed(self, user):
         from app.services import accounts
 
-        audit.record_now("login_failed", "ab_user", user.id, user=user)
+        self._audit("login_failed", "ab_user", user.id, user=user)
         if accounts.should_lock(self.session, user, utcnow(), current_app.config["LOCKOUT_ATTEMPTS"],
                                 current_app.config["LOCKOUT_WINDOW_MIN"]):
             user.locked_at = utcnow()
             self.session.commit()
-            audit.record_now("lockout", "ab_user", user.id, user=user)
+            self._audit("lockout", "ab_user", user.id, user=user)
 
     def on_user_logout(self, user):
-        audit.record_now("logout", "ab_user", user.id, user=user)
+        self._audit("logout", "ab_user", user.id, user=user)
 
     # --- every request ------------------------------------------------------------------------------------
     def load_user(self, pk):
@@ -207,7 +213,7 @@ def enforce_idle_timeout():
     last = session.get("_last_seen")
     limit = current_app.config["IDLE_TIMEOUT_MIN"] * 60
     if last is not None and now - last > limit:
-        audit.record_now("logout", "ab_user", user.id, {"reason": "idle"}, user=user)
+        current_app.appbuilder.sm._audit("logout", "ab_user", user.id, {"reason": "idle"}, user=user)
         logout_user()
         session.pop("_last_seen", None)
         flash(gettext("You were logged out after a period of inactivity."), "info")

@@ -1,0 +1,255 @@
+"""Shared capabilities: audit trail, PDF, charts, export/import, working days, bad input, registry."""
+import datetime
+import io
+
+import pytest
+
+from tests.conftest import Browser, audit_events
+
+
+@pytest.fixture
+def admin(app):
+    b = Browser(app.test_client())
+    b.login("admin")
+    return b
+
+
+# --- audit ----------------------------------------------------------------------------------------------
+def test_update_is_audited_with_old_and_new_values(app, admin, db):
+    import json
+
+    from models.reference import Territory
+
+    unit = db.session.query(Territory).filter_by(level=4).order_by(Territory.id.desc()).first()
+    old = unit.name_ky
+    response = admin.post(f"/territoryview/edit/{unit.id}",
+                          {"name_ky": "Жаңы аты", "name_ru": unit.name_ru, "name_en": "New name"},
+                          token_from=f"/territoryview/edit/{unit.id}")
+    assert response.status_code == 302
+    event = [e for e in audit_events(app, action="update", object_type="ref_territory", object_id=str(unit.id))][-1]
+    changes = json.loads(event.changes)
+    assert changes["name_ky"] == [old, "Жаңы аты"] and event.username == "admin"
+    assert "name_ru" not in changes  # unchanged fields are not listed
+
+
+def test_create_and_delete_are_audited(app, db):
+    from models.reference import Territory
+
+    with app.test_request_context():
+        parent = db.session.query(Territory).filter_by(code="41708203000000").one()
+        unit = Territory(code="41708203999999", kind="village", name_ru="Тестовое", parent=parent)
+        db.session.add(unit)
+        db.session.commit()
+        pk = unit.id
+        db.session.delete(unit)
+        db.session.commit()
+    actions = [e.action for e in audit_events(app, object_type="ref_territory", object_id=str(pk))]
+    assert actions == ["create", "delete"]
+
+
+def test_audit_trail_is_read_only(app, admin):
+    from models.audit import AuditEvent
+
+    with app.app_context():
+        pk = audit_events(app)[0].id
+    view = next(v for v in app.appbuilder.baseviews if getattr(v, "datamodel", None) is not None
+                and v.datamodel.obj is AuditEvent)
+    assert set(view.base_permissions) == {"can_list", "can_show", "can_export"}
+    assert admin.get(f"/auditeventview/edit/{pk}").status_code in (403, 404, 405)
+    admin.post(f"/auditeventview/delete/{pk}")
+    assert any(e.id == pk for e in audit_events(app))
+    assert admin.get("/auditeventview/list/?_flt_0_action=login").status_code == 200
+    exported = admin.get("/auditeventview/export/xlsx?_flt_0_action=login")
+    assert exported.status_code == 200 and exported.data[:2] == b"PK"
+
+
+def test_permission_denial_is_audited(app, make_user):
+    name = make_user(("Auditor",))
+    b = Browser(app.test_client())
+    b.login(name)
+    assert b.get("/users/list/").status_code == 403
+    denied = [e for e in audit_events(app, action="denied") if e.username == name]
+    assert denied and "/users/list/" in denied[-1].path
+
+
+def test_unknown_username_failure_is_audited(app, browser):
+    browser.login("nobody-at-all", "Whatever12345")
+    assert audit_events(app, action="login_failed", username="nobody-at-all")
+
+
+# --- PDF ------------------------------------------------------------------------------------------------
+def test_pdf_keeps_kyrgyz_letters(app):
+    from pypdf import PdfReader
+
+    from app.pdf import render_pdf
+
+    with app.test_request_context("/?_l_=ky"):
+        data = render_pdf("pdf/base.html", title="Маалымкат", paragraphs=["Үй-бүлөнүн курамы: Төлөгөнова Айгүл, "
+                                                                              "Жеңиш айылы, Өзгөн району"])
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    for word in ("Маалымкат", "Үй-бүлөнүн", "Төлөгөнова", "Жеңиш", "Өзгөн"):
+        assert word in text
+    assert all(letter in text for letter in "ңөүҢӨҮ".lower())
+
+
+# --- charts ---------------------------------------------------------------------------------------------
+def test_chart_aggregates_in_sql_and_serves_plotly_locally(app, admin, db):
+    from sqlalchemy import func
+
+    from app.scope import NATIONAL
+    from charts.audit import events_by_day
+    from models.audit import AuditEvent
+
+    frame = events_by_day(db.session, NATIONAL, {"days": "30"})
+    assert frame["events"].sum() == db.session.query(func.count(AuditEvent.id)).scalar()
+    page = admin.get("/auditcharts/").get_data(as_text=True)
+    assert "/static/vendor/plotly.min.js" in page and "plotly-graph-div" in page
+    assert "cdn.plot.ly" not in page
+    js = admin.get("/static/vendor/plotly.min.js")
+    assert js.status_code == 200 and len(js.data) > 1_000_000
+    exported = admin.get("/auditcharts/export/events_by_day/csv")
+    assert exported.status_code == 200 and exported.get_data(as_text=True).count("\n") == len(frame) + 1
+
+
+# --- export / import ------------------------------------------------------------------------------------
+def test_export_honours_filters(app, admin, db):
+    import openpyxl
+
+    from models.reference import Territory
+
+    response = admin.get("/territoryview/export/xlsx?_flt_0_level=1")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) - 1 == db.session.query(Territory).filter_by(level=1).count() == 9
+    assert "41711000000000" in {r[0] for r in rows}
+
+
+def _xlsx(rows):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def test_import_is_all_or_nothing_with_row_errors_in_the_users_language(app, db):
+    from models.reference import Territory
+
+    b = Browser(app.test_client())
+    b.get("/lang/ru")
+    b.login("admin")
+    header = ["parent", "code", "kind", "name_ky", "name_ru", "name_en"]
+    good = ["41708203000000", "41708203990001", "village", "Сынак", "Тестовое-1", "Test-1"]
+    bad = ["41708203000000", "12345", "village", "", "Тестовое-2", ""]
+    before = db.session.query(Territory).count()
+    response = b.post("/territoryview/import/", {"file": (_xlsx([header, good, bad]), "units.xlsx")},
+                      token_from="/territoryview/import/", content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="import-errors"' in page
+    assert "<td>3</td>" in page  # the bad row is row 3 of the file
+    db.session.expire_all()
+    assert db.session.query(Territory).count() == before  # the good row was not saved either
+    fixed = ["41708203000000", "41708203990002", "village", "", "Тестовое-2", ""]
+    response = b.post("/territoryview/import/", {"file": (_xlsx([header, good, fixed]), "units.xlsx")},
+                      token_from="/territoryview/import/", content_type="multipart/form-data")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.query(Territory).count() == before + 2
+    added = db.session.query(Territory).filter_by(code="41708203990002").one()
+    assert added.level == 3 and added.path.endswith("/41708203000000/41708203990002/")
+
+
+def test_import_rejects_a_file_that_is_not_a_table(app, admin):
+    response = admin.post("/territoryview/import/", {"file": (io.BytesIO(b"\x00\x01garbage"), "x.xlsx")},
+                          token_from="/territoryview/import/", content_type="multipart/form-data")
+    assert response.status_code == 200 and "alert" in response.get_data(as_text=True)
+
+
+# --- working days ---------------------------------------------------------------------------------------
+def test_working_days_follow_the_kyrgyz_calendar():
+    from app.workdays import add_working_days, is_working_day, working_days_between
+
+    assert not is_working_day(datetime.date(2026, 8, 31))  # Independence Day, a Monday
+    assert not is_working_day(datetime.date(2026, 3, 21))
+    assert add_working_days(datetime.date(2026, 11, 20), 3) == datetime.date(2026, 11, 25)  # Fri + 3 = Wed
+    assert add_working_days(datetime.date(2026, 8, 28), 1) == datetime.date(2026, 9, 1)  # skips 31 August
+    assert add_working_days(datetime.date(2026, 4, 30), 1) == datetime.date(2026, 5, 11)  # May holidays
+    assert working_days_between(datetime.date(2026, 8, 28), datetime.date(2026, 9, 4)) == 4
+
+
+# --- bad input never gives a server error ------------------------------------------------------------------
+@pytest.mark.parametrize("url,expected", [
+    ("/territoryview/list/?psize_TerritoryView=100000&_flt_0_level=1", 302),
+    ("/territoryview/list/?page_TerritoryView=abc&_flt_0_level=1", 400),
+    ("/territoryview/show/abc", 404),
+    ("/territoryview/show/99999999", 404),
+    ("/lang/xx", 404),
+    ("/?_l_=zz", 200),
+    ("/territoryview/export/pdf", 404),
+    ("/api/v1/territory/?q=(page_size:100000)", 200),
+    ("/api/v1/territory/?q=((((", 400),
+])
+def test_malformed_requests(app, admin, url, expected):
+    response = admin.get(url)
+    assert response.status_code == expected, response.get_data(as_text=True)[:300]
+    if expected == 302:
+        assert "psize_TerritoryView=100" in response.headers["Location"]
+
+
+def test_page_size_is_capped_in_the_api(app, admin):
+    data = admin.get("/api/v1/territory/?q=(page_size:100000)").get_json()
+    assert len(data["result"]) == 100
+
+
+def test_wrong_types_in_the_api_are_refused(app, admin, db):
+    from models.reference import Territory
+
+    unit = db.session.query(Territory).filter_by(level=4).first()
+    response = admin.client.put(f"/api/v1/territory/{unit.id}", json={"name_ru": 12})
+    assert response.status_code == 422 and "name_ru" in response.get_json()["message"]
+    response = admin.client.put(f"/api/v1/territory/{unit.id}", data="not json", content_type="application/json")
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Territory, unit.id).name_ru == unit.name_ru
+
+
+def test_error_pages_are_translated(app):
+    b = Browser(app.test_client())
+    b.get("/lang/ru")
+    b.login("admin")
+    response = b.get("/territoryview/show/abc")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404 and 'lang="ru"' in page
+
+
+# --- territories ----------------------------------------------------------------------------------------
+def test_territory_tree_is_complete_and_loads_idempotently(app, db):
+    from sqlalchemy import func
+
+    from app.seed import territories
+    from models.reference import Territory
+
+    counts = dict(db.session.query(Territory.kind, func.count()).group_by(Territory.kind).all())
+    assert counts["oblast"] == 7 and counts["city_republican"] == 2 and counts["aiyl_aimak"] == 454
+    assert counts["village"] >= 1855
+    assert territories.load(db.session, lambda m: None) == 0
+    chuy = db.session.query(Territory).filter_by(code="41708000000000").one()
+    assert (chuy.name_ky, chuy.name_en) == ("Чүй облусу", "Chui Region")
+
+
+def test_missing_names_fall_back_to_russian_marked(app, db):
+    from models.reference import Territory
+
+    village = db.session.query(Territory).filter(Territory.kind == "village", Territory.name_ky.is_(None)).first()
+    from flask_babel import refresh
+
+    with app.test_request_context("/?_l_=ky"):
+        refresh()
+        assert village.name == f"{village.name_ru} [ru]"
+    with app.test_request_context("/?_l_=ru"):
+        refresh()
+        assert village.name == village.name_ru
