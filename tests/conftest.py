@@ -10,6 +10,23 @@ import pytest
 from sqlalchemy import create_engine, text
 
 os.environ.setdefault("SANARIP_INSTANCE", tempfile.mkdtemp(prefix="sanarip-test-instance-"))
+
+
+def _compile_catalogs():
+    """Tests run against the catalogs as they are in the tree (make test compiles them too)."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (Path(__file__).resolve().parent.parent / "translations").glob("*/LC_MESSAGES/*.po"):
+        with open(po, "rb") as fh:
+            catalog = read_po(fh, locale=po.parent.parent.name)
+        with open(po.with_suffix(".mo"), "wb") as fh:
+            write_mo(fh, catalog)
+
+
+_compile_catalogs()
 PASSWORD = "Testpass123"
 
 
