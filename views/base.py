@@ -14,6 +14,8 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import format_date, format_datetime, format_decimal, gettext, lazy_gettext as _l
 from sqlalchemy import Date, DateTime, Numeric
+from wtforms import SelectField
+from wtforms.validators import DataRequired, Optional
 
 from app import audit, tabular
 from app.errors import DomainError
@@ -67,6 +69,22 @@ def _babel_formatters(datamodel, declared):
     return result
 
 
+class Titled:
+    """Titles from translated patterns (`entity`, `entity_plural`), never FAB's English "List " + class name."""
+
+    entity = None
+    entity_plural = None
+
+    def _init_titles(self):
+        if self.entity_plural is not None and not self.list_title:
+            self.list_title = self.entity_plural
+        if self.entity is not None:
+            self.show_title = self.show_title or _l("%(entity)s: details", entity=self.entity)
+            self.add_title = self.add_title or _l("%(entity)s: new record", entity=self.entity)
+            self.edit_title = self.edit_title or _l("%(entity)s: edit", entity=self.entity)
+        super()._init_titles()
+
+
 class ScopeGuard:
     """Shared by the UI view and the REST API: reading a row by primary key through the scope."""
 
@@ -90,11 +108,29 @@ class ScopeGuard:
             self.datamodel.session.commit()
 
 
-class SanaripModelView(ScopeGuard, ModelView):
-    """Every module's ModelView. Subclasses set `entity` and `entity_plural` (lazy strings) for the titles."""
+def _choice_fields(datamodel, choice_columns, labels, declared):
+    """Code columns with a fixed list of values become dropdowns of translated labels."""
+    result = dict(declared or {})
+    for col, choices in (choice_columns or {}).items():
+        if col in result:
+            continue
+        column = datamodel.obj.__table__.columns[col]
+        options = list(choices.items())
+        default = column.default.arg if column.default is not None and not callable(column.default.arg) else None
+        if column.nullable:
+            result[col] = SelectField(labels.get(col, col), choices=[("", "—")] + options, validators=[Optional()],
+                                      default=default)
+        else:
+            result[col] = SelectField(labels.get(col, col), choices=options, validators=[DataRequired()],
+                                      default=default)
+    return result
 
-    entity = None
-    entity_plural = None
+
+class SanaripModelView(Titled, ScopeGuard, ModelView):
+    """Every module's ModelView. Subclasses set `entity` and `entity_plural` (lazy strings) for the titles, and
+    `choice_columns` for code columns shown as translated labels."""
+
+    choice_columns = {}
     page_size = 25
     list_template = "sanarip/list.html"
     #: columns accepted by the spreadsheet import (None: no import); relations are looked up by `import_keys`
@@ -116,20 +152,17 @@ class SanaripModelView(ScopeGuard, ModelView):
             self.datamodel, self.search_columns or self.datamodel.get_search_columns_list(),
             self.search_form_query_rel_fields)
         self.formatters_columns = _babel_formatters(self.datamodel, self.formatters_columns)
+        for col, choices in self.choice_columns.items():
+            self.formatters_columns.setdefault(col, lambda value, c=choices: str(c.get(value, value or "")))
+        self.add_form_extra_fields = _choice_fields(self.datamodel, self.choice_columns, self.label_columns,
+                                                    self.add_form_extra_fields)
+        self.edit_form_extra_fields = _choice_fields(self.datamodel, self.choice_columns, self.label_columns,
+                                                     self.edit_form_extra_fields)
         super().__init__(*args, **kwargs)
 
     def render_template(self, template, **kwargs):
         kwargs.setdefault("view", self)
         return super().render_template(template, **kwargs)
-
-    def _init_titles(self):
-        if self.entity_plural is not None and not self.list_title:
-            self.list_title = self.entity_plural
-        if self.entity is not None:
-            self.show_title = self.show_title or _l("%(entity)s: details", entity=self.entity)
-            self.add_title = self.add_title or _l("%(entity)s: new record", entity=self.entity)
-            self.edit_title = self.edit_title or _l("%(entity)s: edit", entity=self.entity)
-        super()._init_titles()
 
     # --- scope on every path ----------------------------------------------------------------------------
     def _show(self, pk):
@@ -219,7 +252,7 @@ class SanaripModelView(ScopeGuard, ModelView):
             keys=self.import_keys, report=report, appbuilder=self.appbuilder, view=self)
 
 
-class SanaripModelRestApi(ScopeGuard, ModelRestApi):
+class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
     """Every module's REST API: the same scope as the UI, page size capped, personal reads audited."""
 
     allow_browser_login = True

@@ -3,8 +3,6 @@ from flask import g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from wtforms import SelectField
-from wtforms.validators import DataRequired
 from flask_babel import lazy_gettext as _l
 
 from models.reference import Territory
@@ -26,10 +24,6 @@ KIND_LABELS = {
 }
 
 
-def kind_label(kind):
-    return str(KIND_LABELS.get(kind, kind))
-
-
 class TerritoryChildrenView(SanaripModelView):
     """The units directly below one territory, shown on its page: walking down the tree one level at a time."""
 
@@ -39,7 +33,8 @@ class TerritoryChildrenView(SanaripModelView):
     list_columns = ["code", "name", "kind", "missing_names"]
     label_columns = {"kind": _l("Kind"), "missing_names": _l("Missing translations"), "parent": _l("Part of"),
                      "level": _l("Level"), "iso_code": _l("ISO 3166-2 code"), "path": _l("Path")}
-    formatters_columns = {"kind": kind_label, "missing_names": lambda langs: ", ".join(langs)}
+    choice_columns = {"kind": KIND_LABELS}
+    formatters_columns = {"missing_names": lambda langs: ", ".join(langs)}
     base_order = ("code", "asc")
     base_permissions = ["can_list", "can_show"]
     page_size = 50
@@ -55,8 +50,6 @@ class TerritoryView(TerritoryChildrenView):
     add_columns = ["parent", "code", "kind", "name_ky", "name_ru", "name_en"]
     edit_columns = ["name_ky", "name_ru", "name_en"]
     search_columns = ["code", "name_ky", "name_ru", "name_en", "kind", "level", "parent"]
-    add_form_extra_fields = {"kind": SelectField(_l("Kind"), choices=list(KIND_LABELS.items()),
-                                                 validators=[DataRequired()])}
     description_columns = {"code": _l("14 digits of the SOATE classifier, starting with 417."),
                            "parent": _l("The unit this one belongs to; empty for an oblast or a city of "
                                         "republican significance.")}
@@ -77,6 +70,8 @@ class TerritoryView(TerritoryChildrenView):
 
 class TerritoryApi(SanaripModelRestApi):
     resource_name = "territory"
+    entity = TerritoryView.entity
+    entity_plural = TerritoryView.entity_plural
     datamodel = SQLAInterface(Territory)
     list_columns = ["id", "code", "name_ky", "name_ru", "name_en", "kind", "level", "parent_id"]
     show_columns = list_columns

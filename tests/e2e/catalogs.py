@@ -13,7 +13,7 @@ import re
 import time
 from io import BytesIO
 
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -68,13 +68,30 @@ def compile_catalogs():
 
 
 def source_msgids():
-    """The project's strings plus Flask-AppBuilder's (translations/update.py's template()); strings in code that
-    were never merged into a catalog are rendered in English everywhere, so they count as untranslated."""
+    """The project's strings plus Flask-AppBuilder's (translations/update.py's template(), and the catalogs FAB
+    ships); a string that was never merged into our catalog is shown in English (in Kyrgyz at least), so it counts
+    as untranslated."""
     path = os.path.join(TRANSLATIONS, "update.py")
     spec = importlib.util.spec_from_file_location("sanarip_translations_update", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return {m.id for m in module.template() if m.id}
+    ids = {m.id for m in module.template() if m.id}
+    return ids | flask_appbuilder_msgids()
+
+
+def flask_appbuilder_msgids():
+    """Flask-AppBuilder's own strings, from the catalogs it ships: translations/fab.pot is a selection, and a FAB
+    string missing from it (e.g. a form field's description) is shown in English in Kyrgyz."""
+    spec = importlib.util.find_spec("flask_appbuilder")
+    if spec is None or not spec.submodule_search_locations:
+        return set()
+    ids = set()
+    for location in spec.submodule_search_locations:
+        # The compiled catalogs: some of FAB's .po files have headers babel refuses to parse.
+        for mo in glob.glob(os.path.join(location, "translations", "*", "LC_MESSAGES", "messages.mo")):
+            with open(mo, "rb") as fh:
+                ids.update(m.id for m in read_mo(fh) if m.id)
+    return ids
 
 
 def _forms(msgid):

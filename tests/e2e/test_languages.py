@@ -115,22 +115,6 @@ def normalize_label(text):
     return text.strip().rstrip(":").strip()
 
 
-def test_wrong_password_flashes_in_kyrgyz(page, catalogs, live_server):
-    from app.security import SanaripAuthDBView
-
-    msgid = str(SanaripAuthDBView.invalid_login_message)  # outside a request: the English source string
-    switch_language(page, "ky")
-    # A demo account, so that the admin used by the other tests collects no failed login.
-    log_in(page, "demo_auditor", live_server.demo_password + "x")
-    assert page.get_attribute("html", "lang") == "ky"
-    flashes = flash_texts(page)
-    assert flashes, f"no flash message after a wrong password on {page.url}"
-    assert msgid not in flashes, f"the wrong-password message is in English: {flashes}"
-    expected = translation(catalogs["ky"], msgid)
-    assert expected, f"{msgid!r} has no Kyrgyz translation in translations/ky/LC_MESSAGES/messages.po"
-    assert expected in flashes
-
-
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_pages_are_translated(page, live_server, checkers, lang):
     checker = checkers[lang]
@@ -165,3 +149,19 @@ def test_pages_are_translated(page, live_server, checkers, lang):
         total = len({p for found in problems.values() for p in found})
         pytest.fail(f"{lang}: {total} distinct strings not in {lang} on {len(problems)} pages:\n{report}",
                     pytrace=False)
+
+
+def test_wrong_password_flashes_in_kyrgyz(page, catalogs, live_server):
+    from app.security import SanaripAuthDBView
+
+    msgid = str(SanaripAuthDBView.invalid_login_message)  # outside a request: the English source string
+    switch_language(page, "ky")
+    # A demo account, so that the admin used by the other tests collects no failed login.
+    log_in(page, "demo_auditor", live_server.demo_password + "x")
+    assert page.get_attribute("html", "lang") == "ky"
+    flashes = flash_texts(page)
+    assert flashes, f"no flash message after a wrong password on {page.url}"
+    assert msgid not in flashes, f"the wrong-password message is in English: {flashes}"
+    expected = translation(catalogs["ky"], msgid)
+    assert expected, f"{msgid!r} has no Kyrgyz translation in translations/ky/LC_MESSAGES/messages.po"
+    assert expected in flashes
