@@ -17,7 +17,7 @@ venv: $(BIN)/activate
 
 i18n-compile: venv
 	@for po in translations/*/LC_MESSAGES/*.po; do \
-	  $(BIN)/pybabel compile -q -i $$po -o $${po%.po}.mo -l $$(echo $$po | cut -d/ -f2) || exit 1; done
+	  $(BIN)/pybabel -q compile -i $$po -o $${po%.po}.mo -l $$(echo $$po | cut -d/ -f2) || exit 1; done
 
 setup: venv i18n-compile
 	$(FLASK) sanarip setup --demo
@@ -29,12 +29,9 @@ run: setup
 test: venv i18n-compile
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-# Project strings -> translations/messages.pot, then merged into every language's messages.po
+# Extract the code's strings (and FAB's, translations/fab.pot) into every language's messages.po
 i18n-extract: venv
-	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -k gettext -k ngettext:1,2 \
-	  -o translations/messages.pot --no-location --omit-header .
-	@for lang in ky ru en; do \
-	  $(BIN)/pybabel update -i translations/messages.pot -d translations -l $$lang --no-fuzzy-matching --ignore-obsolete; done
+	$(BIN)/python translations/update.py
 
 bench: venv
 	$(BIN)/python bench/run.py

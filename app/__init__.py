@@ -2,10 +2,11 @@
 import logging
 import os
 import secrets
+from urllib.parse import urlencode, urlparse
 
-from flask import Flask, g, jsonify, redirect, render_template, request
+from flask import Flask, abort, current_app, g, jsonify, redirect, render_template, request, session
 from flask_appbuilder import AppBuilder
-from flask_babel import gettext
+from flask_babel import gettext, refresh
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -65,6 +66,7 @@ def create_app(config=None, **overrides):
         appbuilder = AppBuilder()
         appbuilder.init_app(app, db.session)
         registry.register(appbuilder, specs)
+        app.view_functions["LocaleView.index"] = _switch_language
         for spec in specs:
             for blueprint in spec.public_blueprints:
                 app.register_blueprint(blueprint)
@@ -89,14 +91,35 @@ def create_app(config=None, **overrides):
     return app
 
 
+def _switch_language(locale):
+    """/lang/<code>: remember the language and return to the page the user was on (FAB's own view returns to the
+    last list page, which sends a user on the login page to the start page)."""
+    if locale not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["locale"] = locale
+    refresh()
+    target = request.referrer or "/"
+    parsed = urlparse(target)
+    if parsed.netloc and parsed.netloc != request.host:  # never leave the site
+        target = "/"
+    else:
+        target = parsed.path + (f"?{parsed.query}" if parsed.query else "")
+    return redirect(target)
+
+
 def _sqlite_like_a_server(engine):
     """SQLite with real transactions (pysqlite otherwise skips BEGIN, so a RELEASE SAVEPOINT commits), enforced
-    foreign keys, and WAL so that the audit writer does not wait for a reading request."""
+    foreign keys, WAL so that the audit writer does not wait for a reading request, and Unicode lower()/upper() so
+    that case-insensitive search (ILIKE) works for Cyrillic as it does on PostgreSQL."""
     from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
+        dbapi_connection.create_function("lower", 1, lambda v: v.lower() if isinstance(v, str) else v,
+                                         deterministic=True)
+        dbapi_connection.create_function("upper", 1, lambda v: v.upper() if isinstance(v, str) else v,
+                                         deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -134,21 +157,15 @@ def _register_request_hooks(app):
             try:
                 prison.loads(request.args["q"])
             except Exception:
-                from flask import abort
-
                 abort(400, description=gettext("The query parameter q is not valid Rison."))
         for arg, value in request.args.items():
             if arg.startswith(("psize_", "page_")):
                 if not value.isdigit():
-                    from flask import abort
-
                     abort(400, description=gettext("Page numbers and page sizes must be whole numbers."))
                 if arg.startswith("psize_") and (int(value) > cap or int(value) == 0):
                     capped = capped or request.args.to_dict(flat=False)
                     capped[arg] = [str(min(max(int(value), 1), cap))]
         if capped is not None:
-            from urllib.parse import urlencode
-
             return redirect(request.path + "?" + urlencode(capped, doseq=True))
         return None
 

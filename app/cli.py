@@ -72,10 +72,11 @@ def sync_security():
 
 
 def demo_territory():
-    """Demo territorial users work in one rayon (the first rayon of Chuy oblast)."""
+    """Demo territorial users work in one rayon."""
+    from app.seed import DEMO_RAYON
     from models.reference import Territory
 
-    return db.session.query(Territory).filter(Territory.kind == "rayon").order_by(Territory.code).first()
+    return db.session.query(Territory).filter(Territory.code == DEMO_RAYON).first()
 
 
 @sanarip.command("setup")

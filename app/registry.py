@@ -55,8 +55,44 @@ def _core():
     )
 
 
+def _household_book():
+    from flask_babel import lazy_gettext as _l
+
+    from app.seed import household_book as seed
+    from app.seed.roles import COMMON, RoleTemplate, grants
+    from charts.household_book import HouseholdChartView
+    from views.household_book import HouseholdApi, HouseholdView, MemberApi, MemberView, MovementView
+
+    category, label = "Household book", _l("Household book")
+    views = ["HouseholdView", "MemberView", "MovementView"]
+    read = [*COMMON, ("menu_access", category), ("menu_access", "Households"), ("menu_access", "Members"),
+            ("menu_access", "Movements"), ("menu_access", "Household charts"),
+            *[(p, v) for v in views for p in ("can_list", "can_show", "can_export")],
+            ("can_index", "HouseholdChartView"), ("can_get", "HouseholdApi"), ("can_info", "HouseholdApi"),
+            ("can_get", "MemberApi"), ("can_info", "MemberApi")]
+    write = [*read, *[(p, v) for v in views for p in ("can_add", "can_edit", "can_delete", "can_import")],
+             ("can_*", "HouseholdApi"), ("can_*", "MemberApi")]
+    return ModuleSpec(
+        key="household_book",
+        label=label,
+        menu=[
+            MenuItem(HouseholdView, "Households", _l("Households"), category, label, "fa-home", "fa-book"),
+            MenuItem(MemberView, "Members", _l("Household members"), category, label, "fa-users"),
+            MenuItem(MovementView, "Movements", _l("Movements"), category, label, "fa-exchange"),
+            MenuItem(HouseholdChartView, "Household charts", _l("Household book charts"), category, label,
+                     "fa-chart-bar"),
+        ],
+        apis=[HouseholdApi, MemberApi],
+        role_templates=[
+            RoleTemplate("LSG clerk", _l("LSG clerk"), write),
+            RoleTemplate("LSG head", _l("LSG head"), read),
+        ],
+        seed_demo=seed.seed,
+    )
+
+
 # Menu order. Each builder imports its module's models, views, charts and seeders only when enabled.
-MODULES = {"core": _core}
+MODULES = {"core": _core, "household_book": _household_book}
 
 
 def load_modules(enabled):

@@ -22,6 +22,7 @@ def is_scoped(model) -> bool:
 class Scope:
     territory_id: int | None = None
     territory_path: str | None = None
+    territory_level: int | None = None
 
     @property
     def national(self):
@@ -66,7 +67,7 @@ def scope_of(user) -> Scope:
     territory = getattr(user, "territory", None)
     if territory is None:
         return NATIONAL
-    return Scope(territory_id=territory.id, territory_path=territory.path)
+    return Scope(territory_id=territory.id, territory_path=territory.path, territory_level=territory.level)
 
 
 def current_scope() -> Scope:

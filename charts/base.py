@@ -26,6 +26,7 @@ class Chart:
     figure: Callable  # (DataFrame) -> plotly Figure
     filters: dict = field(default_factory=dict)  # name -> lazy label, read from the request args
     columns: dict = field(default_factory=dict)  # DataFrame column -> lazy label for the table and export
+    values: dict = field(default_factory=dict)  # DataFrame column -> {code: lazy label} for the table and export
 
 
 class ChartView(BaseView):
@@ -49,6 +50,9 @@ class ChartView(BaseView):
         return frame, filters
 
     def labelled(self, chart, frame):
+        frame = frame.copy()
+        for column, labels in chart.values.items():
+            frame[column] = [str(labels.get(v, v)) for v in frame[column]]
         return frame.rename(columns={k: str(v) for k, v in chart.columns.items()})
 
     @expose("/")

@@ -73,6 +73,12 @@ def app(database_url):
         roles.seed(app.appbuilder.sm, [t for s in app.extensions["sanarip_modules"] for t in s.role_templates],
                    lambda m: None)
         create_user("admin", PASSWORD, [app.config["AUTH_ROLE_ADMIN"]])
+        from app.extensions import db
+
+        for spec in app.extensions["sanarip_modules"]:  # demo data spans several oblasts: scope tests need it
+            if spec.seed_demo is not None:
+                spec.seed_demo(db.session, lambda m: None)
+        db.session.commit()
     yield app
 
 

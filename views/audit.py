@@ -1,4 +1,5 @@
 """The audit trail, read-only for administrators: no add, edit or delete permission exists at all."""
+from flask import current_app
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
@@ -13,6 +14,22 @@ ACTION_LABELS = {
 }
 
 
+SECURITY_OBJECTS = {"ab_user": _l("User"), "ab_role": _l("Role"), "ab_permission_view": _l("Permission on a view"),
+                    "ab_permission": _l("Permission"), "ab_view_menu": _l("View or menu")}
+
+
+def object_label(table):
+    """The translated name of the kind of record a table holds (from the views that show it)."""
+    if not table:
+        return ""
+    for view in current_app.appbuilder.baseviews:
+        datamodel = getattr(view, "datamodel", None)
+        entity = getattr(view, "entity", None)
+        if entity is not None and datamodel is not None and datamodel.obj.__tablename__ == table:
+            return str(entity)
+    return str(SECURITY_OBJECTS.get(table, table))
+
+
 class AuditEventView(SanaripModelView):
     datamodel = SQLAInterface(AuditEvent)
     entity = _l("Audit event")
@@ -24,6 +41,6 @@ class AuditEventView(SanaripModelView):
     label_columns = {"at": _l("Time (UTC)"), "username": _l("User"), "user_id": _l("User ID"),
                      "action": _l("Action"), "object_type": _l("Object"), "object_id": _l("Object ID"),
                      "changes": _l("Details"), "ip": _l("IP address"), "path": _l("Address")}
-    formatters_columns = {"action": lambda a: str(ACTION_LABELS.get(a, a))}
+    formatters_columns = {"action": lambda a: str(ACTION_LABELS.get(a, a)), "object_type": object_label}
     base_order = ("at", "desc")
     page_size = 50

@@ -13,7 +13,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import format_date, format_datetime, format_decimal, gettext, lazy_gettext as _l
-from sqlalchemy import Date, DateTime, Numeric
+from sqlalchemy import Boolean, Date, DateTime, Numeric
 from wtforms import SelectField
 from wtforms.validators import DataRequired, Optional
 
@@ -60,12 +60,28 @@ def _format_value(value):
     return value
 
 
-def _babel_formatters(datamodel, declared):
-    """Dates and numbers shown through Babel in the current language."""
+def _yes_no(value):
+    return gettext("Yes") if value else gettext("No")
+
+
+def _blank_if_none(value):
+    return "" if value is None else value
+
+
+def _babel_formatters(datamodel, declared, shown_columns):
+    """Dates and numbers through Babel in the current language, yes/no for flags, nothing for an empty
+    relation (FAB would print Python's "True" and "None")."""
     result = dict(declared or {})
     for col in datamodel.obj.__table__.columns:
-        if col.key not in result and isinstance(col.type, (Date, DateTime, Numeric)):
+        if col.key in result:
+            continue
+        if isinstance(col.type, (Date, DateTime, Numeric)):
             result[col.key] = _format_value
+        elif isinstance(col.type, Boolean):
+            result[col.key] = _yes_no
+    for col in shown_columns:
+        if isinstance(col, str) and col not in result and datamodel.is_relation(col):
+            result[col] = _blank_if_none
     return result
 
 
@@ -151,7 +167,9 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
         self.search_form_query_rel_fields = _scoped_rel_filters(
             self.datamodel, self.search_columns or self.datamodel.get_search_columns_list(),
             self.search_form_query_rel_fields)
-        self.formatters_columns = _babel_formatters(self.datamodel, self.formatters_columns)
+        shown = list(self.list_columns or []) + list(self.show_columns or []) + [
+            c for _, spec in (self.show_fieldsets or []) for c in spec.get("fields", [])]
+        self.formatters_columns = _babel_formatters(self.datamodel, self.formatters_columns, shown)
         for col, choices in self.choice_columns.items():
             self.formatters_columns.setdefault(col, lambda value, c=choices: str(c.get(value, value or "")))
         self.add_form_extra_fields = _choice_fields(self.datamodel, self.choice_columns, self.label_columns,

@@ -14,26 +14,34 @@ from models.household_book import HouseholdMember, Movement
 
 
 def check_member(session, member: HouseholdMember):
-    """Before a member is saved: the PIN is valid and agrees with sex and date of birth (filled from the PIN when
-    left empty); the person is not an active member of another household; a household has one head."""
-    info = check_person(member.pin, member.sex, member.birth_date)
-    member.sex = member.sex or info.sex
-    member.birth_date = member.birth_date or info.birth_date
+    """Before a member is saved: the PIN is valid and agrees with sex and date of birth; the person is not an
+    active member of another household; a household has one head. Rows not yet flushed count too."""
+    check_person(member.pin, member.sex, member.birth_date)
     if member.is_active is None:
         member.is_active = True
-    if member.is_active:
-        other = session.scalar(
+    if not member.is_active:
+        return
+    with session.no_autoflush:  # the member itself must not reach the database before it is checked
+        others = [o for o in session.new if isinstance(o, HouseholdMember) and o is not member and o.is_active]
+        twin = next((o for o in others if o.pin == member.pin), None) or session.scalar(
             select(HouseholdMember).where(HouseholdMember.pin == member.pin, HouseholdMember.is_active.is_(True),
                                           HouseholdMember.id != (member.id or -1)))
-        if other is not None:
+        if twin is not None:
             raise DomainError(_l("This person (PIN %(pin)s) is already an active member of household №%(number)s.",
-                                 pin=member.pin, number=other.household.number), field="pin",
+                                 pin=member.pin, number=twin.household.number), field="pin",
                               code="double_membership")
-        if member.relation == "head" and member.household is not None:
-            head = member.household.head
-            if head is not None and head is not member and head.id != member.id:
-                raise DomainError(_l("The household already has a head: %(name)s.", name=head.full_name),
-                                  field="relation", code="second_head")
+        if member.relation != "head" or member.household is None:
+            return
+        household = member.household
+        head = next((o for o in others if o.relation == "head" and o.household is household), None)
+        if head is None and household.id is not None:
+            head = session.scalar(
+                select(HouseholdMember).where(HouseholdMember.household_id == household.id,
+                                              HouseholdMember.relation == "head", HouseholdMember.is_active.is_(True),
+                                              HouseholdMember.id != (member.id or -1)))
+        if head is not None:
+            raise DomainError(_l("The household already has a head: %(name)s.", name=head.full_name or head.pin),
+                              field="relation", code="second_head")
 
 
 def register_member(session, member: HouseholdMember, how="arrival", on_date=None, place=None):

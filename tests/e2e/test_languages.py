@@ -97,6 +97,10 @@ def translation(catalog, msgid):
     return message.string if message is not None and not message.fuzzy else ""
 
 
+def normalize_label(text):
+    return text.strip().rstrip(":").strip()
+
+
 def test_kyrgyz_login_page_is_kyrgyz(page, catalogs):
     switch_language(page, "ky")
     ky = catalogs["ky"]
@@ -109,10 +113,6 @@ def test_kyrgyz_login_page_is_kyrgyz(page, catalogs):
         if translation(ky, msgid):
             assert label == translation(ky, msgid)
     assert page.locator(".lang-current").inner_text().strip() == "Кыргызча"
-
-
-def normalize_label(text):
-    return text.strip().rstrip(":").strip()
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -1,0 +1,138 @@
+"""Electronic household book: households, members, movements, voter list."""
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+
+from app.services import household_book
+from models.household_book import (CITIZENSHIPS, EMPLOYMENTS, MOVEMENTS, REGISTRATIONS, RELATIONS, SEXES,
+                                   Household, HouseholdMember, Movement)
+from views.base import SanaripModelRestApi, SanaripModelView
+
+PERSON_LABELS = {
+    "pin": _l("PIN"), "last_name": _l("Last name"), "first_name": _l("First name"), "patronymic": _l("Patronymic"),
+    "full_name": _l("Full name"), "sex": _l("Sex"), "birth_date": _l("Date of birth"),
+    "relation": _l("Relation to the head"), "citizenship": _l("Citizenship"), "registration": _l("Registration"),
+    "employment": _l("Employment"), "is_active": _l("Lives in the household"), "joined_on": _l("Member since"),
+    "left_on": _l("Left on"), "household": _l("Household"), "joined_by": _l("Joined by"),
+}
+PERSON_CHOICES = {"sex": SEXES, "relation": RELATIONS, "citizenship": CITIZENSHIPS,
+                  "registration": REGISTRATIONS, "employment": EMPLOYMENTS}
+JOINED_BY = {"record": _l("Already living here (first record)"), "arrival": _l("Arrival"), "birth": _l("Birth")}
+
+
+class MovementView(SanaripModelView):
+    datamodel = SQLAInterface(Movement)
+    entity = _l("Movement")
+    entity_plural = _l("Movements")
+    list_columns = ["on_date", "kind", "member", "place", "note"]
+    show_columns = ["member", "kind", "on_date", "place", "note", "created_by", "created_on"]
+    add_columns = ["member", "kind", "on_date", "place", "note"]
+    search_columns = ["kind", "on_date", "member"]
+    label_columns = {"member": _l("Person"), "kind": _l("Movement"), "on_date": _l("Date"),
+                     "place": _l("From / to"), "note": _l("Note")}
+    description_columns = {"kind": _l("Departures and deaths are recorded here; births and arrivals by adding the "
+                                      "person to a household.")}
+    choice_columns = {"kind": {k: MOVEMENTS[k] for k in ("departure", "death")}}
+    formatters_columns = {"kind": lambda kind: str(MOVEMENTS.get(kind, kind))}
+    base_order = ("on_date", "desc")
+    # history: movements are added, never edited or deleted
+    base_permissions = ["can_list", "can_show", "can_add", "can_export"]
+
+    def pre_add(self, item):
+        super().pre_add(item)
+        household_book.record_movement(self.datamodel.session, item)
+
+
+class MemberView(SanaripModelView):
+    datamodel = SQLAInterface(HouseholdMember)
+    entity = _l("Household member")
+    entity_plural = _l("Household members")
+    list_columns = ["full_name", "pin", "sex", "birth_date", "relation", "household", "is_active"]
+    show_fieldsets = [
+        (_l("Person"), {"fields": ["last_name", "first_name", "patronymic", "pin", "sex", "birth_date",
+                                    "citizenship"]}),
+        (_l("In the household"), {"fields": ["household", "relation", "registration", "employment", "is_active",
+                                             "joined_on", "left_on"]}),
+        (_l("Record"), {"fields": ["created_by", "created_on", "changed_by", "changed_on"], "expanded": False}),
+    ]
+    add_columns = ["household", "last_name", "first_name", "patronymic", "pin", "sex", "birth_date", "relation",
+                   "citizenship", "registration", "employment", "joined_by", "joined_on"]
+    edit_columns = ["last_name", "first_name", "patronymic", "pin", "sex", "birth_date", "relation",
+                    "citizenship", "registration", "employment"]
+    search_columns = ["full_name", "pin", "sex", "birth_date", "relation", "citizenship", "employment", "is_active",
+                      "household"]
+    label_columns = PERSON_LABELS
+    description_columns = {"pin": _l("14 digits: 1 (female) or 2 (male), the date of birth DDMMYYYY, a serial. "
+                                     "Sex and date of birth must agree with it.")}
+    choice_columns = PERSON_CHOICES
+    related_views = [MovementView]
+    base_order = ("full_name", "asc")
+    import_columns = ["household", "last_name", "first_name", "patronymic", "pin", "sex", "birth_date",
+                      "relation", "citizenship", "registration", "employment"]
+    import_keys = {"household": "number"}
+
+    def __init__(self, *args, **kwargs):
+        from wtforms import SelectField
+
+        self.add_form_extra_fields = {"joined_by": SelectField(PERSON_LABELS["joined_by"],
+                                                               choices=list(JOINED_BY.items()), default="record")}
+        super().__init__(*args, **kwargs)
+
+    def pre_add(self, item):
+        super().pre_add(item)
+        household_book.register_member(self.datamodel.session, item, how=getattr(item, "joined_by", "record"))
+
+    def pre_update(self, item):
+        super().pre_update(item)
+        household_book.check_member(self.datamodel.session, item)
+
+
+class HouseholdView(SanaripModelView):
+    datamodel = SQLAInterface(Household)
+    entity = _l("Household")
+    entity_plural = _l("Households")
+    list_columns = ["number", "territory", "address", "head", "size"]
+    show_columns = ["number", "territory", "address", "phone", "head", "size", "note", "created_by", "created_on",
+                    "changed_by", "changed_on"]
+    add_columns = ["territory", "number", "address", "phone", "note"]
+    edit_columns = add_columns
+    search_columns = ["number", "territory", "address"]
+    label_columns = {"number": _l("Household number"), "address": _l("Address"), "phone": _l("Phone"),
+                     "head": _l("Head of household"), "size": _l("Members"), "note": _l("Note")}
+    description_columns = {"number": _l("The household's account number in the book of the aiyl okmotu."),
+                           "territory": _l("The village (or aiyl aimak, town) where the household lives.")}
+    related_views = [MemberView]
+    base_order = ("number", "asc")
+    import_columns = ["territory", "number", "address", "phone"]
+    import_keys = {"territory": "code"}
+
+
+class HouseholdApi(SanaripModelRestApi):
+    resource_name = "household"
+    datamodel = SQLAInterface(Household)
+    entity = HouseholdView.entity
+    entity_plural = HouseholdView.entity_plural
+    list_columns = ["id", "number", "territory_id", "address", "phone"]
+    show_columns = list_columns + ["note"]
+    add_columns = ["territory", "number", "address", "phone", "note"]
+    edit_columns = add_columns
+
+
+class MemberApi(SanaripModelRestApi):
+    resource_name = "household_member"
+    datamodel = SQLAInterface(HouseholdMember)
+    entity = MemberView.entity
+    entity_plural = MemberView.entity_plural
+    list_columns = ["id", "household_id", "pin", "last_name", "first_name", "patronymic", "sex", "birth_date",
+                    "relation", "citizenship", "registration", "employment", "is_active", "joined_on", "left_on"]
+    show_columns = list_columns
+    add_columns = ["household", "pin", "last_name", "first_name", "patronymic", "sex", "birth_date", "relation",
+                   "citizenship", "registration", "employment"]
+    edit_columns = add_columns[1:]
+
+    def pre_add(self, item):
+        super().pre_add(item)
+        household_book.register_member(self.datamodel.session, item, how="record")
+
+    def pre_update(self, item):
+        super().pre_update(item)
+        household_book.check_member(self.datamodel.session, item)
