@@ -67,7 +67,7 @@ def _household_book():
     views = ["HouseholdView", "MemberView", "MovementView"]
     read = [*COMMON, ("menu_access", category), ("menu_access", "Households"), ("menu_access", "Members"),
             ("menu_access", "Movements"), ("menu_access", "Household charts"),
-            *[(p, v) for v in views for p in ("can_list", "can_show", "can_export")],
+            *[(p, v) for v in views for p in ("can_list", "can_show", "can_export", "can_print")],
             ("can_index", "HouseholdChartView"), ("can_get", "HouseholdApi"), ("can_info", "HouseholdApi"),
             ("can_get", "MemberApi"), ("can_info", "MemberApi")]
     write = [*read, *[(p, v) for v in views for p in ("can_add", "can_edit", "can_delete", "can_import")],

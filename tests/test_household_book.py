@@ -212,3 +212,23 @@ def test_module_can_be_switched_off(database_url):
     rules = {r.rule for r in app.url_map.iter_rules()}
     assert "/territoryview/list/" in rules
     assert not any(r.startswith("/householdview") for r in rules)
+
+
+def test_printing_a_member_gives_a_pdf_and_is_audited(app, db):
+    import io
+
+    from pypdf import PdfReader
+
+    from models.household_book import HouseholdMember
+
+    member = db.session.query(HouseholdMember).filter(HouseholdMember.is_active.is_(True)).first()
+    b = Browser(app.test_client())
+    b.get("/lang/ky")
+    b.login("admin")
+    assert 'id="print-record"' in b.get(f"/memberview/show/{member.id}").get_data(as_text=True)
+    response = b.get(f"/memberview/print/{member.id}")
+    assert response.mimetype == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    assert member.pin in text and member.last_name in text
+    event = audit_events(app, action="pdf", object_type="household_book_member", object_id=str(member.id))[-1]
+    assert event.username == "admin" and "printed_on" in event.changes

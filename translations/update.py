@@ -53,6 +53,7 @@ def update(check_only=False):
             catalog = Catalog(locale=lang, charset="utf-8", project="Sanarip")
         catalog.update(pot, no_fuzzy_matching=True)
         catalog.obsolete.clear()
+        catalog.fuzzy = False  # a fuzzy header makes pybabel skip the whole catalog
         if not check_only:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             buffer = BytesIO()

@@ -6,7 +6,7 @@ columns and labels."""
 import datetime
 import decimal
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -18,6 +18,7 @@ from wtforms import SelectField
 from wtforms.validators import DataRequired, Optional
 
 from app import audit, tabular
+from app.pdf import render_pdf
 from app.errors import DomainError
 from app.scope import SCOPE_FILTER, current_scope, is_scoped
 
@@ -149,6 +150,7 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
     choice_columns = {}
     page_size = 25
     list_template = "sanarip/list.html"
+    show_template = "sanarip/show.html"
     #: columns accepted by the spreadsheet import (None: no import); relations are looked up by `import_keys`
     import_columns = None
     #: relation column -> attribute of the related model used to find it in an imported sheet (default: id)
@@ -180,7 +182,39 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
 
     def render_template(self, template, **kwargs):
         kwargs.setdefault("view", self)
+        kwargs.setdefault("this_view", self)  # FAB's show template reuses the name `view` in a loop
         return super().render_template(template, **kwargs)
+
+    @property
+    def printable(self):
+        return bool(getattr(self.datamodel.obj, "personal", False))
+
+    @expose("/print/<pk>")
+    @has_access
+    @permission_name("print")
+    def print_record(self, pk):
+        """The record's show page as a PDF for the paper file; the print is audited with its date."""
+        item = self.scoped_get(pk)
+        if item is None or not self.printable:
+            abort(404)
+        fieldsets = self.show_fieldsets or [("", {"fields": self.show_columns})]
+        sections = []
+        for heading, spec in fieldsets:
+            values = self.datamodel.get_values_item(item, spec["fields"])
+            rows = []
+            for col, value in zip(spec["fields"], values):
+                formatter = self.formatters_columns.get(col)
+                rows.append((str(self.label_columns.get(col, col)),
+                             "" if value is None else formatter(value) if formatter else value))
+            sections.append((str(heading), rows))
+        now = datetime.datetime.now()
+        data = render_pdf("pdf/record.html", title=str(self.show_title), sections=sections,
+                          printed_on=format_datetime(now, "short"), printed_by=g.user.username)
+        audit.record(self.datamodel.session, "pdf", audit.object_type_of(item), pk,
+                     {"printed_on": now.isoformat(timespec="seconds")})
+        self.datamodel.session.commit()
+        return Response(data, mimetype="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{self.datamodel.obj.__tablename__}-{pk}.pdf"'})
 
     # --- scope on every path ----------------------------------------------------------------------------
     def _show(self, pk):
