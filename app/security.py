@@ -10,7 +10,7 @@ from flask import current_app, flash, g, session
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
-from flask_appbuilder.security.views import AuthDBView, UserDBModelView
+from flask_appbuilder.security.views import AuthDBView, UserDBModelView, UserGroupModelView
 from flask_appbuilder.utils.limit import Limit
 from flask_appbuilder import expose
 from flask_appbuilder.actions import action
@@ -133,9 +133,17 @@ class SanaripUserView(UserDBModelView):
         return redirect(self.get_redirect())
 
 
+class SanaripGroupView(UserGroupModelView):
+    """FAB's group view has no labels of its own: its columns would show as English column names."""
+
+    label_columns = {"name": _l("Name"), "label": _l("Label"), "description": _l("Description"),
+                     "users": _l("Users"), "roles": _l("Roles")}
+
+
 class SanaripSecurityManager(SecurityManager):
     user_model = SanaripUser
     userdbmodelview = SanaripUserView
+    groupmodelview = SanaripGroupView
     authdbview = SanaripAuthDBView
     security_api = LimitedSecurityApi
     userstatschartview = None  # FAB's user chart draws with Google Charts from the internet

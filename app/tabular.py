@@ -132,9 +132,10 @@ def import_frame(view, frame) -> ImportReport:
             continue
         item = view.datamodel.obj()
         try:
-            form.populate_obj(item)
-            view.pre_add(item)
             with session.begin_nested():  # a failing row is rolled back (and expunged) alone
+                form.populate_obj(item)
+                view.check_write(item)
+                view.on_add(item)
                 session.add(item)
                 session.flush()
         except DomainError as exc:

@@ -118,6 +118,35 @@ class ScopeGuard:
         if not current_scope().permits(self.datamodel.session, item):
             raise DomainError(_l("You can only save records of your own territory."))
 
+    # Modules reach their services through these three hooks, one line each; the scope check comes first.
+    def on_add(self, item):
+        pass
+
+    def on_update(self, item):
+        pass
+
+    def on_delete(self, item):
+        pass
+
+    def pre_add(self, item):
+        self._guarded(self.on_add, item)
+
+    def pre_update(self, item):
+        self._guarded(self.on_update, item)
+
+    def pre_delete(self, item):
+        self._guarded(self.on_delete, item)
+
+    def _guarded(self, hook, item):
+        """Scope, then the module's rule; a refusal rolls the session back so the refused row (already linked
+        to its parents by the form) cannot linger in it."""
+        try:
+            self.check_write(item)
+            hook(item)
+        except Exception:
+            self.datamodel.session.rollback()
+            raise
+
     def audit_read(self, item, action="read"):
         if getattr(self.datamodel.obj, "personal", False):
             audit.record(self.datamodel.session, action, audit.object_type_of(item),
@@ -234,14 +263,6 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
             abort(404)
         return super()._delete(pk)
 
-    def pre_add(self, item):
-        self.check_write(item)
-
-    def pre_update(self, item):
-        self.check_write(item)
-
-    def pre_delete(self, item):
-        self.check_write(item)
 
     # --- export -------------------------------------------------------------------------------------------
     def _export_columns(self):
@@ -352,14 +373,6 @@ class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
             self.datamodel.session.rollback()
             return self.response_422(message=str(exc))
 
-    def pre_add(self, item):
-        self.check_write(item)
-
-    def pre_update(self, item):
-        self.check_write(item)
-
-    def pre_delete(self, item):
-        self.check_write(item)
 
 
 def interface(model):

@@ -37,8 +37,7 @@ class MovementView(SanaripModelView):
     # history: movements are added, never edited or deleted
     base_permissions = ["can_list", "can_show", "can_add", "can_export"]
 
-    def pre_add(self, item):
-        super().pre_add(item)
+    def on_add(self, item):
         household_book.record_movement(self.datamodel.session, item)
 
 
@@ -77,12 +76,10 @@ class MemberView(SanaripModelView):
                                                                choices=list(JOINED_BY.items()), default="record")}
         super().__init__(*args, **kwargs)
 
-    def pre_add(self, item):
-        super().pre_add(item)
+    def on_add(self, item):
         household_book.register_member(self.datamodel.session, item, how=getattr(item, "joined_by", "record"))
 
-    def pre_update(self, item):
-        super().pre_update(item)
+    def on_update(self, item):
         household_book.check_member(self.datamodel.session, item)
 
 
@@ -129,10 +126,8 @@ class MemberApi(SanaripModelRestApi):
                    "citizenship", "registration", "employment"]
     edit_columns = add_columns[1:]
 
-    def pre_add(self, item):
-        super().pre_add(item)
+    def on_add(self, item):
         household_book.register_member(self.datamodel.session, item, how="record")
 
-    def pre_update(self, item):
-        super().pre_update(item)
+    def on_update(self, item):
         household_book.check_member(self.datamodel.session, item)

@@ -137,13 +137,24 @@ def test_pages_are_translated(page, live_server, checkers, lang):
     check()
     if lang == "ky":
         page.screenshot(path=SCREENSHOT, full_page=True)
-    href = page.locator("a[href*='/territoryview/show/']").first.get_attribute("href")
-    pk = re.search(r"/territoryview/show/([^/?#]+)", href).group(1)
-    for path in ("/territoryview/add", f"/territoryview/edit/{pk}", f"/territoryview/show/{pk}",
-                 "/auditeventview/list/", "/users/list/", "/users/add"):
+    # every page of the menu, and for each list its first record's show and edit pages and its add form
+    menu = [a.get_attribute("href") for a in page.locator(".navbar .dropdown-menu a[href^='/']").all()]
+    menu = [m for m in dict.fromkeys(menu) if not m.startswith(("/lang/", "/logout", "/users/userinfo"))]
+    assert len(menu) >= 8, menu
+    for path in menu:
         visit(page, path)
         check()
-
+        base = path.split("/list")[0] if "/list" in path else None
+        if base is None:
+            continue
+        for pattern in ("/show/", "/edit/"):
+            link = page.locator(f"a[href^='{base}{pattern}']").first
+            if link.count():
+                visit(page, link.get_attribute("href"))
+                check()
+        if page.locator(f"a[href^='{base}/add']").count() or base in ("/users",):
+            visit(page, f"{base}/add")
+            check()
     if problems:
         report = "\n".join(f"{url}\n" + "\n".join(f"    {p}" for p in found) for url, found in problems.items())
         total = len({p for found in problems.values() for p in found})
