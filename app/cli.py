@@ -79,23 +79,28 @@ def demo_territory():
     return db.session.query(Territory).filter(Territory.code == DEMO_RAYON).first()
 
 
+def prepare_database(echo=_echo):
+    """Everything a database needs before anyone logs in (the same for `setup`, tests and benchmarks)."""
+    from flask_migrate import upgrade
+
+    from app.seed import roles
+
+    echo("1/5 applying migrations")
+    upgrade()
+    echo("2/5 syncing roles and permissions")
+    sync_security()
+    echo("3/5 loading reference data")
+    load_reference(echo)
+    echo("4/5 seeding role templates")
+    roles.seed(current_app.appbuilder.sm, _templates(), echo)
+
+
 @sanarip.command("setup")
 @click.option("--demo/--no-demo", default=False, help="Also seed demo data and one demo user per role.")
 @with_appcontext
 def setup_command(demo):
     """Migrate, sync permissions, load reference data, seed roles, create the admin (and demo data)."""
-    from flask_migrate import upgrade
-
-    _echo("1/5 applying migrations")
-    upgrade()
-    _echo("2/5 syncing roles and permissions")
-    sync_security()
-    _echo("3/5 loading reference data")
-    load_reference()
-    _echo("4/5 seeding role templates")
-    from app.seed import roles
-
-    roles.seed(current_app.appbuilder.sm, _templates(), _echo)
+    prepare_database()
     _echo("5/5 admin account")
     password = os.environ.get("ADMIN_PASSWORD") or None
     generated = password is None
@@ -110,10 +115,10 @@ def setup_command(demo):
         seed_demo()
 
 
-def load_reference():
+def load_reference(echo=_echo):
     for spec in current_app.extensions["sanarip_modules"]:
         if spec.seed_reference is not None:
-            spec.seed_reference(db.session, _echo)
+            spec.seed_reference(db.session, echo)
     db.session.commit()
 
 
@@ -122,6 +127,14 @@ def load_reference():
 def load_reference_command():
     """Load reference data (territories, classifiers) that is missing."""
     load_reference()
+
+
+def seed_demo_data(echo=_echo):
+    """Each module's demo data, through its services."""
+    for spec in current_app.extensions["sanarip_modules"]:
+        if spec.seed_demo is not None:
+            spec.seed_demo(db.session, echo)
+    db.session.commit()
 
 
 def seed_demo():
@@ -140,10 +153,7 @@ def seed_demo():
                 printed = True
             scope = f" in {territory.name_ru}" if template.territorial and territory is not None else ""
             _echo(f"    {username}: {template.name}{scope}")
-    for spec in current_app.extensions["sanarip_modules"]:
-        if spec.seed_demo is not None:
-            spec.seed_demo(db.session, _echo)
-    db.session.commit()
+    seed_demo_data()
 
 
 @sanarip.command("seed-demo")

@@ -84,18 +84,11 @@ def main():
     app = create_app(SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench-secret-key-of-at-least-32-bytes",
                      LOGIN_RATE_LIMIT="100000 per minute")
     with app.app_context():
-        from flask_migrate import upgrade
-
-        from app.cli import create_user, load_reference, sync_security
+        from app.cli import create_user, prepare_database
         from app.extensions import db
-        from app.seed import roles
         from models.reference import Territory
 
-        upgrade()
-        sync_security()
-        load_reference()
-        roles.seed(app.appbuilder.sm, [t for s in app.extensions["sanarip_modules"] for t in s.role_templates],
-                   lambda m: None)
+        prepare_database(echo=lambda message: None)
         create_user("admin", PASSWORD, ["Admin"])
         rayon = db.session.query(Territory).filter_by(code="41708203000000").one()
         create_user("clerk", PASSWORD, ["LSG clerk"], territory=rayon)

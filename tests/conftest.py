@@ -62,23 +62,11 @@ def make_app(database_url, **overrides):
 def app(database_url):
     app = make_app(database_url)
     with app.app_context():
-        from flask_migrate import upgrade
+        from app.cli import create_user, prepare_database, seed_demo_data
 
-        from app.cli import create_user, load_reference, sync_security
-        from app.seed import roles
-
-        upgrade()
-        sync_security()
-        load_reference()
-        roles.seed(app.appbuilder.sm, [t for s in app.extensions["sanarip_modules"] for t in s.role_templates],
-                   lambda m: None)
+        prepare_database(echo=lambda message: None)
         create_user("admin", PASSWORD, [app.config["AUTH_ROLE_ADMIN"]])
-        from app.extensions import db
-
-        for spec in app.extensions["sanarip_modules"]:  # demo data spans several oblasts: scope tests need it
-            if spec.seed_demo is not None:
-                spec.seed_demo(db.session, lambda m: None)
-        db.session.commit()
+        seed_demo_data(echo=lambda message: None)  # demo data spans several oblasts: scope tests need it
     yield app
 
 

@@ -126,8 +126,5 @@ class MemberApi(SanaripModelRestApi):
                    "citizenship", "registration", "employment"]
     edit_columns = add_columns[1:]
 
-    def on_add(self, item):
-        household_book.register_member(self.datamodel.session, item, how="record")
-
-    def on_update(self, item):
-        household_book.check_member(self.datamodel.session, item)
+    on_add = MemberView.on_add  # the API records a member as the form does ("record" when not said otherwise)
+    on_update = MemberView.on_update
