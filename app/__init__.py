@@ -57,10 +57,10 @@ def create_app(config=None, **overrides):
     audit.install()
 
     with app.app_context():
-        import models.audit  # noqa: F401  (models register on the shared metadata)
-        import models.reference  # noqa: F401
-        import models.user  # noqa: F401
+        import models
         from app import registry
+
+        models.import_all()  # every table on the shared metadata, whichever modules are switched on
 
         app.extensions["sanarip_modules"] = specs = registry.load_modules(app.config["ENABLED_MODULES"])
         appbuilder = AppBuilder()

@@ -32,10 +32,21 @@ def generate_password():
 
 
 def _templates():
-    templates = []
+    """Role templates of all enabled modules; a role several modules contribute to (e.g. "LSG clerk") gets the
+    permissions of all of them."""
+    from app.seed.roles import RoleTemplate
+
+    merged = {}
     for spec in current_app.extensions["sanarip_modules"]:
-        templates.extend(spec.role_templates)
-    return templates
+        for template in spec.role_templates:
+            known = merged.get(template.name)
+            if known is None:
+                merged[template.name] = RoleTemplate(template.name, template.label, list(template.permissions),
+                                                     template.territorial)
+            else:
+                known.permissions.extend(template.permissions)
+                known.territorial = known.territorial and template.territorial
+    return list(merged.values())
 
 
 def create_user(username, password, role_names, first_name="", last_name="", email=None, territory=None):
@@ -86,7 +97,7 @@ def prepare_database(echo=_echo):
     from app.seed import roles
 
     echo("1/5 applying migrations")
-    upgrade()
+    upgrade(revision="heads")  # each module's migrations form their own branch from the platform's
     echo("2/5 syncing roles and permissions")
     sync_security()
     echo("3/5 loading reference data")

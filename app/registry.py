@@ -23,8 +23,8 @@ class ModuleSpec:
     menu: list = field(default_factory=list)  # MenuItem
     hidden_views: list = field(default_factory=list)  # views without a menu entry (related views, detail pages)
     apis: list = field(default_factory=list)
-    #: role name -> list of (permission, view menu) patterns; "*" matches any, a trailing ".*" any suffix
-    role_templates: dict = field(default_factory=dict)
+    #: RoleTemplate list (app/seed/roles.py); templates of the same name from several modules are merged
+    role_templates: list = field(default_factory=list)
     seed_reference: Callable = None  # (session, echo) -> None: reference data, idempotent
     seed_demo: Callable = None  # (session, echo) -> None: demo data through the services, idempotent
     public_blueprints: list = field(default_factory=list)  # Flask blueprints served without login

@@ -32,6 +32,7 @@ class Household(TerritoryScoped, Tracked, Model):
     __tablename__ = "household_book_household"
     __table_args__ = (UniqueConstraint("territory_id", "number", name="uq_household_number"),)
     personal = True
+    lookup_fields = ("number", "address")  # too many to list: forms search them (views/lookup.py)
 
     id = Column(Integer, primary_key=True)
     number = Column(String(20), nullable=False)  # account number in the book of the aiyl okmotu
@@ -69,6 +70,7 @@ class HouseholdMember(Tracked, Model):
               postgresql_where=text("is_active")),
     )
     personal = True
+    lookup_fields = ("full_name", "pin")
 
     id = Column(Integer, primary_key=True)
     household_id = Column(Integer, ForeignKey("household_book_household.id"), nullable=False, index=True)

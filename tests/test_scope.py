@@ -200,6 +200,9 @@ def _assert_dropdowns_scoped(app, probe, view, scope):
         select = re.search(rf'<select[^>]*name="{col}"[^>]*>(.*?)</select>', page, re.S)
         assert select, f"{url}: no dropdown {col}"
         offered = {int(v) for v in re.findall(r'<option[^>]*value="(\d+)"', select.group(1))}
+        if col in view._lookup_columns:  # a server-side search box: ask the server what it offers
+            found = probe.get(f"{view.route_base}/lookup/{col}?q=").get_json()["results"]
+            offered |= {row["id"] for row in found}
         with app.app_context():
             allowed = {r[0] for r in db.session.query(related.id).filter(scope.condition(related))}
         assert offered <= allowed, f"{url}: dropdown {col} offers rows of another territory"

@@ -65,6 +65,12 @@ def update(check_only=False):
 
 
 if __name__ == "__main__":
+    # --check: change nothing, only report; --json FILE: write the msgids ky lacks to FILE (for translators)
     result = update(check_only="--check" in sys.argv)
     for lang, ids in result.items():
         print(f"{lang}: {len(ids)} untranslated")
+    if "--json" in sys.argv:
+        import json
+
+        with open(sys.argv[sys.argv.index("--json") + 1], "w", encoding="utf-8") as fh:
+            json.dump(sorted(set(result["ky"]) | set(result["ru"])), fh, ensure_ascii=False, indent=1)

@@ -6,7 +6,7 @@ columns and labels."""
 import datetime
 import decimal
 
-from flask import Response, abort, flash, g, redirect, request, url_for
+from flask import Response, abort, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -21,6 +21,7 @@ from app import audit, tabular
 from app.pdf import render_pdf
 from app.errors import DomainError
 from app.scope import SCOPE_FILTER, current_scope, is_scoped
+from views.lookup import LookupField, search as lookup_search, uses_lookup
 
 COMMON_LABELS = {
     "id": _l("ID"),
@@ -207,7 +208,41 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
                                                     self.add_form_extra_fields)
         self.edit_form_extra_fields = _choice_fields(self.datamodel, self.choice_columns, self.label_columns,
                                                      self.edit_form_extra_fields)
+        self._lookup_columns = self._install_lookups()
         super().__init__(*args, **kwargs)
+
+    def _install_lookups(self):
+        """Relations to large tables (models with `lookup_fields`) are chosen by a server-side search instead of
+        a dropdown of every row, and are left out of the search form for the same reason."""
+        columns = {}
+        for col in set(self.add_columns or []) | set(self.edit_columns or []) | set(self.search_columns or []):
+            if isinstance(col, str) and self.datamodel.is_relation_many_to_one(col):
+                related = self.datamodel.get_related_model(col)
+                if uses_lookup(related):
+                    columns[col] = related
+        for col, related in columns.items():
+            required = not self.datamodel.is_nullable(col)
+            for extra, cols in ((self.add_form_extra_fields, self.add_columns),
+                                (self.edit_form_extra_fields, self.edit_columns)):
+                if cols and col in cols and col not in extra:
+                    extra[col] = LookupField(self.label_columns.get(col, col),
+                                             [DataRequired()] if required else [Optional()], model=related,
+                                             session_func=lambda: self.datamodel.session,
+                                             endpoint=self.__class__.__name__, column=col)
+        if self.search_columns:
+            self.search_columns = [c for c in self.search_columns if c not in columns]
+        return columns
+
+    @expose("/lookup/<column>")
+    @has_access
+    @permission_name("add")
+    def lookup(self, column):
+        """JSON for the relation search box: rows of the related table inside the user's scope."""
+        related = self._lookup_columns.get(column)
+        if related is None:
+            abort(404)
+        rows = lookup_search(self.datamodel.session, related, request.args.get("q", ""))
+        return jsonify(results=[{"id": row.id, "text": str(row)} for row in rows])
 
     def render_template(self, template, **kwargs):
         kwargs.setdefault("view", self)

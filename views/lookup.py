@@ -1,0 +1,62 @@
+"""A many-to-one relation chosen by searching on the server (select2 with AJAX), for tables too large to list in
+a dropdown (households, people). A related model opts in with `lookup_fields`, the columns a search matches."""
+from flask import url_for
+from markupsafe import Markup, escape
+from sqlalchemy import or_
+from wtforms import Field
+from wtforms.validators import ValidationError
+
+from app.scope import current_scope
+
+LOOKUP_LIMIT = 20
+
+
+def uses_lookup(model) -> bool:
+    return bool(getattr(model, "lookup_fields", None))
+
+
+def scoped_query(session, model):
+    return session.query(model).filter(current_scope().condition(model))
+
+
+def search(session, model, term, limit=LOOKUP_LIMIT):
+    """Rows of `model` inside the user's scope whose lookup fields contain `term` (any case)."""
+    query = scoped_query(session, model)
+    term = (term or "").strip()
+    if term:
+        query = query.filter(or_(*[getattr(model, f).ilike(f"%{term}%") for f in model.lookup_fields]))
+    return query.order_by(getattr(model, model.lookup_fields[0])).limit(limit).all()
+
+
+class LookupWidget:
+    def __call__(self, field, **kwargs):
+        options = '<option value=""></option>'
+        if field.data is not None:
+            options += f'<option value="{field.data.id}" selected>{escape(str(field.data))}</option>'
+        return Markup(f'<select id="{field.id}" name="{field.name}" class="sanarip-lookup form-control" '
+                      f'data-url="{escape(field.url())}">{options}</select>')
+
+
+class LookupField(Field):
+    widget = LookupWidget()
+
+    def __init__(self, label=None, validators=None, model=None, session_func=None, endpoint=None, column=None,
+                 **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.model, self.session_func, self.endpoint, self.column = model, session_func, endpoint, column
+        self._invalid = False
+
+    def url(self):
+        return url_for(f"{self.endpoint}.lookup", column=self.column)
+
+    def process_formdata(self, valuelist):
+        self.data, self._invalid = None, False
+        raw = (valuelist[0] if valuelist else "") or ""
+        if raw:
+            found = scoped_query(self.session_func(), self.model).filter(self.model.id == int(raw)).first() \
+                if raw.isdigit() else None
+            self.data, self._invalid = found, found is None
+
+    def pre_validate(self, form):
+        if self._invalid:  # not found, or outside the user's territory
+            raise ValidationError(self.gettext("Not a valid choice"))
