@@ -261,6 +261,14 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
         item = self.scoped_get(pk)
         if item is None or not self.printable:
             abort(404)
+        data, details = self.render_print(item)
+        audit.record(self.datamodel.session, "pdf", audit.object_type_of(item), pk, details)
+        self.datamodel.session.commit()
+        return Response(data, mimetype="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="{self.datamodel.obj.__tablename__}-{pk}.pdf"'})
+
+    def render_print(self, item):
+        """PDF bytes and audit details of a printed record: by default its show page as a card."""
         fieldsets = self.show_fieldsets or [("", {"fields": self.show_columns})]
         sections = []
         for heading, spec in fieldsets:
@@ -274,11 +282,7 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
         now = datetime.datetime.now()
         data = render_pdf("pdf/record.html", title=str(self.show_title), sections=sections,
                           printed_on=format_datetime(now, "short"), printed_by=g.user.username)
-        audit.record(self.datamodel.session, "pdf", audit.object_type_of(item), pk,
-                     {"printed_on": now.isoformat(timespec="seconds")})
-        self.datamodel.session.commit()
-        return Response(data, mimetype="application/pdf",
-                        headers={"Content-Disposition": f'inline; filename="{self.datamodel.obj.__tablename__}-{pk}.pdf"'})
+        return data, {"printed_on": now.isoformat(timespec="seconds")}
 
     # --- scope on every path ----------------------------------------------------------------------------
     def _show(self, pk):
