@@ -68,8 +68,10 @@ def create_app(config=None, **overrides):
         registry.register(appbuilder, specs)
         app.view_functions["LocaleView.index"] = _switch_language
         for spec in specs:
-            for blueprint in spec.public_blueprints:
+            for blueprint in spec.public_blueprints:  # pages without login: each with its own rate limit
                 app.register_blueprint(blueprint)
+                if getattr(blueprint, "rate_limit", None):
+                    appbuilder.sm.limiter.limit(blueprint.rate_limit)(blueprint)
         # The JSON API authenticates with a bearer token (JWT), not the session cookie: no CSRF token there.
         from flask_appbuilder.api import BaseApi
 

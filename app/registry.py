@@ -61,12 +61,14 @@ def _household_book():
     from app.seed import household_book as seed
     from app.seed.roles import COMMON, RoleTemplate, grants
     from charts.household_book import HouseholdChartView
-    from views.household_book import HouseholdApi, HouseholdView, MemberApi, MemberView, MovementView
+    from views.certificates import verification
+    from views.household_book import CertificateView, HouseholdApi, HouseholdView, MemberApi, MemberView, \
+        MovementView
 
     category, label = "Household book", _l("Household book")
-    views = ["HouseholdView", "MemberView", "MovementView"]
+    views = ["HouseholdView", "MemberView", "MovementView", "CertificateView"]
     read = [*COMMON, ("menu_access", category), ("menu_access", "Households"), ("menu_access", "Members"),
-            ("menu_access", "Movements"), ("menu_access", "Household charts"),
+            ("menu_access", "Movements"), ("menu_access", "Household charts"), ("menu_access", "Certificates"),
             *[(p, v) for v in views for p in ("can_list", "can_show", "can_export", "can_print")],
             ("can_index", "HouseholdChartView"), ("can_get", "HouseholdApi"), ("can_info", "HouseholdApi"),
             ("can_get", "MemberApi"), ("can_info", "MemberApi")]
@@ -79,10 +81,12 @@ def _household_book():
             MenuItem(HouseholdView, "Households", _l("Households"), category, label, "fa-home", "fa-book"),
             MenuItem(MemberView, "Members", _l("Household members"), category, label, "fa-users"),
             MenuItem(MovementView, "Movements", _l("Movements"), category, label, "fa-exchange"),
+            MenuItem(CertificateView, "Certificates", _l("Certificates"), category, label, "fa-certificate"),
             MenuItem(HouseholdChartView, "Household charts", _l("Household book charts"), category, label,
                      "fa-chart-bar"),
         ],
         apis=[HouseholdApi, MemberApi],
+        public_blueprints=[verification],
         role_templates=[
             RoleTemplate("LSG clerk", _l("LSG clerk"), write),
             RoleTemplate("LSG head", _l("LSG head"), read),

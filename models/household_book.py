@@ -136,3 +136,42 @@ class Movement(Tracked, Model):
 
     def __repr__(self):
         return f"{MOVEMENTS.get(self.kind, self.kind)} {self.on_date}"
+
+
+CERTIFICATE_KINDS = {"household_composition": _l("Household composition certificate"),
+                     "residence": _l("Residence certificate")}
+CERTIFICATE_LANGUAGES = {"ky": _l("Kyrgyz"), "ru": _l("Russian"), "en": _l("English")}
+
+
+class Certificate(Tracked, Model):
+    """A certificate (маалымкат / справка) issued to a citizen from the household book. Its content is kept as it
+    was on the day of issue, so a reprint or a verification shows the same facts."""
+
+    __tablename__ = "household_book_certificate"
+    personal = True
+
+    id = Column(Integer, primary_key=True)
+    number = Column(String(32), nullable=False, unique=True)
+    verification_code = Column(String(16), nullable=False, unique=True)
+    kind = Column(String(32), nullable=False)
+    language = Column(String(2), nullable=False, default="ky")
+    member_id = Column(Integer, ForeignKey("household_book_member.id"), nullable=False, index=True)
+    member = relationship(HouseholdMember)
+    issued_on = Column(Date, nullable=False)
+    valid_until = Column(Date, nullable=False)
+    issuing_body = Column(String(255), nullable=False)
+    signer_name = Column(String(255), nullable=False)
+    signer_position = Column(String(255), nullable=False)
+    content = Column(Text, nullable=False)  # JSON: the facts certified, as of the day of issue
+    revoked_on = Column(Date)
+    revoked_reason = Column(String(255))
+
+    @classmethod
+    def scope_condition(cls, territory_ids):
+        return cls.member_id.in_(select(HouseholdMember.id).where(HouseholdMember.scope_condition(territory_ids)))
+
+    def scope_territory_id(self):
+        return self.member.scope_territory_id() if self.member is not None else None
+
+    def __repr__(self):
+        return f"№{self.number}"

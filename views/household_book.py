@@ -1,10 +1,15 @@
 """Electronic household book: households, members, movements, voter list."""
+import datetime
+
+from flask import g, redirect, url_for
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from app.services import household_book
-from models.household_book import (CITIZENSHIPS, EMPLOYMENTS, MOVEMENTS, REGISTRATIONS, RELATIONS, SEXES,
-                                   Household, HouseholdMember, Movement)
+from models.household_book import (CERTIFICATE_KINDS, CERTIFICATE_LANGUAGES, CITIZENSHIPS, EMPLOYMENTS, MOVEMENTS,
+                                   REGISTRATIONS, RELATIONS, SEXES, Certificate, Household, HouseholdMember,
+                                   Movement)
+from views import certificates
 from views.base import SanaripModelRestApi, SanaripModelView
 
 PERSON_LABELS = {
@@ -128,3 +133,43 @@ class MemberApi(SanaripModelRestApi):
 
     on_add = MemberView.on_add  # the API records a member as the form does ("record" when not said otherwise)
     on_update = MemberView.on_update
+
+
+class CertificateView(SanaripModelView):
+    """Certificates issued to citizens: issued once (number, verification code, content fixed), never edited;
+    printed as a PDF in the language the citizen asked for."""
+
+    datamodel = SQLAInterface(Certificate)
+    entity = _l("Certificate")
+    entity_plural = _l("Certificates")
+    list_columns = ["number", "kind", "member", "issued_on", "valid_until", "language", "created_by"]
+    show_columns = ["number", "kind", "member", "language", "issued_on", "valid_until", "issuing_body",
+                    "signer_name", "signer_position", "verification_code", "revoked_on", "revoked_reason",
+                    "created_by", "created_on"]
+    add_columns = ["member", "kind", "language", "signer_name", "signer_position"]
+    search_columns = ["number", "kind", "issued_on", "language"]
+    label_columns = {"number": _l("Number"), "kind": _l("Certificate"), "member": _l("Citizen"),
+                     "language": _l("Language"), "issued_on": _l("Issued on"), "valid_until": _l("Valid until"),
+                     "issuing_body": _l("Issued by"), "signer_name": _l("Signed by"),
+                     "signer_position": _l("Position of the signer"), "verification_code": _l("Verification code"),
+                     "revoked_on": _l("Revoked on"), "revoked_reason": _l("Reason of revocation")}
+    description_columns = {"language": _l("The language the citizen asked for: the certificate is printed in it.")}
+    choice_columns = {"kind": CERTIFICATE_KINDS, "language": CERTIFICATE_LANGUAGES}
+    base_order = ("number", "desc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_export", "can_print"]
+
+    def on_add(self, item):
+        household_book.issue_certificate(self.datamodel.session, item, datetime.date.today())
+
+    def post_add(self, item):
+        g.issued_certificate_id = item.id
+
+    def post_add_redirect(self):
+        # straight to the new certificate, where the clerk prints it
+        issued = g.pop("issued_certificate_id", None)
+        if issued is None:
+            return super().post_add_redirect()
+        return redirect(url_for(f"{self.endpoint}.show", pk=issued))
+
+    def render_print(self, item):
+        return certificates.render(item), {"number": item.number, "language": item.language}

@@ -101,4 +101,27 @@ def seed(session, echo=print, households_per_aimak=8):
         echo(f"  household book: {households_per_aimak} households in {village.name_ru}")
     members = session.query(HouseholdMember).count()
     echo(f"  household book: {added} households added, {members} members in all")
+    seed_certificates(session, echo)
     return added
+
+
+def seed_certificates(session, echo=print):
+    """Two certificates per demo aiyl aimak (one of each kind), issued through the service."""
+    from models.household_book import Certificate
+
+    if session.query(Certificate.id).first() is not None:
+        return 0
+    issued = 0
+    for aimak in demo_aimaks(session):
+        heads = session.scalars(select(HouseholdMember).join(Household).join(Territory)
+                                .where(Territory.path.startswith(aimak.path), HouseholdMember.relation == "head",
+                                       HouseholdMember.is_active.is_(True)).order_by(HouseholdMember.id).limit(2)).all()
+        for head, (kind, language) in zip(heads, [("household_composition", "ky"), ("residence", "ru")]):
+            household_book.issue_certificate(session, Certificate(
+                member=head, kind=kind, language=language, signer_name="Асанов Б. Т.",
+                signer_position="Айыл өкмөтүнүн башчысы" if language == "ky" else "Глава айыл окмоту"),
+                datetime.date.today())
+            session.flush()
+            issued += 1
+    echo(f"  household book: {issued} certificates issued")
+    return issued

@@ -94,3 +94,78 @@ def coming_of_age_cutoff(day: datetime.date, years: int) -> datetime.date:
     if (day.month, day.day) == (2, 29) and not calendar.isleap(year):
         return datetime.date(year, 2, 28)
     return day.replace(year=year)
+
+
+CERTIFICATE_VALID_DAYS = 30
+
+
+def _issuing_territory(territory):
+    """The aiyl aimak or city whose executive body issues certificates for a household in `territory`."""
+    node = territory
+    while node is not None and node.kind not in ("aiyl_aimak", "city_republican", "city_oblast", "city_rayon",
+                                                 "city_district"):
+        node = node.parent
+    return node or territory
+
+
+def _name_in(territory, language):
+    return getattr(territory, f"name_{language}", None) or territory.name_ru
+
+
+def issue_certificate(session, certificate, today: datetime.date):
+    """Issue a household-composition or residence certificate to an active member (Law "On local
+    self-government", art. 34: the aiyl okmotu issues certificates from the household book). Fills the number
+    (year-sequence, unique), the verification code, the validity (30 days) and the content as of `today`."""
+    import json
+    import secrets
+
+    from models.household_book import CERTIFICATE_KINDS, Certificate
+
+    member = certificate.member
+    if member is None or not member.is_active:
+        raise DomainError(_l("Certificates are issued only to people who live in a household of the book."),
+                          field="member", code="not_active")
+    if certificate.kind not in CERTIFICATE_KINDS:
+        raise DomainError(_l("Unknown kind of certificate."), field="kind", code="certificate_kind")
+    household = member.household
+    issuer = _issuing_territory(household.territory)
+    language = certificate.language or "ky"
+    certificate.language = language
+    certificate.issued_on = today
+    certificate.valid_until = today + datetime.timedelta(days=CERTIFICATE_VALID_DAYS)
+    certificate.issuing_body = _name_in(issuer, language)
+    prefix = f"{today.year}-"
+    last = session.scalar(select(Certificate.number).where(Certificate.number.startswith(prefix))
+                          .order_by(Certificate.number.desc()).limit(1))
+    certificate.number = f"{prefix}{int(last.split('-')[1]) + 1 if last else 1:06d}"
+    certificate.verification_code = secrets.token_hex(5).upper()
+    person = {"name": member.full_name, "pin": member.pin, "birth_date": member.birth_date.isoformat(),
+              "sex": member.sex}
+    content = {"person": person, "address": household.address,
+               "place": _name_in(household.territory, language), "registration": member.registration,
+               "household_number": household.number}
+    if certificate.kind == "household_composition":
+        content["members"] = [{"name": m.full_name, "relation": m.relation, "birth_date": m.birth_date.isoformat()}
+                              for m in sorted(household.active_members, key=lambda m: (m.relation != "head",
+                                                                                        m.birth_date))]
+    certificate.content = json.dumps(content, ensure_ascii=False)
+    session.add(certificate)
+    return certificate
+
+
+def certificate_status(certificate, today: datetime.date) -> str:
+    """valid, expired or revoked: what the public verification page tells."""
+    if certificate.revoked_on is not None:
+        return "revoked"
+    return "valid" if today <= certificate.valid_until else "expired"
+
+
+def find_certificate(session, number, code):
+    """The certificate with this number and verification code, or None (both must match)."""
+    from models.household_book import Certificate
+
+    number, code = (number or "").strip(), (code or "").strip().upper()
+    if not number or not code:
+        return None
+    return session.scalar(select(Certificate).where(Certificate.number == number,
+                                                    Certificate.verification_code == code))

@@ -1,0 +1,121 @@
+"""Certificates to citizens: issued through the service, PDF in the citizen's language with a QR code,
+public verification showing only number, date, kind and validity; every issue and print audited."""
+import datetime
+import io
+import json
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import Browser, audit_events
+
+
+@pytest.fixture
+def clerk(app, make_user):
+    b = Browser(app.test_client())
+    b.get("/lang/ky")
+    b.login(make_user(("LSG clerk",), territory="41708203000000"))
+    return b
+
+
+def _head_in_clerk_territory(db):
+    from models.household_book import Household, HouseholdMember
+    from models.reference import Territory
+
+    return (db.session.query(HouseholdMember).join(Household).join(Territory)
+            .filter(Territory.path.startswith("/41708000000000/41708203000000/"), HouseholdMember.is_active,
+                    HouseholdMember.relation == "head").first())
+
+
+def _pdf_text(data):
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_clerk_issues_a_kyrgyz_certificate_and_prints_it(app, db, clerk):
+    from models.household_book import Certificate
+
+    head = _head_in_clerk_territory(db)
+    response = clerk.post("/certificateview/add", {
+        "member": head.id, "kind": "household_composition", "language": "ky", "signer_name": "Осмонов Б.",
+        "signer_position": "Айыл өкмөтүнүн башчысы"}, token_from="/certificateview/add")
+    assert response.status_code == 302 and "/certificateview/show/" in response.headers["Location"]
+    certificate = db.session.query(Certificate).filter_by(member_id=head.id).order_by(Certificate.id.desc()).first()
+    assert re.fullmatch(r"\d{4}-\d{6}", certificate.number) and len(certificate.verification_code) == 10
+    assert certificate.valid_until == certificate.issued_on + datetime.timedelta(days=30)
+    content = json.loads(certificate.content)
+    assert {m["name"] for m in content["members"]} == {m.full_name for m in head.household.active_members}
+
+    pdf = clerk.get(f"/certificateview/print/{certificate.id}")
+    assert pdf.mimetype == "application/pdf"
+    text = _pdf_text(pdf.data)
+    assert "Үй-бүлөнүн курамы жөнүндө маалымкат" in text or "маалымкат" in text.lower()
+    assert certificate.number in text and head.full_name in text and certificate.verification_code in text
+    assert any(letter in text for letter in "ңөү")
+    assert audit_events(app, action="create", object_type="household_book_certificate",
+                        object_id=str(certificate.id))
+    assert audit_events(app, action="pdf", object_type="household_book_certificate", object_id=str(certificate.id))
+
+
+def test_russian_certificate_prints_in_russian(app, db):
+    from app.services import household_book
+    from models.household_book import Certificate
+
+    with app.test_request_context():
+        head = _head_in_clerk_territory(db)
+        certificate = household_book.issue_certificate(db.session, Certificate(
+            member=head, kind="residence", language="ru", signer_name="Асанов", signer_position="Глава"),
+            datetime.date.today())
+        db.session.commit()
+    b = Browser(app.test_client())
+    b.get("/lang/ky")  # the clerk works in Kyrgyz; the certificate is still Russian
+    b.login("admin")
+    text = _pdf_text(b.get(f"/certificateview/print/{certificate.id}").data)
+    assert "Справка о месте жительства" in text or "Настоящая справка" in text or "справка" in text.lower()
+    assert head.pin in text
+
+
+def test_public_check_shows_only_number_date_kind_validity(app, db):
+    from models.household_book import Certificate
+
+    certificate = db.session.query(Certificate).first()
+    client = Browser(app.test_client())  # nobody logged in
+    page = client.get(f"/check/?number={certificate.number}&code={certificate.verification_code}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="check-result"' in html and certificate.number in html
+    member = certificate.member
+    for secret in (member.pin, member.last_name, member.household.address):
+        assert secret not in html
+    assert 'label-success' in html
+    wrong = client.get(f"/check/?number={certificate.number}&code=0000000000").get_data(as_text=True)
+    assert 'label-success' not in wrong and certificate.number not in wrong.split('id="check-result"')[1]
+
+
+def test_expired_and_revoked_certificates_are_reported(app, db):
+    from app.services.household_book import certificate_status
+    from models.household_book import Certificate
+
+    certificate = db.session.query(Certificate).first()
+    assert certificate_status(certificate, certificate.valid_until) == "valid"
+    assert certificate_status(certificate, certificate.valid_until + datetime.timedelta(days=1)) == "expired"
+    revoked = Certificate(valid_until=certificate.valid_until, revoked_on=datetime.date.today())
+    assert certificate_status(revoked, datetime.date.today()) == "revoked"
+
+
+def test_no_certificate_for_someone_who_left(app, db):
+    from app.errors import DomainError
+    from app.services import household_book
+    from models.household_book import Certificate, HouseholdMember
+
+    gone = db.session.query(HouseholdMember).filter(HouseholdMember.is_active.is_(False)).first()
+    with app.test_request_context(), pytest.raises(DomainError) as error:
+        household_book.issue_certificate(db.session, Certificate(member=gone, kind="residence", language="ky",
+                                                                 signer_name="x", signer_position="y"),
+                                         datetime.date.today())
+    assert error.value.code == "not_active"
+    db.session.rollback()
+
+
+def test_certificates_cannot_be_edited_or_deleted(app):
+    view = next(v for v in app.appbuilder.baseviews if v.__class__.__name__ == "CertificateView")
+    assert not {"can_edit", "can_delete"} & set(view.base_permissions)
