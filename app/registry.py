@@ -63,7 +63,7 @@ def _household_book():
     from charts.household_book import HouseholdChartView
     from views.certificates import verification
     from views.household_book import CertificateView, HouseholdApi, HouseholdView, MemberApi, MemberView, \
-        MovementView
+        MovementView, VoterListView
 
     category, label = "Household book", _l("Household book")
     views = ["HouseholdView", "MemberView", "MovementView", "CertificateView"]
@@ -71,7 +71,8 @@ def _household_book():
             ("menu_access", "Movements"), ("menu_access", "Household charts"), ("menu_access", "Certificates"),
             *[(p, v) for v in views for p in ("can_list", "can_show", "can_export", "can_print")],
             ("can_index", "HouseholdChartView"), ("can_get", "HouseholdApi"), ("can_info", "HouseholdApi"),
-            ("can_get", "MemberApi"), ("can_info", "MemberApi")]
+            ("can_get", "MemberApi"), ("can_info", "MemberApi"), ("menu_access", "Voter list"),
+            ("can_index", "VoterListView"), ("can_export", "VoterListView")]
     write = [*read, *[(p, v) for v in views for p in ("can_add", "can_edit", "can_delete", "can_import")],
              ("can_*", "HouseholdApi"), ("can_*", "MemberApi")]
     return ModuleSpec(
@@ -82,6 +83,7 @@ def _household_book():
             MenuItem(MemberView, "Members", _l("Household members"), category, label, "fa-users"),
             MenuItem(MovementView, "Movements", _l("Movements"), category, label, "fa-exchange"),
             MenuItem(CertificateView, "Certificates", _l("Certificates"), category, label, "fa-certificate"),
+            MenuItem(VoterListView, "Voter list", _l("Voter list"), category, label, "fa-check-square"),
             MenuItem(HouseholdChartView, "Household charts", _l("Household book charts"), category, label,
                      "fa-chart-bar"),
         ],
@@ -95,8 +97,30 @@ def _household_book():
     )
 
 
+def _statistics():
+    from flask_babel import lazy_gettext as _l
+
+    from app.seed.roles import COMMON, RoleTemplate
+    from charts.statistics import StatisticsView
+
+    category, label = "Statistics", _l("Statistics")
+    access = [("menu_access", category), ("menu_access", "Population statistics"), ("can_index", "StatisticsView")]
+    return ModuleSpec(
+        key="statistics",
+        label=label,
+        menu=[MenuItem(StatisticsView, "Population statistics", _l("Anonymised population statistics"), category,
+                       label, "fa-table", "fa-bar-chart")],
+        role_templates=[
+            # the statistics agency: aggregates only, republic-wide, no personal record anywhere
+            RoleTemplate("Statistician", _l("Statistician"), [*COMMON, *access], territorial=False),
+            RoleTemplate("LSG policy specialist", _l("LSG policy specialist"), [*COMMON, *access],
+                         territorial=False),
+        ],
+    )
+
+
 # Menu order. Each builder imports its module's models, views, charts and seeders only when enabled.
-MODULES = {"core": _core, "household_book": _household_book}
+MODULES = {"core": _core, "household_book": _household_book, "statistics": _statistics}
 
 
 def load_modules(enabled):
