@@ -110,14 +110,16 @@ def _switch_language(locale):
 
 
 def _sqlite_like_a_server(engine):
-    """SQLite with real transactions (pysqlite otherwise skips BEGIN, so a RELEASE SAVEPOINT commits), enforced
-    foreign keys, WAL so that the audit writer does not wait for a reading request, and Unicode lower()/upper() so
-    that case-insensitive search (ILIKE) works for Cyrillic as it does on PostgreSQL."""
+    """SQLite with enforced foreign keys, WAL (readers never wait for the writer), a busy timeout, and Unicode
+    lower()/upper() so that case-insensitive search (ILIKE) works for Cyrillic as it does on PostgreSQL.
+
+    pysqlite's own transaction handling stays: it begins a transaction at the first write, so a request that only
+    reads holds no snapshot that a later write could find stale. Code must therefore not rely on SAVEPOINTs here
+    (a RELEASE outside a transaction commits)."""
     from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None
         dbapi_connection.create_function("lower", 1, lambda v: v.lower() if isinstance(v, str) else v,
                                          deterministic=True)
         dbapi_connection.create_function("upper", 1, lambda v: v.upper() if isinstance(v, str) else v,
@@ -127,10 +129,6 @@ def _sqlite_like_a_server(engine):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection):
-        connection.exec_driver_sql("BEGIN")
 
 
 def _wtforms_translations():
@@ -193,9 +191,9 @@ def _register_request_hooks(app):
         set by the scope guard, answered 404)."""
         denied = g.pop("audit_denied", None)
         if denied is not None:
-            audit.record_now("denied", denied[0], denied[1], {"method": request.method, "status": 404})
+            audit.record_denial({"method": request.method, "status": 404}, denied[0], denied[1])
         elif response.status_code in (401, 403) and request.endpoint != "static":
-            audit.record_now("denied", None, None, {"method": request.method, "status": response.status_code})
+            audit.record_denial({"method": request.method, "status": response.status_code})
         return response
 
 

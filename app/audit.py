@@ -62,12 +62,13 @@ def record(session, action, object_type=None, object_id=None, details=None, user
     session.execute(insert(AuditEvent), [_row(action, object_type, object_id, details, user, username)])
 
 
-def record_now(action, object_type=None, object_id=None, details=None, user=None, username=None):
-    """Record and commit at once: for events that must survive a rollback of the request (denials, logins)."""
+def record_denial(details, object_type=None, object_id=None):
+    """A denied request: whatever it may have started is rolled back, the denial itself is committed."""
     from app.extensions import db
 
-    with db.engine.begin() as conn:
-        conn.execute(insert(AuditEvent), [_row(action, object_type, object_id, details, user, username)])
+    db.session.rollback()
+    record(db.session, "denied", object_type, object_id, details)
+    db.session.commit()
 
 
 def object_type_of(obj_or_class):

@@ -114,6 +114,7 @@ def import_frame(view, frame) -> ImportReport:
         return report
     session = view.datamodel.session
     items = []
+    written = True  # after a database error nothing more is written, but every row is still checked
     for index, row in frame.iterrows():
         line = index + 2  # header is line 1
         data = MultiDict()
@@ -130,21 +131,26 @@ def import_frame(view, frame) -> ImportReport:
                 for message in messages:
                     report.errors.append((line, label, str(message)))
             continue
+        if not written:
+            continue
         item = view.datamodel.obj()
         try:
-            with session.begin_nested():  # a failing row is rolled back (and expunged) alone
-                form.populate_obj(item)
-                view.check_write(item)
-                view.on_add(item)
-                session.add(item)
-                session.flush()
+            form.populate_obj(item)
+            view.check_write(item)
+            view.on_add(item)
+            session.add(item)
+            session.flush()  # constraints of this row, reported on this row
         except DomainError as exc:
             label = str(view.label_columns.get(exc.field, exc.field or ""))
             report.errors.append((line, label, str(exc)))
+            if item in session:
+                session.expunge(item)
         except Exception as exc:  # a database constraint: report it on its row instead of a server error
             current_app.logger.info("import row %s failed: %s", line, exc)
             report.errors.append((line, "", gettext("The row conflicts with existing data (duplicate or invalid "
                                                     "reference).")))
+            session.rollback()
+            written = False
         items.append(item)
     if report.errors:
         session.rollback()

@@ -79,7 +79,10 @@ class TerritoryScoped:
         return cls.territory_id.in_(territory_ids)
 
     def scope_territory_id(self):
-        return self.territory_id
+        # a form sets the relationship; the foreign key is filled only at flush
+        if self.territory_id is not None:
+            return self.territory_id
+        return self.territory.id if self.territory is not None else None
 
 
 def territory_subtree_ids(path):

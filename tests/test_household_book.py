@@ -232,3 +232,17 @@ def test_printing_a_member_gives_a_pdf_and_is_audited(app, db):
     assert member.pin in text and member.last_name in text
     event = audit_events(app, action="pdf", object_type="household_book_member", object_id=str(member.id))[-1]
     assert event.username == "admin" and "printed_on" in event.changes
+
+
+def test_a_rayon_clerk_adds_a_household_in_own_territory(app, db, make_user):
+    """Regression: the write check read territory_id, which a form leaves empty until flush, and refused it."""
+    from models.household_book import Household
+    from models.reference import Territory
+
+    village = db.session.query(Territory).filter_by(code="41708203803010").one()
+    b = Browser(app.test_client())
+    b.login(make_user(("LSG clerk",), territory="41708203000000"))
+    response = b.post("/householdview/add", {"territory": village.id, "number": "C-1", "address": "Жеңиш, 7"},
+                      token_from="/householdview/add")
+    assert response.status_code == 302
+    assert db.session.query(Household).filter_by(number="C-1", territory_id=village.id).count() == 1

@@ -73,6 +73,7 @@ class MemberView(SanaripModelView):
                                      "Sex and date of birth must agree with it.")}
     choice_columns = PERSON_CHOICES
     related_views = [MovementView]
+    add_template = edit_template = "household_book/member_form.html"
     base_order = ("full_name", "asc")
     import_columns = ["household", "last_name", "first_name", "patronymic", "pin", "sex", "birth_date",
                       "relation", "citizenship", "registration", "employment"]
