@@ -43,3 +43,21 @@ def check_person(pin, sex, birth_date, field="pin") -> PinInfo:
     if birth_date and birth_date != info.birth_date:
         raise DomainError(_l("The date of birth does not match the PIN."), field="birth_date", code="pin_birth")
     return info
+
+
+def parse_inn(inn, field="organisation_inn") -> datetime.date:
+    """An organisation's taxpayer number (INN): 14 digits `0 DDMMYYYY NNNNN` (0, the registration date, a
+    serial). Returns the registration date."""
+    inn = (inn or "").strip()
+    if len(inn) != 14 or not inn.isdigit():
+        raise DomainError(_l("An organisation's INN has exactly 14 digits."), field=field, code="inn_format")
+    if inn[0] != "0":
+        raise DomainError(_l("An organisation's INN starts with 0."), field=field, code="inn_first_digit")
+    try:
+        registered = datetime.date(int(inn[5:9]), int(inn[3:5]), int(inn[1:3]))
+    except ValueError:
+        raise DomainError(_l("Digits 2–9 of an INN must be the registration date (DDMMYYYY)."), field=field,
+                          code="inn_date")
+    if registered > datetime.date.today():
+        raise DomainError(_l("The registration date in the INN is in the future."), field=field, code="inn_date")
+    return registered

@@ -80,6 +80,9 @@ class SanaripUserView(UserDBModelView):
         **UserDBModelView.label_columns,
         "territory": _l("Territory"),
         "organisation": _l("Organisation"),
+        "organisation_inn": _l("INN of the organisation"),
+        "organisation_address": _l("Address of the organisation"),
+        "pin": _l("PIN"),
         "position": _l("Position"),
         "valid_from": _l("Valid from"),
         "valid_until": _l("Valid until"),
@@ -94,14 +97,16 @@ class SanaripUserView(UserDBModelView):
     }
     list_columns = ["username", "first_name", "last_name", "territory", "roles", "active", "valid_until",
                     "locked_at"]
-    _account = ["territory", "organisation", "position", "valid_from", "valid_until"]
+    _account = ["territory", "organisation", "organisation_inn", "organisation_address", "pin", "position",
+                "valid_from", "valid_until"]
     add_columns = UserDBModelView.add_columns + _account
     edit_columns = UserDBModelView.edit_columns + _account + ["locked_at"]
     search_columns = ["username", "first_name", "last_name", "email", "territory", "active", "roles",
                       "valid_until", "locked_at"]
     show_fieldsets = [
         (_l("User info"), {"fields": ["username", "active", "roles", "login_count", "locked_at"]}),
-        (_l("Personal Info"), {"fields": ["first_name", "last_name", "email", "organisation", "position"]}),
+        (_l("Personal Info"), {"fields": ["first_name", "last_name", "email", "pin", "position"]}),
+        (_l("Organisation"), {"fields": ["organisation", "organisation_inn", "organisation_address"]}),
         (_l("Access"), {"fields": ["territory", "valid_from", "valid_until"]}),
         (_l("Audit Info"), {"fields": ["last_login", "fail_login_count", "created_on", "created_by", "changed_on",
                                         "changed_by"], "expanded": False}),
@@ -111,9 +116,9 @@ class SanaripUserView(UserDBModelView):
     page_size = 25
 
     def pre_add(self, item):
-        from app.services.accounts import check_validity_period
+        from app.services.accounts import check_account
 
-        check_validity_period(item.valid_from, item.valid_until)
+        check_account(item)
 
     pre_update = pre_add
 

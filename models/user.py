@@ -16,7 +16,12 @@ class SanaripUser(User):
 
     territory_id = Column(Integer, ForeignKey("ref_territory.id"), index=True)
     territory = relationship("Territory", foreign_keys=[territory_id])
+    # the access request's data (e.g. the child-protection regulation: organisation, its INN, address, the
+    # person's PIN and position; the territorial unit is `territory`)
     organisation = Column(String(255))
+    organisation_inn = Column(String(14))
+    organisation_address = Column(String(255))
+    pin = Column(String(14))
     position = Column(String(255))
     valid_from = Column(Date)
     valid_until = Column(Date)

@@ -209,3 +209,23 @@ def test_security_headers(app, browser):
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     cookie = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_access_request_data_is_validated(app, browser):
+    from app.extensions import db
+    from models.user import SanaripUser
+
+    browser.login("admin")
+    with app.app_context():
+        role_id = app.appbuilder.sm.find_role("Auditor").id
+    base = {"first_name": "A", "last_name": "B", "email": "inn@x.kg", "active": "y", "roles": str(role_id),
+            "password": "Goodpass1234", "conf_password": "Goodpass1234", "organisation": "Айыл өкмөтү",
+            "position": "Адис", "pin": "21010199000001"}
+    browser.post("/users/add", dict(base, username="badinn", organisation_inn="11501201012345"),
+                 token_from="/users/add")
+    browser.post("/users/add", dict(base, username="goodinn", email="g@x.kg", organisation_inn="01501201012345"),
+                 token_from="/users/add")
+    with app.app_context():
+        assert db.session.query(SanaripUser).filter_by(username="badinn").count() == 0
+        saved = db.session.query(SanaripUser).filter_by(username="goodinn").one()
+        assert (saved.organisation_inn, saved.pin) == ("01501201012345", "21010199000001")
