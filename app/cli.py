@@ -15,6 +15,10 @@ sanarip = AppGroup("sanarip", help="Sanarip set-up and data commands.")
 
 
 def register_cli(app):
+    for spec in app.extensions["sanarip_modules"]:
+        for command in spec.commands:
+            if command.name not in sanarip.commands:
+                sanarip.add_command(command)
     app.cli.add_command(sanarip)
 
 

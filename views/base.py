@@ -9,7 +9,6 @@ import decimal
 from flask import Response, abort, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.baseviews import expose
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import format_date, format_datetime, format_decimal, gettext, lazy_gettext as _l
@@ -411,8 +410,3 @@ class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
         except DomainError as exc:
             self.datamodel.session.rollback()
             return self.response_422(message=str(exc))
-
-
-
-def interface(model):
-    return SQLAInterface(model)
