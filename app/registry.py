@@ -28,6 +28,7 @@ class ModuleSpec:
     seed_reference: Callable = None  # (session, echo) -> None: reference data, idempotent
     seed_demo: Callable = None  # (session, echo) -> None: demo data through the services, idempotent
     public_blueprints: list = field(default_factory=list)  # Flask blueprints served without login
+    commands: list = field(default_factory=list)  # click commands added to `flask sanarip`
 
 
 def _core():
