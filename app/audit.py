@@ -99,6 +99,14 @@ def _changes(obj, only_changed):
         if key in MASKED_FIELDS:
             old, new = ("***" if old else None), "***"
         out[key] = [_jsonable(old), _jsonable(new)]
+    for rel in state.mapper.relationships:
+        if rel.secondary is None:  # many-to-one is seen through its foreign-key column above
+            continue
+        hist = state.attrs[rel.key].history
+        if hist.has_changes():  # e.g. a user's roles: the rows before and after
+            before = [str(v) for v in list(hist.unchanged) + list(hist.deleted)]
+            after = [str(v) for v in list(hist.unchanged) + list(hist.added)]
+            out[rel.key] = [sorted(before), sorted(after)]
     return out
 
 
@@ -110,7 +118,7 @@ def _after_flush(session, _flush_context):
             if table is None or table in UNAUDITED_TABLES:
                 continue
             if action == "update":
-                if not session.is_modified(obj, include_collections=False):
+                if not session.is_modified(obj, include_collections=True):
                     continue
                 changes = _changes(obj, only_changed=True)
                 if not changes:

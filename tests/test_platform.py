@@ -253,3 +253,24 @@ def test_missing_names_fall_back_to_russian_marked(app, db):
     with app.test_request_context("/?_l_=ru"):
         refresh()
         assert village.name == village.name_ru
+
+
+def test_role_changes_of_a_user_are_audited(app, admin, make_user):
+    import json
+
+    from app.extensions import db
+    from models.user import SanaripUser
+
+    name = make_user(("Auditor",))
+    with app.app_context():
+        user = db.session.query(SanaripUser).filter_by(username=name).one()
+        user.roles.append(app.appbuilder.sm.find_role("Reference editor"))
+        db.session.commit()
+        uid = user.id
+    event = [e for e in audit_events(app, action="update", object_type="ab_user", object_id=str(uid))][-1]
+    before, after = json.loads(event.changes)["roles"]
+    assert before == ["Auditor"] and after == ["Auditor", "Reference editor"]
+
+
+def test_fab_download_route_answers_404_not_500(app, admin):
+    assert admin.get("/territoryview/download/whatever.txt").status_code == 404

@@ -52,6 +52,8 @@ def _scoped_rel_filters(datamodel, columns, declared):
 
 
 def _format_value(value):
+    if value is None:
+        return ""
     if isinstance(value, datetime.datetime):
         return format_datetime(value, "short")
     if isinstance(value, datetime.date):
@@ -284,6 +286,26 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
         return data, {"printed_on": now.isoformat(timespec="seconds")}
 
     # --- scope on every path ----------------------------------------------------------------------------
+    @expose("/download/<string:filename>")
+    def download(self, filename):
+        # FAB's file download needs UPLOAD_FOLDER, which Sanarip does not use: modules serve their own files
+        abort(404)
+
+    @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
+    def action(self, name, pk):
+        # FAB fetches the row without the view's filters: check the scope (and the action) first
+        if name not in self.actions or self.scoped_get(pk) is None:
+            abort(404)
+        return super().action(name, pk)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self):
+        if request.form.get("action") not in self.actions:
+            abort(404)
+        if any(self.scoped_get(pk) is None for pk in request.form.getlist("rowid")):
+            abort(404)
+        return super().action_post()
+
     def _show(self, pk):
         if self.scoped_get(pk) is None:
             abort(404)
@@ -321,16 +343,20 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
         count, items = self.datamodel.query(joined, order_column, order_direction)
         columns = self._export_columns()
         headers = [str(self.label_columns.get(c, c)) for c in columns]
-        rows = [[tabular.cell(self._export_value(item, c)) for c in columns] for item in items]
+        labels = {col: {code: str(label) for code, label in choices.items()}  # translated once, not per cell
+                  for col, choices in self.choice_columns.items()}
+        rows = [[tabular.cell(self._export_value(item, c, labels)) for c in columns] for item in items]
         if getattr(self.datamodel.obj, "personal", False):
             audit.record(self.datamodel.session, "export", audit.object_type_of(self.datamodel.obj), None,
                          {"rows": count, "format": fmt, "filters": request.query_string.decode()[:300]})
             self.datamodel.session.commit()
         return tabular.table_response(headers, rows, fmt, self.datamodel.obj.__tablename__)
 
-    def _export_value(self, item, column):
+    def _export_value(self, item, column, labels):
         value = self.datamodel.get_values_item(item, [column])[0] if "." not in column else \
             getattr(getattr(item, column.split(".")[0], None), column.split(".")[1], None)
+        if column in labels:
+            return labels[column].get(value, value)
         formatter = self.formatters_columns.get(column)
         if formatter is not None and not isinstance(value, (datetime.date, decimal.Decimal)):
             value = formatter(value)
