@@ -13,6 +13,7 @@
 | MAX_PAGE_SIZE         | 100                                       | cap for list and API page sizes                |
 | SESSION_COOKIE_SECURE | 0                                         | set 1 behind HTTPS (see README)                |
 | DEFAULT_LOCALE        | ky                                        | ky, ru or en                                   |
+| LAND_QUEUE_CHECK_RATE_LIMIT | 10 per minute                       | public queue-position checks per address       |
 """
 import os
 
@@ -85,5 +86,6 @@ class Config:
         "en": {"flag": "gb", "name": "English"},
     }
 
+    LAND_QUEUE_CHECK_RATE_LIMIT = os.environ.get("LAND_QUEUE_CHECK_RATE_LIMIT", "10 per minute")
     UPLOAD_MAX_ROWS = _int("UPLOAD_MAX_ROWS", 50000)
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024

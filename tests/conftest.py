@@ -55,7 +55,20 @@ def make_app(database_url, **overrides):
     settings = dict(SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY="test-secret-key-of-at-least-32-bytes!", TESTING=True,
                     LOGIN_RATE_LIMIT="10000 per minute", SERVER_NAME=None)
     settings.update(overrides)
-    return create_app(**settings)
+    app = create_app(**settings)
+
+    def forget_previous_user():
+        # Requests made while a test holds an app context share its `g`: drop the last request's user so that
+        # each test client is only who (and in which language) its own cookie says (as in production, where every request has its own).
+        from flask import g
+        from flask_babel import refresh
+
+        g.pop("_login_user", None)
+        g.pop("user", None)
+        refresh()  # and its language
+
+    app.before_request_funcs.setdefault(None, []).insert(0, forget_previous_user)
+    return app
 
 
 @pytest.fixture(scope="session")

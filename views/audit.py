@@ -1,7 +1,7 @@
 """The audit trail, read-only for administrators: no add, edit or delete permission exists at all."""
 from flask import current_app
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 
 from models.audit import AuditEvent
 from views.base import SanaripModelView
@@ -41,6 +41,7 @@ class AuditEventView(SanaripModelView):
     label_columns = {"at": _l("Time (UTC)"), "username": _l("User"), "user_id": _l("User ID"),
                      "action": _l("Action"), "object_type": _l("Object"), "object_id": _l("Object ID"),
                      "changes": _l("Details"), "ip": _l("IP address"), "path": _l("Address")}
-    formatters_columns = {"action": lambda a: str(ACTION_LABELS.get(a, a)), "object_type": object_label}
+    formatters_columns = {"action": lambda a: str(ACTION_LABELS.get(a, a)), "object_type": object_label,
+                          "username": lambda name: gettext("System") if name == "system" else (name or "")}
     base_order = ("at", "desc")
     page_size = 50

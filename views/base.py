@@ -13,7 +13,7 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import format_date, format_datetime, format_decimal, gettext, lazy_gettext as _l
 from sqlalchemy import Boolean, Date, DateTime, Numeric
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.validators import DataRequired, Optional
 
 from app import audit, tabular
@@ -209,8 +209,21 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
                                                     self.add_form_extra_fields)
         self.edit_form_extra_fields = _choice_fields(self.datamodel, self.choice_columns, self.label_columns,
                                                      self.edit_form_extra_fields)
+        self._install_flags()
         self._lookup_columns = self._install_lookups()
         super().__init__(*args, **kwargs)
+
+    def _install_flags(self):
+        """Yes/no columns as plain checkboxes: FAB makes a NOT NULL flag a required checkbox, so "no" could never
+        be saved."""
+        for extra, cols in ((self.add_form_extra_fields, self.add_columns),
+                            (self.edit_form_extra_fields, self.edit_columns)):
+            for col in cols or []:
+                column = self.datamodel.obj.__table__.columns.get(col) if isinstance(col, str) else None
+                if column is not None and isinstance(column.type, Boolean) and col not in extra:
+                    extra[col] = BooleanField(self.label_columns.get(col, col),
+                                              description=(self.description_columns or {}).get(col, ""),
+                                              validators=[Optional()])
 
     def _install_lookups(self):
         """Relations to large tables (models with `lookup_fields`) are chosen by a server-side search instead of

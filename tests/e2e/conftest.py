@@ -55,9 +55,15 @@ def _user_data(db_path):
     """Stored values (names, usernames, codes, roles, territories) a page may show verbatim: user data, never
     judged as untranslated text."""
     queries = ["SELECT username, first_name, last_name, email FROM ab_user", "SELECT name FROM ab_role",
-               "SELECT name FROM ab_group", "SELECT code, name_ky, name_ru, name_en FROM ref_territory"]
+               "SELECT name FROM ab_group", "SELECT DISTINCT username FROM core_audit_event"]
     values = set()
     with sqlite3.connect(db_path) as conn:
+        # every classifier's codes and names, in whichever language a page shows them
+        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            columns = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+            stored = sorted(columns & {"code", "name", "name_ky", "name_ru", "name_en", "number", "label"})
+            if stored:
+                queries.append(f'SELECT {", ".join(stored)} FROM "{table}"')
         for query in queries:
             try:
                 rows = conn.execute(query).fetchall()
