@@ -1,0 +1,312 @@
+"""E-passport of LSG bodies: passports (with indicator values, social objects and problems as related views), the
+indicator import, classifiers and the REST API."""
+import datetime
+
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.actions import action
+from flask_appbuilder.models.sqla.filters import FilterGreater, FilterIn
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_babel import force_locale, format_decimal, gettext, lazy_gettext as _l
+from sqlalchemy import select
+
+from app import tabular
+from app.errors import DomainError
+from app.scope import current_scope
+from app.services import lsg_passport
+from models.lsg_passport import CATEGORIES, CONDITIONS, LSG_KINDS, PROBLEM_STATUSES, SOURCES, UNITS, \
+    LsgActivitySphere, LsgIndicator, LsgIndicatorValue, LsgObjectType, LsgPassport, LsgProblem, LsgSocialObject
+from views.base import SanaripModelRestApi, SanaripModelView
+
+RECORD = (_l("Record"), {"fields": ["created_by", "created_on", "changed_by", "changed_on"], "expanded": False})
+
+
+def _number(value):
+    return "" if value is None else format_decimal(value)
+
+
+def _text(value):
+    return "" if value is None else value
+
+
+def _blank(*columns):
+    """Formatters that show an empty optional text or number as nothing (FAB would print "None")."""
+    return {column: _text for column in columns}
+
+
+# --- classifiers (administrators) ---------------------------------------------------------------------------
+class _Classifier(SanaripModelView):
+    list_columns = ["code", "name"]
+    show_columns = ["code", "name_ky", "name_ru", "name_en", "changed_by", "changed_on"]
+    add_columns = ["code", "name_ky", "name_ru", "name_en"]
+    edit_columns = ["name_ky", "name_ru", "name_en"]  # the code is a stable key (imports, seeds)
+    search_columns = ["code", "name_ky", "name_ru", "name_en"]
+    base_order = ("code", "asc")
+    page_size = 50
+
+    def on_delete(self, item):
+        lsg_passport.check_classifier_delete(self.datamodel.session, item)
+
+
+class LsgObjectTypeView(_Classifier):
+    datamodel = SQLAInterface(LsgObjectType)
+    entity = _l("Type of social object")
+    entity_plural = _l("Types of social objects")
+
+
+class LsgActivitySphereView(_Classifier):
+    datamodel = SQLAInterface(LsgActivitySphere)
+    entity = _l("Sphere of activity")
+    entity_plural = _l("Spheres of activity")
+
+
+class LsgIndicatorView(_Classifier):
+    datamodel = SQLAInterface(LsgIndicator)
+    entity = _l("Passport indicator")
+    entity_plural = _l("Passport indicators")
+    list_columns = ["code", "name", "unit", "category", "sort_order"]
+    show_columns = ["code", "name_ky", "name_ru", "name_en", "unit", "category", "sort_order", "changed_by",
+                    "changed_on"]
+    add_columns = ["code", "name_ky", "name_ru", "name_en", "unit", "category", "sort_order"]
+    edit_columns = ["name_ky", "name_ru", "name_en", "unit", "category", "sort_order"]
+    search_columns = ["code", "name_ky", "name_ru", "name_en", "unit", "category"]
+    label_columns = {"unit": _l("Unit of measure"), "category": _l("Category"), "sort_order": _l("Order")}
+    choice_columns = {"unit": UNITS, "category": CATEGORIES}
+    base_order = ("sort_order", "asc")
+
+
+# --- rows of a passport -------------------------------------------------------------------------------------
+class LsgIndicatorValueView(SanaripModelView):
+    datamodel = SQLAInterface(LsgIndicatorValue)
+    entity = _l("Indicator value")
+    entity_plural = _l("Indicator values")
+    list_columns = ["passport", "indicator", "value", "source", "note"]
+    show_columns = ["passport", "indicator", "value", "unit", "source", "note", "created_by", "created_on",
+                    "changed_by", "changed_on"]
+    add_columns = ["passport", "indicator", "value", "note"]
+    edit_columns = ["value", "note"]
+    search_columns = ["passport", "indicator", "source", "value"]
+    label_columns = {"passport": _l("Passport"), "indicator": _l("Indicator"), "value": _l("Value"),
+                     "unit": _l("Unit of measure"), "source": _l("Source"), "note": _l("Note")}
+    description_columns = {"source": _l("Household book: computed by the “Refresh from the household book” "
+                                        "action; entered: typed in or imported. Where both exist, the household "
+                                        "book's figure is shown in the passport.")}
+    formatters_columns = {"source": lambda source: str(SOURCES.get(source, source)), **_blank("note")}
+    base_order = ("passport_id", "desc")
+    # Indicators arrive from a sheet with one row per territory and indicator (see import_table below).
+    import_columns = list(lsg_passport.IMPORT_COLUMNS)
+
+    def on_add(self, item):
+        lsg_passport.check_value(self.datamodel.session, item)
+
+    def on_update(self, item):
+        lsg_passport.check_value(self.datamodel.session, item)
+
+    def on_delete(self, item):
+        lsg_passport.check_value_delete(item)
+
+    @staticmethod
+    def _header_map(frame):
+        """A column is found by its key or by its label in any of the three languages."""
+        mapping = {}
+        for key, label in lsg_passport.IMPORT_COLUMNS.items():
+            candidates = {key}
+            for lang in ("ky", "ru", "en"):
+                with force_locale(lang):
+                    candidates.add(str(label).lower())
+            for header in frame.columns:
+                if header.lower() in candidates:
+                    mapping[key] = header
+        return mapping
+
+    @expose("/import/", methods=["GET", "POST"])
+    @has_access
+    @permission_name("import")
+    def import_table(self):
+        """All-or-nothing import of indicator values: one row per territory and indicator (SOATE code, year,
+        indicator code, value); the rows become (passport, indicator) figures, so the service reads them, not the
+        add form. Errors are listed by row in the user's language."""
+        report = None
+        session = self.datamodel.session
+        if request.method == "POST":
+            try:
+                frame = tabular.read_table(request.files.get("file"))
+                mapping = self._header_map(frame)
+                missing = [str(label) for key, label in lsg_passport.IMPORT_COLUMNS.items() if key not in mapping]
+                if missing:
+                    report = tabular.ImportReport(errors=[(1, "", gettext("Missing columns: %(cols)s",
+                                                                          cols=", ".join(missing)))])
+                else:
+                    rows = [(index + 2, {key: row[header] for key, header in mapping.items()})
+                            for index, row in frame.iterrows()]
+                    report = lsg_passport.import_indicator_values(session, current_scope(), rows)
+            except DomainError as exc:
+                session.rollback()
+                flash(str(exc), "danger")
+            else:
+                if report.ok:
+                    session.commit()
+                    flash(gettext("%(count)s rows imported.", count=report.imported), "success")
+                    return redirect(url_for(f"{self.endpoint}.list"))
+                session.rollback()
+        indicators = session.scalars(select(LsgIndicator).order_by(LsgIndicator.sort_order, LsgIndicator.code))
+        return self.render_template(
+            "lsg_passport/import.html", title=gettext("Import: %(entity)s", entity=self.entity_plural),
+            columns=list(lsg_passport.IMPORT_COLUMNS.items()), keys={}, report=report,
+            indicators=[(i.code, i.name, UNITS.get(i.unit, i.unit)) for i in indicators],
+            appbuilder=self.appbuilder, view=self)
+
+
+class LsgSocialObjectView(SanaripModelView):
+    datamodel = SQLAInterface(LsgSocialObject)
+    entity = _l("Social object")
+    entity_plural = _l("Social objects")
+    list_columns = ["name", "object_type", "condition", "capacity", "year_built", "settlement", "passport"]
+    show_columns = ["passport", "object_type", "name", "settlement", "condition", "capacity", "year_built", "note",
+                    "created_by", "created_on", "changed_by", "changed_on"]
+    add_columns = ["passport", "object_type", "name", "settlement", "condition", "capacity", "year_built", "note"]
+    edit_columns = add_columns[1:]
+    search_columns = ["name", "object_type", "condition", "year_built", "passport"]
+    label_columns = {"passport": _l("Passport"), "object_type": _l("Type"), "settlement": _l("Village or town"),
+                     "condition": _l("Condition"), "capacity": _l("Capacity"), "year_built": _l("Year built"),
+                     "note": _l("Note")}
+    description_columns = {"capacity": _l("Places (pupils, children, visitors, seats) or people served."),
+                           "settlement": _l("The village or town of the unit where the object is.")}
+    choice_columns = {"condition": CONDITIONS}
+    formatters_columns = _blank("capacity", "year_built", "note")
+    add_form_query_rel_fields = {"settlement": [["level", FilterGreater, 2]]}
+    edit_form_query_rel_fields = add_form_query_rel_fields
+    base_order = ("name", "asc")
+
+    def on_add(self, item):
+        lsg_passport.check_social_object(self.datamodel.session, item)
+
+    on_update = on_add
+
+
+class LsgProblemView(SanaripModelView):
+    datamodel = SQLAInterface(LsgProblem)
+    entity = _l("Problem or need")
+    entity_plural = _l("Problems and needs")
+    list_columns = ["priority", "title", "status", "estimated_cost", "social_object", "passport"]
+    show_columns = ["passport", "title", "description", "priority", "estimated_cost", "funding_source", "status",
+                    "social_object", "created_by", "created_on", "changed_by", "changed_on"]
+    add_columns = ["passport", "title", "description", "priority", "estimated_cost", "funding_source", "status",
+                   "social_object"]
+    edit_columns = add_columns[1:]
+    search_columns = ["title", "status", "priority", "passport"]
+    label_columns = {"passport": _l("Passport"), "title": _l("Problem or need"), "description": _l("Description"),
+                     "priority": _l("Priority"), "estimated_cost": _l("Estimated cost, som"),
+                     "funding_source": _l("Source of funding"), "status": _l("Status"),
+                     "social_object": _l("Social object")}
+    description_columns = {"priority": _l("1 is the most urgent."),
+                           "social_object": _l("The object the project concerns, if any (of the same passport).")}
+    choice_columns = {"status": PROBLEM_STATUSES}
+    formatters_columns = _blank("description", "funding_source")
+    base_order = ("priority", "asc")
+
+    def on_add(self, item):
+        lsg_passport.check_problem(self.datamodel.session, item)
+
+    on_update = on_add
+
+
+# --- passports ----------------------------------------------------------------------------------------------
+PASSPORT_LABELS = {
+    "year": _l("Year"), "administrative_centre": _l("Administrative centre"), "area_km2": _l("Area, km²"),
+    "area_ha": _l("Area, ha"), "settlements": _l("Settlements"),
+    "infrastructure": _l("Social and cultural infrastructure"),
+    "activity_note": _l("Economy"), "spheres": _l("Spheres of activity"), "spheres_list": _l("Spheres of activity"),
+    "note": _l("Note"), "population_total": _l("Population"), "population_male": _l("Men"),
+    "population_female": _l("Women"), "households": _l("Households"), "population_source": _l("Source of figures"),
+    "population_refreshed_on": _l("Refreshed from the household book"), "social_object_count": _l("Social objects"),
+    "territory": _l("Aiyl aimak or city"),
+}
+
+
+class LsgPassportView(SanaripModelView):
+    datamodel = SQLAInterface(LsgPassport)
+    entity = _l("LSG passport")
+    entity_plural = _l("LSG passports")
+    list_columns = ["territory", "year", "population_total", "population_source", "households", "settlements",
+                    "area_km2", "social_object_count"]
+    show_fieldsets = [
+        (_l("Territorial unit"), {"fields": ["territory", "year", "administrative_centre", "area_km2", "area_ha",
+                                             "settlements"]}),
+        (_l("Population"), {"fields": ["population_total", "population_male", "population_female", "households",
+                                       "population_source", "population_refreshed_on"]}),
+        (_l("Economy and infrastructure"), {"fields": ["spheres_list", "activity_note", "infrastructure", "note"]}),
+        RECORD,
+    ]
+    add_columns = ["territory", "year", "administrative_centre", "area_km2", "settlements", "spheres",
+                   "activity_note", "infrastructure", "note"]
+    edit_columns = add_columns[2:]
+    search_columns = ["territory", "year", "administrative_centre"]
+    label_columns = PASSPORT_LABELS
+    description_columns = {
+        "territory": _l("Passports are kept for aiyl aimaks and cities (units with their own local "
+                        "self-government body)."),
+        "settlements": _l("Left empty, it is counted from the SOATE tree."),
+        "year": _l("One passport per unit and year."),
+    }
+    formatters_columns = {**{c: _number for c in ("area_ha", "population_total", "population_male",
+                                                  "population_female", "households")},
+                          **_blank("administrative_centre", "settlements", "activity_note", "infrastructure",
+                                   "note")}
+    add_form_query_rel_fields = {"territory": [["kind", FilterIn, list(LSG_KINDS)]]}
+    related_views = [LsgIndicatorValueView, LsgSocialObjectView, LsgProblemView]
+    show_template = "lsg_passport/show.html"
+    base_order = ("year", "desc")
+    method_permission_name = {"refresh_population": "refresh"}
+
+    def on_add(self, item):
+        lsg_passport.save_passport(self.datamodel.session, item)
+
+    on_update = on_add
+
+    def population_rows(self, pk):
+        """The age-sex table of the passport's show page."""
+        item = self.datamodel.get(pk, self._base_filters)
+        return item.population_table() if item is not None else []
+
+    @action("refresh_population", _l("Refresh from the household book"),
+            _l("Recompute the population figures from the household book?"), "fa-refresh")
+    def refresh_population(self, items):
+        """Recompute population figures through the service (scope first: FAB's action reads rows unscoped)."""
+        items = items if isinstance(items, list) else [items]
+        session = self.datamodel.session
+        today = datetime.date.today()
+        try:
+            for item in items:
+                if item is None or self.scoped_get(item.id) is None:
+                    abort(404)
+                lsg_passport.refresh_population(session, item, today)
+        except DomainError as exc:
+            session.rollback()
+            flash(str(exc), "danger")
+        else:
+            session.commit()
+            flash(gettext("Population figures refreshed from the household book: %(count)s passports.",
+                          count=len(items)), "success")
+        if len(items) == 1 and items[0] is not None:
+            return redirect(url_for(f"{self.endpoint}.show", pk=items[0].id))
+        return redirect(url_for(f"{self.endpoint}.list"))
+
+
+class LsgPassportApi(SanaripModelRestApi):
+    resource_name = "lsg_passport"
+    datamodel = SQLAInterface(LsgPassport)
+    entity = LsgPassportView.entity
+    entity_plural = LsgPassportView.entity_plural
+    list_columns = ["id", "territory_id", "territory.code", "year", "administrative_centre", "area_km2",
+                    "settlements", "population_refreshed_on"]
+    show_columns = list_columns + ["infrastructure", "activity_note", "note", "population_total", "population_male",
+                                   "population_female", "households"]
+    add_columns = ["territory", "year", "administrative_centre", "area_km2", "settlements", "infrastructure",
+                   "activity_note", "note"]
+    edit_columns = add_columns[2:]
+    add_query_rel_fields = {"territory": [["kind", FilterIn, list(LSG_KINDS)]]}
+
+    on_add = LsgPassportView.on_add
+    on_update = LsgPassportView.on_update
