@@ -1,0 +1,401 @@
+"""Rules of the social passport of a low-income family.
+
+Legal basis: the Law "On state benefits in the Kyrgyz Republic" (No. 318 of 29 December 2009): the monthly benefit
+to low-income families with children, "үй-бүлөгө көмөк" (ҮМКЖ, уй-булого комок), is paid for children under 16
+when the family's income per member is below the guaranteed minimum income (ГМД), and is granted for one year; the
+Methodology of determining the poverty line (Government decree No. 115 of 25 March 2011), by which the National
+Statistical Committee publishes the poverty line; the Law "On local self-government" (2021): the aiyl okmotu keeps
+the household book from which the composition is taken. The welfare score below is this platform's own documented
+rule (no national scoring formula is prescribed); it is one function, so a region can change it in one place.
+
+Welfare score (`welfare_score`), points:
+
+- income deficit: 40 × (L − I) / L, rounded half up, when the income per member I is below the poverty line L;
+- dependants (children under 18, pensioners, persons with disabilities, each person once) per member:
+  ≥ 3/4 → 15, ≥ 1/2 → 10, ≥ 1/4 → 5;
+- disability: 5 per person with a disability, at most 10;
+- working-age unemployed: 3 per person, at most 6;
+- housing: no dwelling of its own 8, rented 4; dilapidated 8, poor 4; 1 per missing utility (water, electricity,
+  heating, sanitation);
+- no land 3; no livestock 3;
+- services: children not attending school 5; no access to health care 5; entitled to ҮМКЖ (children under 16 and
+  income per member below the guaranteed minimum income) but not receiving it 5.
+
+The family needs state support when I < L or the score is at least SCORE_THRESHOLD (35)."""
+import datetime
+import json
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.errors import DomainError
+from models.reference import Territory
+from models.social_passport import (EDITABLE_STATUSES, INCOME_SOURCES, LIVESTOCK, STATUSES, Need, PassportMember,
+                                    PovertyLine, SocialPassport, StatusChange, passport_need, passport_reason)
+
+SCORE_THRESHOLD = 35
+REVIEW_MONTHS = 12
+PENSION_AGE = {"M": 63, "F": 58}  # Law "On state pension social insurance" (1997), art. 9
+WORKING_AGE_FROM = 16  # Labour Code: an employment contract may be concluded from 16
+UTILITIES = ("has_water", "has_electricity", "has_heating", "has_sanitation")
+CRITERIA = {
+    "income": _l("Income deficit"), "dependants": _l("Dependants"), "disability": _l("Disability"),
+    "unemployment": _l("Working-age unemployed"), "housing": _l("Housing"), "land": _l("No land"),
+    "livestock": _l("No livestock"), "services": _l("Access to services"),
+}
+# step -> (statuses it starts from, status it leads to)
+TRANSITIONS = {
+    "submit": (("draft", "returned"), "submitted"),
+    "approve": (("submitted",), "approved"),
+    "return": (("submitted",), "returned"),
+    "reopen": (("approved", "review_due"), "draft"),
+    "mark_review_due": (("approved",), "review_due"),
+}
+CENT = Decimal("0.01")
+
+
+def _now(now=None):
+    return now or datetime.datetime.now()
+
+
+def _money(value) -> Decimal:
+    return Decimal(str(value if value is not None else 0))
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """`day` plus whole months. A term counted in months ends on the same date of the last month, or on that
+    month's last day when it has no such date (Civil Code, computation of terms): 29 Feb 2024 + 12 → 28 Feb 2025."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+# --- composition ------------------------------------------------------------------------------------------------
+def pension_age(sex) -> int:
+    return PENSION_AGE.get(sex, PENSION_AGE["M"])
+
+
+def take_composition(session, passport: SocialPassport, on_date: datetime.date):
+    """Copy the household's active members on `on_date` into the passport and count them: children under 18 and
+    under 16 (by age), persons with disabilities (employment "not working (disability)" in the book), pensioners
+    (employment "pensioner", or of pension age: men 63, women 58), working-age unemployed (16 up to pension age,
+    employment "unemployed"), dependants (a child, a pensioner or a person with a disability, each person once).
+    A child born after `on_date` is not counted. The copy is what the passport shows: its readers need no access
+    to the household book."""
+    household = passport.household
+    if household is None:
+        raise DomainError(_l("Choose the household."), field="household", code="no_household")
+    # a survey dated in the past does not count a child born after it
+    members = [m for m in household.active_members if m.birth_date is None or m.birth_date <= on_date]
+    if not members:
+        raise DomainError(_l("Household №%(number)s has no members: the passport describes the people living in "
+                             "it.", number=household.number), field="household", code="empty_household")
+    passport.members.clear()
+    for member in members:
+        age = member.age_on(on_date)
+        disabled = member.employment == "disabled"
+        pensioner = member.employment == "pensioner" or age >= pension_age(member.sex)
+        unemployed = (member.employment == "unemployed" and WORKING_AGE_FROM <= age < pension_age(member.sex))
+        passport.members.append(PassportMember(
+            pin=member.pin, full_name=member.full_name or " ".join(
+                p for p in (member.last_name, member.first_name, member.patronymic) if p),
+            sex=member.sex, birth_date=member.birth_date, relation=member.relation, employment=member.employment,
+            age=age, disabled=disabled, pensioner=pensioner, unemployed=unemployed))
+    rows = passport.members
+    passport.snapshot_on = on_date
+    passport.household_number = household.number
+    passport.address = household.address
+    head = household.head
+    passport.head_name = head.full_name if head is not None else None
+    passport.members_count = len(rows)
+    passport.children_under_18 = sum(1 for m in rows if m.age < 18)
+    passport.children_under_16 = sum(1 for m in rows if m.age < 16)
+    passport.disabled_count = sum(1 for m in rows if m.disabled)
+    passport.pensioners_count = sum(1 for m in rows if m.pensioner)
+    passport.unemployed_count = sum(1 for m in rows if m.unemployed)
+    passport.dependants_count = sum(1 for m in rows if m.age < 18 or m.pensioner or m.disabled)
+    return passport
+
+
+# --- poverty line -----------------------------------------------------------------------------------------------
+def find_poverty_line(session, territory_id, year):
+    """The poverty line that applies to a family of `territory_id` in `year`: the latest year not after `year`;
+    within that year a regional line (of the family's oblast, rayon …, the deepest one) overrides the national
+    line (no territory)."""
+    path = session.scalar(select(Territory.path).where(Territory.id == territory_id)) if territory_id else None
+    rows = session.execute(
+        select(PovertyLine, Territory.path, Territory.level)
+        .outerjoin(Territory, Territory.id == PovertyLine.territory_id)
+        .where(PovertyLine.year <= year)
+    ).all()
+    candidates = [(line.year, level or 0, line) for line, tpath, level in rows
+                  if tpath is None or (path is not None and path.startswith(tpath))]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (c[0], c[1]))[2]
+
+
+def check_poverty_line(session, line: PovertyLine):
+    """A poverty line is a positive amount, and there is one per year and territory (one national line per year:
+    the database's unique key does not stop two lines without a territory on PostgreSQL)."""
+    if line.amount is None or _money(line.amount) <= 0:
+        raise DomainError(_l("The poverty line must be a positive amount."), field="amount", code="line_amount")
+    if line.guaranteed_minimum_income is not None and _money(line.guaranteed_minimum_income) < 0:
+        raise DomainError(_l("Amounts cannot be negative."), field="guaranteed_minimum_income", code="negative")
+    territory_id = line.territory.id if line.territory is not None else line.territory_id
+    with session.no_autoflush:
+        twin = session.scalar(select(PovertyLine.id).where(
+            PovertyLine.year == line.year, PovertyLine.id != (line.id or -1),
+            PovertyLine.territory_id.is_(None) if territory_id is None else PovertyLine.territory_id == territory_id))
+    if twin is not None:
+        raise DomainError(_l("A poverty line for %(year)s is already set for this territory.", year=line.year),
+                          field="year", code="line_exists")
+
+
+def check_classifier_unused(session, entry):
+    """A need or reason that passports use is switched off ("in use" unticked), not deleted: the passports keep
+    what they recorded."""
+    column = passport_need.c.need_id if isinstance(entry, Need) else passport_reason.c.reason_id
+    if session.scalar(select(column).where(column == entry.id).limit(1)) is not None:
+        raise DomainError(_l("Passports use this entry: untick \"In use\" instead of deleting it."),
+                          code="classifier_in_use")
+
+
+# --- score ------------------------------------------------------------------------------------------------------
+def welfare_score(passport, line=None, gmi=None) -> dict:
+    """Points per criterion of the module's welfare score (see the module docstring for the rule): a dict
+    {criterion: points} whose values sum to the score. `line` is the poverty line and `gmi` the guaranteed minimum
+    income, both in som per member per month (None: not known)."""
+    members = passport.members_count or 0
+    per_member = _money(passport.income_per_member)
+    points = {}
+    if line is not None and _money(line) > 0 and per_member < _money(line):
+        line = _money(line)
+        points["income"] = int((40 * (line - per_member) / line).quantize(Decimal(1), ROUND_HALF_UP))
+    dependants = passport.dependants_count or 0
+    if members:
+        points["dependants"] = (15 if 4 * dependants >= 3 * members else 10 if 2 * dependants >= members else
+                                5 if 4 * dependants >= members else 0)
+    points["disability"] = min(10, 5 * (passport.disabled_count or 0))
+    points["unemployment"] = min(6, 3 * (passport.unemployed_count or 0))
+    housing = {"none": 8, "rented": 4}.get(passport.housing_tenure, 0)
+    housing += {"emergency": 8, "poor": 4}.get(passport.housing_condition, 0)
+    housing += sum(1 for u in UTILITIES if not getattr(passport, u))
+    points["housing"] = housing
+    points["land"] = 3 if not _money(passport.land_ha) > 0 else 0
+    points["livestock"] = 3 if not sum(getattr(passport, k) or 0 for k in LIVESTOCK) else 0
+    services = 5 if (passport.children_out_of_school or 0) > 0 else 0
+    services += 5 if passport.no_health_access else 0
+    entitled = ((passport.children_under_16 or 0) > 0 and gmi is not None and per_member < _money(gmi))
+    services += 5 if entitled and not passport.receives_family_benefit else 0
+    points["services"] = services
+    return {k: v for k, v in points.items() if v}
+
+
+def needs_state_support(per_member, line, score) -> bool:
+    """A family needs state support when its income per member is below the poverty line, or its welfare score
+    reaches SCORE_THRESHOLD."""
+    below = line is not None and _money(per_member) < _money(line)
+    return below or score >= SCORE_THRESHOLD
+
+
+def check_values(passport):
+    """Declared amounts and counts are not negative; children out of school are among the children; the survey
+    date is not in the future."""
+    for column in (*INCOME_SOURCES, "land_ha"):
+        if _money(getattr(passport, column)) < 0:
+            raise DomainError(_l("Amounts cannot be negative."), field=column, code="negative")
+    for column in (*LIVESTOCK, "children_out_of_school"):
+        if (getattr(passport, column) or 0) < 0:
+            raise DomainError(_l("Counts cannot be negative."), field=column, code="negative")
+    if (passport.children_out_of_school or 0) > (passport.children_under_18 or 0):
+        raise DomainError(_l("More children out of school (%(n)s) than children under 18 in the household "
+                             "(%(children)s).", n=passport.children_out_of_school,
+                             children=passport.children_under_18 or 0),
+                          field="children_out_of_school", code="out_of_school_count")
+    if passport.surveyed_on is not None and passport.surveyed_on > datetime.date.today():
+        raise DomainError(_l("The survey date cannot be in the future."), field="surveyed_on", code="future_survey")
+
+
+def evaluate(session, passport: SocialPassport):
+    """Income total and per member (rounded to the tyiyn), the applicable poverty line, the welfare score and the
+    need for state support, stored on the passport."""
+    total = sum((_money(getattr(passport, c)) for c in INCOME_SOURCES), Decimal(0))
+    members = passport.members_count or 0
+    passport.income_total = total
+    passport.income_per_member = (total / members).quantize(CENT, ROUND_HALF_UP) if members else total
+    year = (passport.surveyed_on or datetime.date.today()).year
+    line = find_poverty_line(session, passport.scope_territory_id(), year)
+    passport.poverty_line = line
+    passport.poverty_line_amount = line.amount if line is not None else None
+    points = welfare_score(passport, line.amount if line is not None else None,
+                           line.guaranteed_minimum_income if line is not None else None)
+    passport.welfare_score = sum(points.values())
+    passport.score_details = json.dumps(points)
+    passport.needs_support = needs_state_support(passport.income_per_member, passport.poverty_line_amount,
+                                                 passport.welfare_score)
+    return passport
+
+
+# --- the passport and its workflow ------------------------------------------------------------------------------
+def _record(passport, to_status, user=None, comment=None, now=None):
+    passport.history.append(StatusChange(at=_now(now), user_id=getattr(user, "id", None),
+                                         from_status=passport.status, to_status=to_status,
+                                         comment=(comment or "").strip() or None))
+    passport.status = to_status
+
+
+def create_passport(session, passport: SocialPassport, user=None, now=None):
+    """A new passport of a household, in draft: one passport per household (the annual review reopens it); it lies
+    in the household's territory; its composition is taken from the book on the survey date."""
+    now = _now(now)
+    household = passport.household
+    if household is None:
+        raise DomainError(_l("Choose the household."), field="household", code="no_household")
+    with session.no_autoflush:
+        existing = session.scalar(select(SocialPassport).where(SocialPassport.household_id == household.id,
+                                                               SocialPassport.id != (passport.id or -1)))
+    if existing is not None:
+        raise DomainError(_l("Household №%(number)s already has a social passport; reopen it for review instead.",
+                             number=household.number), field="household", code="passport_exists")
+    passport.territory = household.territory  # the relationship: a household not yet flushed has no key yet
+    passport.surveyed_on = passport.surveyed_on or now.date()
+    passport.status = None
+    take_composition(session, passport, passport.surveyed_on)
+    check_values(passport)
+    evaluate(session, passport)
+    _record(passport, "draft", user, None, now)
+    session.add(passport)
+    return passport
+
+
+def update_passport(session, passport: SocialPassport):
+    """Saving a passport: only a draft or a returned passport can be changed; the composition is taken again and
+    the passport re-evaluated."""
+    check_editable(passport)
+    take_composition(session, passport, passport.surveyed_on or datetime.date.today())
+    check_values(passport)
+    evaluate(session, passport)
+    return passport
+
+
+def check_editable(passport):
+    """Only a draft, or a passport returned for correction, may be changed (submitted and approved passports are
+    the record the decision was taken on)."""
+    if passport.status not in EDITABLE_STATUSES:
+        raise DomainError(_l("A passport in status “%(status)s” cannot be changed.",
+                             status=STATUSES.get(passport.status, passport.status)), code="not_editable")
+
+
+def check_deletable(passport):
+    """Only a draft may be deleted; later passports are kept with their history."""
+    if passport.status != "draft":
+        raise DomainError(_l("Only a draft passport can be deleted."), code="not_deletable")
+
+
+def _check_step(passport, step):
+    if passport.status not in TRANSITIONS[step][0]:
+        raise DomainError(_l("This step is not possible for a passport in status “%(status)s”.",
+                             status=STATUSES.get(passport.status, passport.status)), code="bad_transition")
+
+
+def _step(passport, step, user, comment, now):
+    _check_step(passport, step)
+    _record(passport, TRANSITIONS[step][1], user, comment, now)
+    return passport
+
+
+def submit(session, passport, user=None, comment=None, now=None):
+    """Draft (or returned) → submitted, for the head of the aiyl okmotu to approve. The composition is taken again
+    on the survey date and the passport evaluated; a poverty line must exist for the survey year, and a family that
+    needs support must have at least one reason of low income."""
+    now = _now(now)
+    _check_step(passport, "submit")
+    take_composition(session, passport, passport.surveyed_on)
+    check_values(passport)
+    evaluate(session, passport)
+    if passport.poverty_line is None:
+        raise DomainError(_l("No poverty line is set for %(year)s: an administrator adds it under Reference data → "
+                             "Poverty lines.", year=passport.surveyed_on.year), code="no_poverty_line")
+    if passport.needs_support and not passport.reasons:
+        raise DomainError(_l("Give at least one reason of low income."), field="reasons", code="reasons_required")
+    passport.submitted_on = now.date()
+    return _step(passport, "submit", user, comment, now)
+
+
+def approve(session, passport, user=None, comment=None, now=None):
+    """Submitted → approved by the head of the aiyl okmotu. The approval is valid for REVIEW_MONTHS months, like
+    the monthly benefit it supports (granted for one year): then the passport is due for annual review."""
+    now = _now(now)
+    _step(passport, "approve", user, comment, now)
+    passport.approved_on = now.date()
+    passport.approved_by_fk = getattr(user, "id", None)
+    passport.review_due_on = add_months(passport.approved_on, REVIEW_MONTHS)
+    return passport
+
+
+def return_for_correction(session, passport, user=None, comment=None, now=None):
+    """Submitted → returned to the clerk for correction; the head says why."""
+    if not (comment or "").strip():
+        raise DomainError(_l("Say why the passport is returned."), field="comment", code="comment_required")
+    return _step(passport, "return", user, comment, now)
+
+
+def reopen(session, passport, user=None, comment=None, now=None):
+    """Approved (or due for annual review) → draft: the family's circumstances are surveyed again. The approval
+    is cleared; the history keeps it. A reason is required."""
+    if not (comment or "").strip():
+        raise DomainError(_l("Say why the passport is reopened."), field="comment", code="comment_required")
+    _step(passport, "reopen", user, comment, now)
+    passport.approved_on = passport.approved_by_fk = passport.review_due_on = passport.submitted_on = None
+    return passport
+
+
+def due_for_review_condition(day: datetime.date):
+    """SQL: passports due for annual review on `day`: marked so, or approved REVIEW_MONTHS months ago or more
+    (not yet marked by the daily run)."""
+    return or_(SocialPassport.status == "review_due",
+               and_(SocialPassport.status == "approved", SocialPassport.review_due_on <= day))
+
+
+def mark_reviews_due(session, now=None):
+    """Approved passports whose approval is REVIEW_MONTHS months old or more become "due for annual review", with
+    a history entry by the system. Idempotent: safe to run every day (`flask sanarip social-passport-reviews`).
+    Returns the passports marked."""
+    now = _now(now)
+    due = session.scalars(select(SocialPassport).where(SocialPassport.status == "approved",
+                                                       SocialPassport.review_due_on <= now.date())).all()
+    for passport in due:
+        _step(passport, "mark_review_due", None, None, now)  # by the system: no user
+    return due
+
+
+STEPS = {"submit": submit, "approve": approve, "return": return_for_correction, "reopen": reopen}
+
+
+def allowed_steps(passport):
+    """The workflow steps a passport's status allows (the view shows those the user also has permission for)."""
+    return [s for s in STEPS if passport.status in TRANSITIONS[s][0]]
+
+
+# --- lists for the labour and social-protection body ------------------------------------------------------------
+def support_list_query(scope, territory=None):
+    """SELECT of the approved passports of families needing state support, inside `scope` and (optionally) a
+    territory subtree, ordered by territory and household number. A passport due for annual review has left the
+    list until it is approved again: an approval is valid for REVIEW_MONTHS months."""
+    query = (select(SocialPassport).join(Territory, Territory.id == SocialPassport.territory_id)
+             .where(SocialPassport.status == "approved", SocialPassport.needs_support.is_(True),
+                    scope.condition(SocialPassport)))
+    if territory is not None:
+        query = query.where(Territory.path.startswith(territory.path, autoescape=True))
+    return (query.order_by(Territory.path, SocialPassport.household_number, SocialPassport.id)
+            .options(selectinload(SocialPassport.territory).selectinload(Territory.parent),
+                     selectinload(SocialPassport.needs), selectinload(SocialPassport.reasons)))
+
