@@ -1,0 +1,339 @@
+"""Land-plot queue: applications, family members, status history, priority categories, the REST API, the
+registration notice (PDF) and the public page where applicants check their place without logging in."""
+import datetime
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget, BS3TextFieldWidget, DatePickerWidget, \
+    DateTimePickerWidget, Select2Widget
+from flask_appbuilder.forms import DynamicForm
+from flask_appbuilder.models.sqla.filters import FilterEqual, FilterIn
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_babel import format_date, format_datetime, gettext, lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DateTimeField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app import audit
+from app.errors import DomainError
+from app.extensions import db
+from app.pdf import render_pdf
+from app.services import land_queue
+from models.land_queue import FAMILY_RELATIONS, KINDS, REMOVAL_REASONS, STATUSES, LandApplication, LandCategory, \
+    LandFamilyMember, LandStatusChange
+from views.base import SanaripModelRestApi, SanaripModelView
+
+APPLICATION_LABELS = {
+    "number": _l("Application number"), "year": _l("Year"), "seq": _l("Sequence number"),
+    "kind": _l("Kind"), "category": _l("Priority category"), "received_at": _l("Time received"),
+    "last_name": _l("Last name"), "first_name": _l("First name"), "patronymic": _l("Patronymic"),
+    "full_name": _l("Applicant"), "pin": _l("PIN"), "address": _l("Address"), "phone": _l("Phone"),
+    "family_size": _l("Number of family members"), "status": _l("Status"), "position": _l("Position in the queue"),
+    "plot_cadastral_number": _l("Cadastral number of the plot"), "plot_address": _l("Address of the plot"),
+    "plot_area": _l("Area of the plot, m²"), "decision_number": _l("Decision number"),
+    "decision_date": _l("Decision date"), "removal_reason": _l("Reason for removal"),
+    "removed_on": _l("Removed on"), "note": _l("Note"),
+}
+
+
+# --- related views -------------------------------------------------------------------------------------------------
+class LandStatusHistoryView(SanaripModelView):
+    """Who moved an application from which status to which, when and why (written by the services only)."""
+
+    datamodel = SQLAInterface(LandStatusChange)
+    entity = _l("Status change")
+    entity_plural = _l("Status history")
+    list_columns = ["at", "from_status", "to_status", "reason", "note", "created_by"]
+    show_columns = ["application", "at", "from_status", "to_status", "reason", "note", "created_by"]
+    search_columns = ["at", "to_status", "reason"]
+    label_columns = {"application": _l("Application"), "at": _l("When"), "from_status": _l("From"),
+                     "to_status": _l("To"), "reason": _l("Reason"), "note": _l("Note"), "created_by": _l("By")}
+    choice_columns = {"from_status": STATUSES, "to_status": STATUSES, "reason": REMOVAL_REASONS}
+    base_order = ("id", "desc")
+    base_permissions = ["can_list", "can_show"]
+
+
+class LandFamilyMemberView(SanaripModelView):
+    datamodel = SQLAInterface(LandFamilyMember)
+    entity = _l("Family member")
+    entity_plural = _l("Family members")
+    list_columns = ["full_name", "pin", "relation", "application"]
+    show_columns = ["application", "full_name", "pin", "relation", "created_by", "created_on"]
+    add_columns = ["application", "full_name", "pin", "relation"]
+    edit_columns = ["full_name", "pin", "relation"]
+    search_columns = ["full_name", "pin", "relation"]
+    label_columns = {"application": _l("Application"), "full_name": _l("Full name"), "pin": _l("PIN"),
+                     "relation": _l("Relation to the applicant")}
+    description_columns = {"pin": _l("14 digits: 1 (female) or 2 (male), the date of birth DDMMYYYY, a serial.")}
+    choice_columns = {"relation": FAMILY_RELATIONS}
+    base_order = ("id", "asc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete", "can_export"]
+
+    def on_add(self, item):
+        land_queue.add_family_member(self.datamodel.session, item)
+
+    def on_update(self, item):
+        land_queue.check_family_member(self.datamodel.session, item)
+
+
+# --- transition forms ------------------------------------------------------------------------------------------------
+class AllocateForm(DynamicForm):
+    cadastral_number = StringField(_l("Cadastral number of the plot"), [DataRequired(), Length(max=32)],
+                                   widget=BS3TextFieldWidget(),
+                                   description=_l("Digits in hyphen-separated groups, e.g. 1-02-03-0004-0123."))
+    plot_address = StringField(_l("Address of the plot"), [DataRequired(), Length(max=255)],
+                               widget=BS3TextFieldWidget())
+    area = DecimalField(_l("Area of the plot, m²"), [DataRequired()], places=2, widget=BS3TextFieldWidget())
+    decision_number = StringField(_l("Decision number"), [DataRequired(), Length(max=64)],
+                                  widget=BS3TextFieldWidget())
+    decision_date = DateField(_l("Decision date"), [DataRequired()], widget=DatePickerWidget())
+    note = TextAreaField(_l("Note"), [Optional(), Length(max=500)], widget=BS3TextAreaFieldWidget(),
+                         description=_l("Required when the application is not the first of the queue: why the "
+                                        "plot goes out of order."))
+
+
+class RemoveForm(DynamicForm):
+    reason = SelectField(_l("Reason for removal"), [DataRequired()], choices=list(REMOVAL_REASONS.items()),
+                         widget=Select2Widget())
+    removed_on = DateField(_l("Removed on"), [DataRequired()], widget=DatePickerWidget(),
+                           default=datetime.date.today)
+    note = TextAreaField(_l("Note"), [Optional(), Length(max=500)], widget=BS3TextAreaFieldWidget())
+
+
+def _local_name(territory, language):
+    """An official document names the body in the reader's language, else in Russian (no "[ru]" mark)."""
+    return getattr(territory, f"name_{language}", None) or territory.name_ru
+
+
+# --- applications ----------------------------------------------------------------------------------------------------
+class LandApplicationView(SanaripModelView):
+    datamodel = SQLAInterface(LandApplication)
+    entity = _l("Land plot application")
+    entity_plural = _l("Land plot applications")
+    list_columns = ["number", "territory", "kind", "category", "position", "status", "full_name", "received_at"]
+    show_fieldsets = [
+        (_l("Application"), {"fields": ["number", "territory", "kind", "category", "received_at", "status",
+                                        "position"]}),
+        (_l("Applicant"), {"fields": ["last_name", "first_name", "patronymic", "pin", "address", "phone",
+                                      "family_size"]}),
+        (_l("Plot allocated"), {"fields": ["plot_cadastral_number", "plot_address", "plot_area", "decision_number",
+                                           "decision_date"]}),
+        (_l("Removal"), {"fields": ["removal_reason", "removed_on"]}),
+        (_l("Record"), {"fields": ["note", "created_by", "created_on", "changed_by", "changed_on"],
+                        "expanded": False}),
+    ]
+    add_columns = ["territory", "kind", "category", "received_at", "last_name", "first_name", "patronymic", "pin",
+                   "address", "phone", "family_size", "note"]
+    # data fields only: the territory, kind and time received place the application in its queue, and the
+    # position is computed (app/services/land_queue.py)
+    edit_columns = ["category", "last_name", "first_name", "patronymic", "pin", "address", "phone", "family_size",
+                    "note"]
+    search_columns = ["number", "full_name", "pin", "territory", "kind", "category", "status", "position",
+                      "received_at", "decision_date"]
+    label_columns = APPLICATION_LABELS
+    description_columns = {
+        "territory": _l("The aiyl aimak or city whose queue the application joins."),
+        "received_at": _l("Leave empty to register it now; give the time for an application received on paper."),
+        "pin": _l("14 digits: 1 (female) or 2 (male), the date of birth DDMMYYYY, a serial."),
+        "family_size": _l("All members of the family, the applicant included."),
+        "category": _l("Applications are ordered by the category's priority, then by the time received."),
+    }
+    choice_columns = {"kind": KINDS, "status": STATUSES, "removal_reason": REMOVAL_REASONS}
+    add_form_query_rel_fields = {"territory": [["kind", FilterIn, list(land_queue.LSG_KINDS)]],
+                                 "category": [["active", FilterEqual, True]]}
+    related_views = [LandFamilyMemberView, LandStatusHistoryView]
+    base_order = ("received_at", "desc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export", "can_import", "can_print",
+                        "can_allocate", "can_remove"]
+    show_template = "land_queue/show.html"
+    import_columns = ["territory", "kind", "category", "received_at", "last_name", "first_name", "patronymic", "pin",
+                      "address", "phone", "family_size", "note"]
+    import_keys = {"territory": "code", "category": "code"}
+
+    def __init__(self, *args, **kwargs):
+        self.add_form_extra_fields = {"received_at": DateTimeField(
+            APPLICATION_LABELS["received_at"], format="%Y-%m-%d %H:%M:%S", validators=[Optional()],
+            widget=DateTimePickerWidget(), description=self.description_columns["received_at"])}
+        super().__init__(*args, **kwargs)
+
+    def on_add(self, item):
+        land_queue.register(self.datamodel.session, item)
+
+    def pre_update(self, item):
+        land_queue.lock_queue(self.datamodel.session, item.territory_id)  # before any row of the queue is written
+        super().pre_update(item)
+
+    def on_update(self, item):
+        land_queue.update_application(self.datamodel.session, item)
+
+    # --- status transitions: a form each, one service call each ------------------------------------------------
+    @expose("/allocate/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    @permission_name("allocate")
+    def allocate_plot(self, pk):
+        return self._transition(pk, AllocateForm, _l("Allocate a plot"), _l("The plot is allocated."),
+                                lambda session, item, data: land_queue.allocate(session, item, **data))
+
+    @expose("/remove/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    @permission_name("remove")
+    def remove_from_queue(self, pk):
+        return self._transition(pk, RemoveForm, _l("Remove from the queue"), _l("The application is removed from "
+                                                                                "the queue."),
+                                lambda session, item, data: land_queue.remove(session, item, **data))
+
+    def _transition(self, pk, form_class, title, done, call):
+        """Show the form; on a valid post run the service and commit, or show its refusal next to the field."""
+        session = self.datamodel.session
+        item = self.scoped_get(pk)
+        if item is None:
+            abort(404)
+        form = form_class()
+        if form.validate_on_submit():
+            data = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+            try:
+                call(session, item, data)
+            except DomainError as exc:
+                session.rollback()
+                field = form._fields.get(exc.field)
+                if field is not None:
+                    field.errors = list(field.errors) + [str(exc)]
+                else:
+                    flash(str(exc), "danger")
+            else:
+                session.commit()
+                flash(str(done), "success")
+                return redirect(url_for(".show", pk=pk))
+        item = self.scoped_get(pk)
+        return self.render_template("land_queue/transition.html", form=form, application=item,
+                                    title=gettext("%(entity)s: %(action)s", entity=self.entity, action=title),
+                                    appbuilder=self.appbuilder)
+
+    # --- registration notice ---------------------------------------------------------------------------------------
+    @expose("/notice/<int:pk>")
+    @has_access
+    @permission_name("print")
+    def notice(self, pk):
+        """The notice of registration in the queue (PDF, in the reader's language), audited as "pdf"."""
+        from app.i18n import current_language
+
+        item = self.scoped_get(pk)
+        if item is None:
+            abort(404)
+        now = datetime.datetime.now()
+        language = current_language()
+        data = render_pdf(
+            "land_queue/notice.html", application=item, kind=KINDS.get(item.kind, item.kind),
+            status=STATUSES.get(item.status, item.status), category=_local_name(item.category, language),
+            body=_local_name(item.territory, language), received=format_datetime(item.received_at, "medium"),
+            issued_on=format_date(now.date(), "long"), check_url=url_for("land_queue_public.check", _external=True))
+        audit.record(self.datamodel.session, "pdf", LandApplication.__tablename__, item.id,
+                     {"document": "registration_notice", "printed_on": now.isoformat(timespec="seconds"),
+                      "position": item.position})
+        self.datamodel.session.commit()
+        return Response(data, mimetype="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="land-queue-{item.number}.pdf"'})
+
+    def render_template(self, template, **kwargs):
+        if template == self.show_template and "pk" in kwargs:
+            kwargs.setdefault("application", self.datamodel.get(kwargs["pk"], self._base_filters))
+        return super().render_template(template, **kwargs)
+
+
+class LandCategoryView(SanaripModelView):
+    """The classifier of priority categories (administrators edit it; a new rank renumbers the queues)."""
+
+    datamodel = SQLAInterface(LandCategory)
+    entity = _l("Priority category")
+    entity_plural = _l("Priority categories")
+    list_columns = ["rank", "code", "name", "min_age", "active"]
+    show_columns = ["code", "name_ky", "name_ru", "name_en", "rank", "min_age", "legal_basis", "active",
+                    "changed_by", "changed_on"]
+    add_columns = ["code", "name_ky", "name_ru", "name_en", "rank", "min_age", "legal_basis", "active"]
+    edit_columns = add_columns
+    search_columns = ["code", "name_ky", "name_ru", "name_en", "rank", "active"]
+    label_columns = {"rank": _l("Priority rank"), "min_age": _l("Minimum age of the applicant"),
+                     "legal_basis": _l("Legal basis"), "active": _l("In use")}
+    description_columns = {
+        "rank": _l("Smaller is served first; categories of equal rank are served by the time received."),
+        "active": _l("Categories no longer in use stay on old applications but are not offered for new ones."),
+    }
+    base_order = ("rank", "asc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
+
+    def on_update(self, item):
+        land_queue.category_changed(self.datamodel.session, item)
+
+
+class LandApplicationApi(SanaripModelRestApi):
+    resource_name = "land_application"
+    datamodel = SQLAInterface(LandApplication)
+    entity = LandApplicationView.entity
+    entity_plural = LandApplicationView.entity_plural
+    list_columns = ["id", "number", "territory_id", "kind", "category_id", "received_at", "status", "position",
+                    "last_name", "first_name", "patronymic", "pin", "address", "phone", "family_size"]
+    show_columns = list_columns + ["plot_cadastral_number", "plot_address", "plot_area", "decision_number",
+                                   "decision_date", "removal_reason", "removed_on", "note"]
+    add_columns = ["territory", "kind", "category", "received_at", "last_name", "first_name", "patronymic", "pin",
+                   "address", "phone", "family_size", "note"]
+    edit_columns = ["category", "last_name", "first_name", "patronymic", "pin", "address", "phone", "family_size",
+                    "note"]
+    base_permissions = ["can_get", "can_post", "can_put", "can_info"]
+
+    def _init_model_schemas(self):
+        super()._init_model_schemas()
+        # the time received may be left out: the service then registers the application now
+        self.add_model_schema.fields["received_at"].required = False
+
+    on_add = LandApplicationView.on_add  # the same services as the form
+    on_update = LandApplicationView.on_update
+
+    def pre_update(self, item):
+        land_queue.lock_queue(self.datamodel.session, item.territory_id)  # before any row of the queue is written
+        super().pre_update(item)
+
+
+# --- public page: an applicant checks their own place -------------------------------------------------------------
+public = Blueprint("land_queue_public", __name__, url_prefix="/land-queue")
+
+
+def _check_rate_limit():
+    return current_app.config.get("LAND_QUEUE_CHECK_RATE_LIMIT", "10 per minute")
+
+
+@public.record_once
+def _limit_checks(state):
+    """Checks (POST) are rate limited per client address with Flask-AppBuilder's own limiter."""
+    from app.extensions import limiter
+
+    with state.app.app_context():
+        limiter().limit(_check_rate_limit, methods=["POST"])(public)
+
+
+class CheckForm(FlaskForm):
+    number = StringField(_l("Application number"), [DataRequired(), Length(max=40)], widget=BS3TextFieldWidget())
+    pin = StringField(_l("PIN"), [DataRequired(), Length(max=14)], widget=BS3TextFieldWidget())
+
+
+@public.route("/check", methods=["GET", "POST"])
+def check():
+    """Number and PIN in, own position, kind and status out; any miss gets the same message (no enumeration)."""
+    form = CheckForm()
+    result, missed = None, False
+    if form.validate_on_submit():
+        found = land_queue.find_own_application(db.session, form.number.data, form.pin.data)
+        audit.record(db.session, "public_check", LandApplication.__tablename__, found.id if found else None,
+                     {"found": found is not None})
+        if found is None:
+            missed = True
+        else:
+            result = {"position": found.position if found.status == "queue" else None,
+                      "kind": str(KINDS.get(found.kind, found.kind)),
+                      "status": str(STATUSES.get(found.status, found.status))}
+        db.session.commit()
+        form.pin.data = ""  # never echo the PIN back
+    appbuilder = current_app.appbuilder
+    return render_template("land_queue/check.html", form=form, result=result, missed=missed,
+                           appbuilder=appbuilder, base_template=appbuilder.base_template,
+                           title=gettext("My place in the land plot queue"))
