@@ -1,0 +1,293 @@
+"""Unified register of municipal property: objects, leases, documents, decommissioning, event history.
+
+Legal basis: the Law of the Kyrgyz Republic of 15 March 2002 No. 37 "On municipal property" ("О муниципальной
+собственности на имущество": the local self-government body keeps the register of the community's property and
+decides on its use: lease, operational management, free use, alienation) and the regulation on the procedure of
+decommissioning (writing off) municipal property (Муниципалдык менчикти эсептен чыгаруу тартиби жөнүндө жобо).
+The rules themselves live in app/services/municipal_property.py."""
+import datetime
+import decimal
+
+from flask_appbuilder import Model
+from flask_babel import format_decimal, gettext, lazy_gettext as _l
+from markupsafe import Markup, escape
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, Numeric, String, Text, \
+    UniqueConstraint, event, select, text
+from sqlalchemy.orm import relationship
+
+from models.base import Multilingual, TerritoryScoped, Tracked
+
+KINDS = {
+    "land": _l("Land plot"), "building": _l("Building"), "premises": _l("Premises"),
+    "infrastructure": _l("Infrastructure and engineering networks"), "movable": _l("Movable property"),
+}
+#: the unit the area of an object of each kind is kept in (movable property has no area)
+AREA_UNITS = {"land": "ha", "building": "m2", "premises": "m2", "infrastructure": "m2"}
+UNIT_LABELS = {"ha": _l("ha"), "m2": _l("m²")}
+IMMOVABLE = ("land", "building", "premises", "infrastructure")  # the kinds that carry a cadastral number
+ACQUISITION_BASES = {
+    "purchase": _l("Purchase"), "construction": _l("Construction"),
+    "state_transfer": _l("Transfer from state property"), "donation": _l("Donation"), "other": _l("Other basis"),
+}
+CONDITIONS = {"good": _l("Good"), "satisfactory": _l("Satisfactory"), "needs_repair": _l("Needs repair"),
+              "emergency": _l("Emergency")}
+USE_MODES = {"vacant": _l("Not in use (free)"), "lease": _l("Leased"),
+             "operational": _l("Operational management"), "free_use": _l("Free use")}
+STATUSES = {"active": _l("In the register"), "decommissioned": _l("Decommissioned")}
+TENANT_KINDS = {"organisation": _l("Organisation"), "person": _l("Individual")}
+EVENT_KINDS = {
+    "acquired": _l("Acquired"), "lease_started": _l("Lease started"), "lease_ended": _l("Lease ended"),
+    "transferred": _l("Transferred"), "revalued": _l("Revalued"), "decommissioned": _l("Decommissioned"),
+}
+DECOMMISSION_STATUSES = {"pending": _l("Awaiting approval"), "approved": _l("Approved"),
+                         "rejected": _l("Rejected")}
+#: the decommissioning reasons classifier (seeded in three languages by app/seed/municipal_property.py)
+DECOMMISSION_REASONS = [
+    ("wear", "Физический и моральный износ", "Физикалык жана моралдык эскирүү", "Wear and obsolescence"),
+    ("destruction", "Уничтожение (авария, стихийное бедствие, пожар)",
+     "Жок болуу (авария, табигый кырсык, өрт)", "Destruction (accident, natural disaster, fire)"),
+    ("sale", "Продажа, приватизация", "Сатуу, менчиктештирүү", "Sale or privatisation"),
+    ("transfer", "Передача в иную собственность", "Башка менчикке өткөрүп берүү", "Transfer to another owner"),
+    ("other", "Иное", "Башка", "Other"),
+]
+
+
+class PropertyObject(TerritoryScoped, Tracked, Model):
+    """An object of municipal property in the register of the aiyl aimak or city that owns it (the territory).
+
+    A decommissioned object leaves the active register (status) but its row, leases, documents and events stay."""
+
+    __tablename__ = "municipal_property_object"
+    __table_args__ = (
+        UniqueConstraint("territory_id", "inventory_number", name="uq_mp_object_inventory"),
+        CheckConstraint("balance_value >= 0", name="ck_mp_object_balance"),
+        CheckConstraint("depreciation >= 0 AND depreciation <= balance_value", name="ck_mp_object_depreciation"),
+    )
+    lookup_fields = ("inventory_number", "name")  # a city has thousands of objects: forms search them
+
+    id = Column(Integer, primary_key=True)
+    kind = Column(String(16), nullable=False, index=True)
+    inventory_number = Column(String(50), nullable=False)
+    cadastral_number = Column(String(40), index=True)
+    name = Column(String(255), nullable=False, index=True)
+    address = Column(String(255))
+    area = Column(Numeric(14, 4))  # hectares for land, square metres otherwise (AREA_UNITS)
+    balance_value = Column(Numeric(16, 2), nullable=False)  # som
+    depreciation = Column(Numeric(16, 2), nullable=False, default=decimal.Decimal("0"))  # accumulated, som
+    residual_value = Column(Numeric(16, 2), nullable=False)  # balance value − depreciation, kept by the model
+    acquisition_basis = Column(String(16), nullable=False)
+    basis_doc_number = Column(String(50))
+    basis_doc_date = Column(Date)
+    acquired_on = Column(Date, nullable=False)
+    condition = Column(String(16), nullable=False, default="good")
+    use_mode = Column(String(12), nullable=False, default="vacant")
+    holder_name = Column(String(255))  # the organisation holding it in operational management or free use
+    holder_inn = Column(String(14))
+    status = Column(String(16), nullable=False, default="active", index=True)
+    decommissioned_on = Column(Date)
+    note = Column(Text)
+
+    leases = relationship("PropertyLease", back_populates="object", order_by="PropertyLease.start_date")
+    documents = relationship("PropertyDocument", back_populates="object", order_by="PropertyDocument.id")
+    events = relationship("PropertyEvent", back_populates="object",
+                          order_by="(PropertyEvent.on_date, PropertyEvent.id)")
+    decommissions = relationship("PropertyDecommission", back_populates="object",
+                                 order_by="PropertyDecommission.id")
+
+    @property
+    def area_unit(self):
+        return AREA_UNITS.get(self.kind)
+
+    @property
+    def area_label(self):
+        """The area with its unit in the current language ("1,25 ha")."""
+        if self.area is None or self.area_unit is None:
+            return ""
+        return f"{format_decimal(self.area)} {UNIT_LABELS[self.area_unit]}"
+
+    @property
+    def is_active(self):
+        return self.status == "active"
+
+    def current_lease(self, day=None):
+        day = day or datetime.date.today()
+        return next((lease for lease in self.leases if lease.covers(day)), None)
+
+    @property
+    def tenant(self):
+        lease = self.current_lease()
+        return lease.tenant_name if lease is not None else ""
+
+    def __repr__(self):
+        return f"{self.inventory_number} — {self.name}"
+
+
+@event.listens_for(PropertyObject, "before_insert")
+@event.listens_for(PropertyObject, "before_update")
+def _residual_value(_mapper, _connection, obj):
+    if obj.depreciation is None:
+        obj.depreciation = decimal.Decimal("0")
+    if obj.balance_value is not None:
+        obj.residual_value = decimal.Decimal(obj.balance_value) - decimal.Decimal(obj.depreciation)
+
+
+class _OfObject:
+    """A row that belongs to one object: its territory (scope) is the object's."""
+
+    @classmethod
+    def scope_condition(cls, territory_ids):
+        return cls.object_id.in_(select(PropertyObject.id).where(PropertyObject.territory_id.in_(territory_ids)))
+
+    def scope_territory_id(self):
+        return self.object.territory_id if self.object is not None else None
+
+
+class PropertyLease(_OfObject, Tracked, Model):
+    """A lease contract of an object: tenant (organisation by INN or individual by PIN), contract number, term and
+    monthly rent. Ending a lease early fills `terminated_on`; the row stays as history."""
+
+    __tablename__ = "municipal_property_lease"
+    __table_args__ = (
+        CheckConstraint("start_date <= end_date", name="ck_mp_lease_dates"),
+        CheckConstraint("monthly_rent > 0", name="ck_mp_lease_rent"),
+    )
+    personal = True  # the tenant may be an individual (name and PIN)
+
+    id = Column(Integer, primary_key=True)
+    object_id = Column(Integer, ForeignKey("municipal_property_object.id"), nullable=False, index=True)
+    object = relationship(PropertyObject, back_populates="leases")
+    tenant_kind = Column(String(12), nullable=False, default="organisation")
+    tenant_name = Column(String(255), nullable=False)
+    tenant_number = Column(String(14), nullable=False, index=True)  # organisation INN or the person's PIN
+    contract_number = Column(String(50), nullable=False)
+    start_date = Column(Date, nullable=False)
+    end_date = Column(Date, nullable=False, index=True)
+    monthly_rent = Column(Numeric(14, 2), nullable=False)  # som
+    terminated_on = Column(Date)
+    note = Column(Text)
+
+    @property
+    def effective_end(self):
+        """The last day of the lease: the contract's end date, or the earlier day it was ended."""
+        if self.terminated_on is not None and self.terminated_on < self.end_date:
+            return self.terminated_on
+        return self.end_date
+
+    @property
+    def is_open(self):
+        return self.terminated_on is None
+
+    def covers(self, day):
+        return self.start_date <= day <= self.effective_end
+
+    @property
+    def state(self):
+        today = datetime.date.today()
+        if self.effective_end < self.start_date or (self.terminated_on is not None and self.terminated_on <= today):
+            return "ended"
+        if self.start_date > today:
+            return "future"
+        return "current" if today <= self.end_date else "overdue"
+
+    @property
+    def days_left(self):
+        return (self.effective_end - datetime.date.today()).days
+
+    def __repr__(self):
+        return f"№{self.contract_number} ({self.tenant_name}, {self.start_date:%d.%m.%Y}–{self.end_date:%d.%m.%Y})"
+
+
+LEASE_STATES = {"future": _l("Not started yet"), "current": _l("In force"),
+                "overdue": _l("Term passed, not ended"), "ended": _l("Ended")}
+
+
+class PropertyDocument(_OfObject, Tracked, Model):
+    """A document of an object (title deed, contract, act) with its uploaded file, stored under the instance
+    folder by a generated name; the original file name is kept for the download."""
+
+    __tablename__ = "municipal_property_document"
+    __table_args__ = (UniqueConstraint("stored_name", name="uq_mp_document_stored_name"),)
+
+    id = Column(Integer, primary_key=True)
+    object_id = Column(Integer, ForeignKey("municipal_property_object.id"), nullable=False, index=True)
+    object = relationship(PropertyObject, back_populates="documents")
+    title = Column(String(255), nullable=False)
+    number = Column(String(50))
+    doc_date = Column(Date)
+    file_name = Column(String(255), nullable=False)
+    stored_name = Column(String(64), nullable=False)
+    content_type = Column(String(100), nullable=False)
+    size_bytes = Column(Integer, nullable=False)
+
+    @property
+    def file_link(self):
+        from flask import url_for
+
+        if self.id is None:
+            return self.file_name
+        return Markup(f'<a href="{url_for("PropertyDocumentView.download", pk=self.id)}">'
+                      f'<i class="fa fa-download"></i> {escape(self.file_name)}</a>')
+
+    @property
+    def size_label(self):
+        if self.size_bytes is None:
+            return ""
+        return gettext("%(size)s KB", size=format_decimal(round(self.size_bytes / 1024, 1)))
+
+    def __repr__(self):
+        return self.title + (f" №{self.number}" if self.number else "")
+
+
+class PropertyEvent(_OfObject, Tracked, Model):
+    """The movement history of an object: acquired, lease started/ended, transferred, revalued, decommissioned.
+    Written by the services only; never edited."""
+
+    __tablename__ = "municipal_property_event"
+
+    id = Column(Integer, primary_key=True)
+    object_id = Column(Integer, ForeignKey("municipal_property_object.id"), nullable=False, index=True)
+    object = relationship(PropertyObject, back_populates="events")
+    kind = Column(String(16), nullable=False)
+    on_date = Column(Date, nullable=False)
+    note = Column(Text)
+
+    def __repr__(self):
+        return f"{EVENT_KINDS.get(self.kind, self.kind)} {self.on_date:%d.%m.%Y}"
+
+
+class DecommissionReason(Multilingual, Tracked, Model):
+    """Classifier of decommissioning reasons: wear, destruction, sale/privatisation, transfer, other."""
+
+    __tablename__ = "municipal_property_decommission_reason"
+    __table_args__ = (UniqueConstraint("code", name="uq_mp_decommission_reason_code"),)
+
+    id = Column(Integer, primary_key=True)
+    code = Column(String(20), nullable=False)
+
+
+class PropertyDecommission(_OfObject, Tracked, Model):
+    """A decommissioning (write-off) act of an object: reason, act number and date. Drawn up by the clerk, it takes
+    effect when the head of the local self-government body approves it."""
+
+    __tablename__ = "municipal_property_decommission"
+    __table_args__ = (
+        # the database guarantees what the service checks: one act in force or awaiting approval per object
+        Index("uq_mp_decommission_open", "object_id", unique=True, sqlite_where=text("status <> 'rejected'"),
+              postgresql_where=text("status <> 'rejected'")),
+    )
+
+    id = Column(Integer, primary_key=True)
+    object_id = Column(Integer, ForeignKey("municipal_property_object.id"), nullable=False, index=True)
+    object = relationship(PropertyObject, back_populates="decommissions")
+    reason_id = Column(Integer, ForeignKey("municipal_property_decommission_reason.id"), nullable=False)
+    reason = relationship(DecommissionReason)
+    act_number = Column(String(50), nullable=False)
+    act_date = Column(Date, nullable=False)
+    note = Column(Text)
+    status = Column(String(10), nullable=False, default="pending")
+    decided_on = Column(Date)
+    decided_by_fk = Column(Integer, ForeignKey("ab_user.id"))
+    decided_by = relationship("User", foreign_keys=[decided_by_fk], enable_typechecks=False)
+
+    def __repr__(self):
+        return f"№{self.act_number} {self.act_date:%d.%m.%Y}" if self.act_date else f"№{self.act_number}"

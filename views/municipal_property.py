@@ -1,0 +1,370 @@
+"""Unified register of municipal property: the register (active objects), decommissioned objects, leases,
+documents with their files, the event history, decommissioning acts and the REST API of objects."""
+import os
+
+from flask import abort, current_app, flash, g, redirect, send_file, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.actions import action
+from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.filters import FilterEqual
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import format_date, lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField
+from wtforms.validators import DataRequired
+
+from app import audit
+from app.errors import DomainError
+from app.services import municipal_property as service
+from models.municipal_property import (ACQUISITION_BASES, CONDITIONS, DECOMMISSION_STATUSES, EVENT_KINDS, KINDS,
+                                       LEASE_STATES, STATUSES, TENANT_KINDS, USE_MODES, DecommissionReason,
+                                       PropertyDecommission, PropertyDocument, PropertyEvent, PropertyLease,
+                                       PropertyObject)
+from views.base import SanaripModelRestApi, SanaripModelView
+
+
+def documents_folder():
+    """Uploaded files live under the instance folder, never under the code or a static folder."""
+    return os.path.join(current_app.instance_path, "municipal_property", "documents")
+
+
+class OwnerTerritoryFilter(BaseFilter):
+    """The owner dropdown offers aiyl aimaks and cities only (the communities that own municipal property)."""
+
+    name = _l("Aiyl aimak or city")
+    arg_name = "owner"
+
+    def apply(self, query, value):
+        return query.filter(self.model.kind.in_(service.OWNER_KINDS))
+
+
+def _text(value):
+    return "" if value is None else value
+
+
+def _date(value):
+    return "" if value is None else format_date(value, "medium")
+
+
+def blanks(texts=(), dates=()):
+    """Formatters that show an empty optional field as empty (not "None"), dates through Babel."""
+    return {**{c: _text for c in texts}, **{c: _date for c in dates}}
+
+
+RECORD = (_l("Record"), {"fields": ["created_by", "created_on", "changed_by", "changed_on"], "expanded": False})
+OBJECT_LABELS = {
+    "territory": _l("Owner (aiyl aimak or city)"), "kind": _l("Type"), "inventory_number": _l("Inventory number"),
+    "cadastral_number": _l("Cadastral number"), "name": _l("Name"), "address": _l("Address"), "area": _l("Area"),
+    "area_label": _l("Area"), "balance_value": _l("Balance value, som"),
+    "depreciation": _l("Accumulated depreciation, som"), "residual_value": _l("Residual value, som"),
+    "acquisition_basis": _l("Basis of acquisition"), "basis_doc_number": _l("Basis document number"),
+    "basis_doc_date": _l("Basis document date"), "acquired_on": _l("Date of acquisition"),
+    "condition": _l("Condition"), "use_mode": _l("Use"), "holder_name": _l("Holding organisation"),
+    "holder_inn": _l("INN of the holding organisation"), "status": _l("Status"),
+    "decommissioned_on": _l("Decommissioned on"), "note": _l("Note"), "tenant": _l("Tenant"),
+}
+OBJECT_DESCRIPTIONS = {
+    "territory": _l("The aiyl aimak or city whose community owns the object."),
+    "inventory_number": _l("Unique within the owner's register."),
+    "cadastral_number": _l("Identification code of immovable property, e.g. 1-02-05-0001-0234 (land, buildings, "
+                           "premises, networks)."),
+    "area": _l("Hectares for a land plot, square metres for buildings, premises and networks; empty for movable "
+               "property."),
+    "depreciation": _l("0 for land. The residual value is the balance value less this."),
+    "use_mode": _l("A lease is recorded by adding its contract under Leases."),
+    "holder_name": _l("For operational management or free use: the organisation that holds the object."),
+    "holder_inn": _l("14 digits: 0, the registration date DDMMYYYY, a serial."),
+}
+OBJECT_FORMATTERS = blanks(("cadastral_number", "address", "basis_doc_number", "holder_name", "holder_inn", "note"),
+                           ("basis_doc_date", "decommissioned_on"))
+OBJECT_CHOICES = {"kind": KINDS, "acquisition_basis": ACQUISITION_BASES, "condition": CONDITIONS,
+                  "use_mode": USE_MODES, "status": STATUSES}
+OBJECT_FORM = [
+    (_l("Object"), {"fields": ["territory", "kind", "inventory_number", "cadastral_number", "name", "address",
+                               "area", "condition"]}),
+    (_l("Value and depreciation"), {"fields": ["balance_value", "depreciation"]}),
+    (_l("Acquisition"), {"fields": ["acquisition_basis", "basis_doc_number", "basis_doc_date", "acquired_on"]}),
+    (_l("Use"), {"fields": ["use_mode", "holder_name", "holder_inn", "note"]}),
+]
+OBJECT_SHOW = [
+    (_l("Object"), {"fields": ["territory", "kind", "inventory_number", "cadastral_number", "name", "address",
+                               "area_label", "condition"]}),
+    (_l("Value and depreciation"), {"fields": ["balance_value", "depreciation", "residual_value"]}),
+    (_l("Acquisition"), {"fields": ["acquisition_basis", "basis_doc_number", "basis_doc_date", "acquired_on"]}),
+    (_l("Use"), {"fields": ["status", "decommissioned_on", "use_mode", "tenant", "holder_name", "holder_inn",
+                            "note"]}),
+    RECORD,
+]
+OBJECT_SEARCH = ["inventory_number", "name", "kind", "territory", "cadastral_number", "address", "condition",
+                 "use_mode", "acquisition_basis", "acquired_on", "balance_value"]
+
+
+def _decided(view, item, decide, message):
+    """Run a decision of the head on an act inside the user's scope, then show the act again."""
+    if item is None or view.scoped_get(item.id) is None:
+        abort(404)
+    try:
+        decide(view.datamodel.session, item, decided_by=g.user.id)
+        view.datamodel.session.commit()
+        flash(str(message), "success")
+    except DomainError as exc:
+        view.datamodel.session.rollback()
+        flash(str(exc), "danger")
+    return redirect(url_for(f"{view.endpoint}.show", pk=item.id))
+
+
+class PropertyLeaseView(SanaripModelView):
+    datamodel = SQLAInterface(PropertyLease)
+    entity = _l("Lease")
+    entity_plural = _l("Leases")
+    list_columns = ["object", "contract_number", "tenant_name", "start_date", "end_date", "terminated_on",
+                    "monthly_rent", "state"]
+    show_fieldsets = [
+        (_l("Contract"), {"fields": ["object", "contract_number", "start_date", "end_date", "terminated_on",
+                                     "monthly_rent", "state", "note"]}),
+        (_l("Tenant"), {"fields": ["tenant_kind", "tenant_name", "tenant_number"]}),
+        RECORD,
+    ]
+    add_columns = ["object", "tenant_kind", "tenant_name", "tenant_number", "contract_number", "start_date",
+                   "end_date", "monthly_rent", "note"]
+    edit_columns = ["tenant_kind", "tenant_name", "tenant_number", "contract_number", "start_date", "end_date",
+                    "monthly_rent", "terminated_on", "note"]
+    search_columns = ["contract_number", "tenant_name", "tenant_number", "start_date", "end_date", "terminated_on",
+                      "object"]
+    label_columns = {"object": _l("Object"), "tenant_kind": _l("Type of tenant"), "tenant_name": _l("Tenant"),
+                     "tenant_number": _l("INN or PIN of the tenant"), "contract_number": _l("Contract number"),
+                     "start_date": _l("Lease from"), "end_date": _l("Lease until"),
+                     "terminated_on": _l("Ended early on"), "monthly_rent": _l("Monthly rent, som"),
+                     "state": _l("Lease status"), "note": _l("Note")}
+    description_columns = {
+        "tenant_number": _l("An organisation: its INN (14 digits starting with 0). An individual: the PIN."),
+        "terminated_on": _l("Fill in to end the lease before its term; the object becomes free."),
+    }
+    choice_columns = {"tenant_kind": TENANT_KINDS}
+    formatters_columns = {"state": lambda state: str(LEASE_STATES.get(state, state)),
+                          **blanks(("note",), ("terminated_on",))}
+    base_order = ("end_date", "asc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export", "can_print"]
+
+    def on_add(self, item):
+        service.register_lease(self.datamodel.session, item)
+
+    def on_update(self, item):
+        service.update_lease(self.datamodel.session, item)
+
+
+class PropertyDocumentView(SanaripModelView):
+    datamodel = SQLAInterface(PropertyDocument)
+    entity = _l("Property document")
+    entity_plural = _l("Property documents")
+    list_columns = ["object", "title", "number", "doc_date", "file_link", "size_label"]
+    show_columns = ["object", "title", "number", "doc_date", "file_link", "content_type", "size_label",
+                    "created_by", "created_on"]
+    add_columns = ["object", "title", "number", "doc_date", "file"]
+    edit_columns = ["title", "number", "doc_date"]
+    search_columns = ["title", "number", "doc_date", "file_name", "object"]
+    label_columns = {"object": _l("Object"), "title": _l("Document"), "number": _l("Number"),
+                     "doc_date": _l("Date"), "file": _l("File"), "file_link": _l("File"),
+                     "file_name": _l("File name"), "content_type": _l("File type"), "size_label": _l("Size")}
+    description_columns = {"file": _l("PDF, JPEG, PNG, DOCX, XLSX or ODT, up to 10 MB.")}
+    formatters_columns = blanks(("number",), ("doc_date",))
+    base_order = ("doc_date", "desc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete", "can_download", "can_export"]
+
+    def __init__(self, *args, **kwargs):
+        self.add_form_extra_fields = {"file": FileField(self.label_columns["file"], validators=[FileRequired()])}
+        super().__init__(*args, **kwargs)
+
+    def _export_columns(self):
+        return ["object", "title", "number", "doc_date", "file_name", "size_bytes"]
+
+    def on_add(self, item):
+        service.attach_document(self.datamodel.session, item, item.file.filename,
+                                item.file.read(service.MAX_DOCUMENT_BYTES + 1), documents_folder())
+
+    def post_delete(self, item):
+        service.remove_document_file(documents_folder(), item)
+
+    @expose("/download/<int:pk>")
+    @has_access
+    def download(self, pk):
+        """The document's file, inside the user's scope; every download is audited."""
+        item = self.scoped_get(pk)
+        path = service.document_path(documents_folder(), item) if item is not None else None
+        if path is None or not os.path.exists(path):
+            abort(404)
+        audit.record(self.datamodel.session, "download", audit.object_type_of(item), pk,
+                     {"file": item.file_name, "object": item.object_id})
+        self.datamodel.session.commit()
+        return send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.file_name)
+
+
+class PropertyEventView(SanaripModelView):
+    datamodel = SQLAInterface(PropertyEvent)
+    entity = _l("Property event")
+    entity_plural = _l("Property history")
+    list_columns = ["on_date", "kind", "object", "note"]
+    show_columns = ["object", "kind", "on_date", "note", "created_by", "created_on"]
+    search_columns = ["kind", "on_date", "note", "object"]
+    label_columns = {"object": _l("Object"), "kind": _l("Event"), "on_date": _l("Date"), "note": _l("Note")}
+    choice_columns = {"kind": EVENT_KINDS}
+    formatters_columns = blanks(("note",))
+    base_order = ("on_date", "desc")
+    # history is written by the services: read only
+    base_permissions = ["can_list", "can_show", "can_export"]
+
+
+class PropertyDecommissionView(SanaripModelView):
+    datamodel = SQLAInterface(PropertyDecommission)
+    entity = _l("Decommissioning act")
+    entity_plural = _l("Decommissioning acts")
+    list_columns = ["object", "reason", "act_number", "act_date", "status", "decided_on"]
+    show_columns = ["object", "reason", "act_number", "act_date", "note", "status", "decided_on", "decided_by",
+                    "created_by", "created_on"]
+    add_columns = ["object", "reason", "act_number", "act_date", "note"]
+    edit_columns = ["reason", "act_number", "act_date", "note"]
+    search_columns = ["act_number", "act_date", "status", "reason", "object"]
+    label_columns = {"object": _l("Object"), "reason": _l("Reason"), "act_number": _l("Act number"),
+                     "act_date": _l("Act date"), "note": _l("Note"), "status": _l("Status"),
+                     "decided_on": _l("Decided on"), "decided_by": _l("Decided by")}
+    description_columns = {"act_number": _l("The act of the decommissioning commission; the object leaves the "
+                                            "register when the head approves it.")}
+    choice_columns = {"status": DECOMMISSION_STATUSES}
+    formatters_columns = blanks(("note",), ("decided_on",))
+    base_order = ("act_date", "desc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export", "can_approve"]
+    method_permission_name = {"approve": "approve", "reject": "approve"}
+
+    def on_add(self, item):
+        service.request_decommission(self.datamodel.session, item)
+
+    def on_update(self, item):
+        service.update_decommission(self.datamodel.session, item)
+
+    @action("approve", _l("Approve decommissioning"), _l("Approve the act? The object leaves the register."),
+            "fa-check", multiple=False)
+    def approve(self, item):
+        return _decided(self, item, service.approve_decommission,
+                        _l("The act is approved: the object has left the register."))
+
+    @action("reject", _l("Reject the act"), _l("Reject the act? The object stays in the register."), "fa-times",
+            multiple=False)
+    def reject(self, item):
+        return _decided(self, item, service.reject_decommission, _l("The act is rejected."))
+
+
+class PropertyObjectView(SanaripModelView):
+    """The register: objects in use. Decommissioned objects leave it (PropertyArchiveView shows them)."""
+
+    datamodel = SQLAInterface(PropertyObject)
+    entity = _l("Municipal property object")
+    entity_plural = _l("Register of municipal property")
+    list_columns = ["inventory_number", "name", "kind", "territory", "area_label", "balance_value",
+                    "residual_value", "condition", "use_mode"]
+    show_fieldsets = OBJECT_SHOW
+    add_fieldsets = OBJECT_FORM
+    edit_fieldsets = OBJECT_FORM
+    add_columns = [c for _, spec in OBJECT_FORM for c in spec["fields"]]
+    edit_columns = add_columns
+    search_columns = OBJECT_SEARCH
+    label_columns = OBJECT_LABELS
+    description_columns = OBJECT_DESCRIPTIONS
+    choice_columns = OBJECT_CHOICES
+    formatters_columns = OBJECT_FORMATTERS
+    base_filters = [["status", FilterEqual, "active"]]
+    add_form_query_rel_fields = {"territory": [["id", OwnerTerritoryFilter, None]]}
+    edit_form_query_rel_fields = {"territory": [["id", OwnerTerritoryFilter, None]]}
+    search_form_query_rel_fields = {"territory": [["id", OwnerTerritoryFilter, None]]}
+    related_views = [PropertyLeaseView, PropertyDocumentView, PropertyEventView, PropertyDecommissionView]
+    base_order = ("inventory_number", "asc")
+    import_columns = ["territory", "kind", "inventory_number", "cadastral_number", "name", "address", "area",
+                      "balance_value", "depreciation", "acquisition_basis", "basis_doc_number", "basis_doc_date",
+                      "acquired_on", "condition", "use_mode", "holder_name", "holder_inn", "note"]
+    import_keys = {"territory": "code"}
+    printable = True  # the object's card (extract from the register) as a PDF
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export", "can_import", "can_print",
+                        "can_decommission"]
+    method_permission_name = {"decommission": "decommission"}
+
+    def __init__(self, *args, **kwargs):
+        # a new object is free, in operational management or in free use: a lease comes with its contract
+        self.add_form_extra_fields = {"use_mode": SelectField(
+            OBJECT_LABELS["use_mode"], choices=[(k, v) for k, v in USE_MODES.items() if k != "lease"],
+            validators=[DataRequired()], default="vacant")}
+        super().__init__(*args, **kwargs)
+
+    def on_add(self, item):
+        service.register_object(self.datamodel.session, item)
+
+    def on_update(self, item):
+        service.update_object(self.datamodel.session, item)
+
+    @action("decommission", _l("Decommission"), None, "fa-archive", multiple=False)
+    def decommission(self, item):
+        """Open the decommissioning act form for this object (the act goes through the service and the head's
+        approval)."""
+        if item is None or self.scoped_get(item.id) is None:
+            abort(404)
+        return redirect(url_for("PropertyDecommissionView.add", _flt_0_object=item.id))
+
+
+class PropertyArchiveView(SanaripModelView):
+    """Decommissioned objects: out of the register, kept as history; only the note can still change."""
+
+    datamodel = SQLAInterface(PropertyObject)
+    entity = _l("Decommissioned object")
+    entity_plural = _l("Decommissioned objects")
+    list_columns = ["inventory_number", "name", "kind", "territory", "balance_value", "residual_value",
+                    "decommissioned_on"]
+    show_fieldsets = OBJECT_SHOW
+    edit_columns = ["note"]
+    search_columns = OBJECT_SEARCH + ["decommissioned_on"]
+    label_columns = OBJECT_LABELS
+    choice_columns = OBJECT_CHOICES
+    formatters_columns = OBJECT_FORMATTERS
+    base_filters = [["status", FilterEqual, "decommissioned"]]
+    search_form_query_rel_fields = {"territory": [["id", OwnerTerritoryFilter, None]]}
+    related_views = [PropertyLeaseView, PropertyDocumentView, PropertyEventView, PropertyDecommissionView]
+    base_order = ("decommissioned_on", "desc")
+    printable = True
+    base_permissions = ["can_list", "can_show", "can_edit", "can_print"]
+
+    def on_update(self, item):
+        service.update_object(self.datamodel.session, item)
+
+
+class DecommissionReasonView(SanaripModelView):
+    datamodel = SQLAInterface(DecommissionReason)
+    entity = _l("Decommissioning reason")
+    entity_plural = _l("Decommissioning reasons")
+    list_columns = ["code", "name_ky", "name_ru", "name_en"]
+    show_columns = ["code", "name_ky", "name_ru", "name_en", "changed_by", "changed_on"]
+    edit_columns = ["name_ky", "name_ru", "name_en"]
+    base_order = ("id", "asc")
+    base_permissions = ["can_list", "can_show", "can_edit"]
+
+
+class PropertyObjectApi(SanaripModelRestApi):
+    resource_name = "municipal_property_object"
+    datamodel = SQLAInterface(PropertyObject)
+    entity = PropertyObjectView.entity
+    entity_plural = PropertyObjectView.entity_plural
+    list_columns = ["id", "territory_id", "kind", "inventory_number", "cadastral_number", "name", "address", "area",
+                    "balance_value", "depreciation", "residual_value", "acquisition_basis", "basis_doc_number",
+                    "basis_doc_date", "acquired_on", "condition", "use_mode", "holder_name", "holder_inn", "status",
+                    "decommissioned_on"]
+    show_columns = list_columns + ["note"]
+    add_columns = ["territory", "kind", "inventory_number", "cadastral_number", "name", "address", "area",
+                   "balance_value", "depreciation", "acquisition_basis", "basis_doc_number", "basis_doc_date",
+                   "acquired_on", "condition", "use_mode", "holder_name", "holder_inn", "note"]
+    edit_columns = add_columns
+    add_query_rel_fields = {"territory": [["id", OwnerTerritoryFilter, None]]}
+    edit_query_rel_fields = {"territory": [["id", OwnerTerritoryFilter, None]]}
+    base_permissions = ["can_get", "can_post", "can_put", "can_info"]
+
+    def on_add(self, item):
+        service.register_object(self.datamodel.session, item)
+
+    def on_update(self, item):
+        service.update_object(self.datamodel.session, item)
