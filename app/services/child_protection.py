@@ -1,0 +1,381 @@
+"""Rules of the AIS on children and families in difficult life situations.
+
+Legal basis: Regulation of the Cabinet of Ministers of the Kyrgyz Republic of 22 March 2023 No. 156 (identification
+and registration of the child, comprehensive assessment, individual child-protection plan and family work plan,
+activities, monitoring, closure of the case); the Children's Code of the Kyrgyz Republic (2012 No. 100); the Law
+"On personal information" (2008 No. 58: data are kept no longer than their purpose requires)."""
+import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, select
+
+from app.errors import DomainError
+from app.pin import check_person, parse_pin
+from app.workdays import add_working_days
+from models.child_protection import ACTIVITY_STATUSES, RULE_FIELDS, RULE_OPERATORS, STATUSES, CpActivity, \
+    CpAssessment, CpChild, CpPlanRule, CpRelative, CpTransition, CpVisit
+
+#: the case lifecycle (Regulation No. 156): status -> statuses it may move to
+TRANSITIONS = {
+    "identified": ("assessment", "suspended"),
+    "assessment": ("plan", "suspended"),
+    "plan": ("activities", "suspended"),
+    "activities": ("monitoring", "suspended"),
+    "monitoring": ("closed", "activities", "suspended"),
+    "suspended": ("reopened",),
+    "closed": ("reopened",),
+    "reopened": ("assessment", "suspended"),
+}
+OPEN_ACTIVITY = ("planned", "in_progress")
+RETENTION_AGE = 28  # personal data are kept until the child turns 28
+ANONYMOUS = "***"
+
+
+def age_on(birth: datetime.date, day: datetime.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+# --- child ------------------------------------------------------------------------------------------------------
+def check_child(session, child: CpChild, today: datetime.date | None = None):
+    """Regulation No. 156, the child's data: a PIN when known (valid and agreeing with sex and date of birth),
+    otherwise the record is flagged `pin_unknown`; a child is under 18 when identified, and the identification is
+    not in the future nor before the birth."""
+    today = today or datetime.date.today()
+    if child.anonymised_on is not None:
+        raise DomainError(_l("The record is anonymised and closed for changes."), code="anonymised")
+    child.pin = (child.pin or "").strip() or None
+    if child.pin:
+        check_person(child.pin, child.sex, child.birth_date)
+        child.pin_unknown = False
+    else:
+        child.pin_unknown = True
+    if child.birth_date is None or child.birth_date > today:
+        raise DomainError(_l("The date of birth is impossible."), field="birth_date", code="birth_date")
+    if child.identified_on is None:
+        child.identified_on = today
+    if child.identified_on > today or child.identified_on < child.birth_date:
+        raise DomainError(_l("The date of identification must lie between the birth and today."),
+                          field="identified_on", code="identified_on")
+    if age_on(child.birth_date, child.identified_on) >= 18:
+        raise DomainError(_l("A child is a person under 18 on the day of identification."),
+                          field="birth_date", code="not_a_child")
+    if child.pin and not child.anonymised_on:
+        with session.no_autoflush:
+            twin = session.scalar(select(CpChild).where(CpChild.pin == child.pin, CpChild.id != (child.id or -1)))
+        if twin is not None:
+            raise DomainError(_l("A child with this PIN is already registered."), field="pin", code="double_pin")
+
+
+def register_child(session, child: CpChild, note=None, today=None, user_id=None):
+    """Register an identified child: the case opens in status "identified" (the first step of its history)."""
+    check_child(session, child, today)
+    child.status = "identified"
+    session.add(child)
+    _history(session, child, None, "identified", note or str(_l("Identified")), user_id)
+    return child
+
+
+def _history(session, child, before, after, note, user_id=None, at=None):
+    step = CpTransition(child=child, at=at or datetime.datetime.now(), from_status=before, to_status=after,
+                        note=note)
+    if user_id is not None:
+        step.created_by_fk = user_id
+    session.add(step)
+    return step
+
+
+def allowed_transitions(child: CpChild):
+    return TRANSITIONS.get(child.status, ())
+
+
+def transition(session, child: CpChild, to_status: str, note: str, user_id=None, at=None):
+    """Move a case to `to_status` (Regulation No. 156: identification → assessment → plan → activities →
+    monitoring → closure; a case is suspended when no assessment or activity is needed, its data kept, and a
+    closed or suspended case is reopened). Every step records who, when and why. A plan needs an assessment;
+    activities need a plan; closing needs every activity finished."""
+    note = (note or "").strip()
+    if to_status not in STATUSES or to_status not in allowed_transitions(child):
+        raise DomainError(_l("A case in status \"%(status)s\" cannot move to \"%(target)s\".",
+                             status=STATUSES.get(child.status, child.status),
+                             target=STATUSES.get(to_status, to_status)), field="status", code="illegal_transition")
+    if not note:
+        raise DomainError(_l("Say why the case changes its status."), field="note", code="note_required")
+    if child.anonymised_on is not None:
+        raise DomainError(_l("The record is anonymised and closed for changes."), code="anonymised")
+    if to_status == "plan" and not child.assessments:
+        raise DomainError(_l("A plan follows the comprehensive assessment: record the assessment first."),
+                          field="status", code="no_assessment")
+    if to_status == "activities" and not child.activities:
+        raise DomainError(_l("Generate or enter the plan's activities first."), field="status", code="no_plan")
+    if to_status == "closed" and any(a.status in OPEN_ACTIVITY for a in child.activities):
+        raise DomainError(_l("Finish or cancel every activity before closing the case."), field="status",
+                          code="open_activities")
+    before = child.status
+    child.status = to_status
+    return _history(session, child, before, to_status, note, user_id, at)
+
+
+# --- relatives ----------------------------------------------------------------------------------------------------
+def check_relative(session, relative: CpRelative):
+    """A relative's PIN, when given, is valid; the relative is linked to the active household-book person of the
+    same PIN (the household book is the primary register of residents), or unlinked when there is none."""
+    relative.pin = (relative.pin or "").strip() or None
+    if relative.pin:
+        parse_pin(relative.pin)
+    link_household_member(session, relative)
+
+
+def link_household_member(session, relative: CpRelative):
+    from models.household_book import HouseholdMember
+
+    member = None
+    if relative.pin:
+        with session.no_autoflush:
+            member = session.scalar(select(HouseholdMember).where(HouseholdMember.pin == relative.pin,
+                                                                  HouseholdMember.is_active.is_(True)))
+    relative.household_member = member
+    return member
+
+
+def add_relative(session, relative: CpRelative):
+    check_relative(session, relative)
+    session.add(relative)
+    return relative
+
+
+# --- assessment ---------------------------------------------------------------------------------------------------
+def record_assessment(session, assessment: CpAssessment, today=None):
+    """The comprehensive assessment (Regulation No. 156): not in the future nor before the identification."""
+    today = today or datetime.date.today()
+    assessment.assessed_on = assessment.assessed_on or today
+    child = assessment.child
+    if assessment.assessed_on > today or (child is not None and assessment.assessed_on < child.identified_on):
+        raise DomainError(_l("The date of the assessment must lie between the identification and today."),
+                          field="assessed_on", code="assessed_on")
+    session.add(assessment)
+    return assessment
+
+
+# --- plans ----------------------------------------------------------------------------------------------------------
+def facts_of(child: CpChild, assessment: CpAssessment | None, today: datetime.date) -> dict:
+    """The values plan rules may test: the child's recorded circumstances and the latest assessment's risks."""
+    facts = {name: getattr(child, name) for name in ("disability", "survivor_pension", "monthly_benefit",
+                                                      "fixed_housing", "migrant_parents", "pin_unknown",
+                                                      "legal_status")}
+    facts["age"] = age_on(child.birth_date, today)
+    facts["reason"] = {r.code for r in child.reasons}
+    for domain in ("health", "education", "family", "housing", "income", "safety"):
+        facts[f"{domain}_risk"] = getattr(assessment, f"{domain}_risk") if assessment is not None else None
+    return facts
+
+
+def _coerce(raw: str, actual):
+    raw = (raw or "").strip()
+    if isinstance(actual, bool):
+        return raw.lower() in ("1", "true", "yes", "y", "да", "ооба")
+    if isinstance(actual, int):
+        return int(raw)
+    return raw
+
+
+def condition_holds(facts: dict, field, operator, value) -> bool:
+    """One test of a rule: `field operator value`, interpreted (never evaluated as code)."""
+    if field not in RULE_FIELDS or operator not in RULE_OPERATORS:
+        return False
+    actual = facts.get(field)
+    if operator == "has":
+        return isinstance(actual, set) and value.strip() in actual
+    if actual is None or isinstance(actual, set):
+        return False
+    try:
+        wanted = _coerce(value, actual)
+    except ValueError:
+        return False
+    if operator == "eq":
+        return actual == wanted
+    if operator == "ne":
+        return actual != wanted
+    if operator == "gte":
+        return actual >= wanted
+    return actual <= wanted
+
+
+def rule_applies(rule: CpPlanRule, facts: dict) -> bool:
+    if not condition_holds(facts, rule.field1, rule.operator1, rule.value1):
+        return False
+    if rule.field2:
+        return condition_holds(facts, rule.field2, rule.operator2 or "eq", rule.value2 or "")
+    return True
+
+
+def check_rule(session, rule: CpPlanRule):
+    """A rule's condition names known fields and operators; numbers where a number is tested."""
+    for field, operator, value, name in ((rule.field1, rule.operator1, rule.value1, "field1"),
+                                         (rule.field2, rule.operator2, rule.value2, "field2")):
+        if name == "field2" and not field:
+            rule.operator2 = rule.value2 = None
+            continue
+        if field not in RULE_FIELDS:
+            raise DomainError(_l("Unknown field of a condition."), field=name, code="rule_field")
+        if (operator or "eq") not in RULE_OPERATORS:
+            raise DomainError(_l("Unknown operator of a condition."), field=name, code="rule_operator")
+        if (operator in ("gte", "lte") or field == "age") and not (value or "").strip().isdigit():
+            raise DomainError(_l("This condition compares numbers: give a whole number."), field=name,
+                              code="rule_value")
+    if rule.working_days is None or rule.working_days < 0:
+        raise DomainError(_l("The deadline is a number of working days."), field="working_days",
+                          code="rule_days")
+
+
+def generate_plan(session, child: CpChild, today: datetime.date | None = None):
+    """Generate the individual child-protection plan and the family work plan from the child's recorded
+    circumstances and the latest comprehensive assessment (Regulation No. 156), by the active rules kept as data.
+    Each matching rule adds its activity (responsible body, deadline in working days from `today`) unless the
+    child already has an activity of that rule; existing activities — generated, edited or entered by hand — are
+    never changed or deleted. Returns the activities added."""
+    today = today or datetime.date.today()
+    if child.anonymised_on is not None:
+        raise DomainError(_l("The record is anonymised and closed for changes."), code="anonymised")
+    facts = facts_of(child, child.latest_assessment, today)
+    have = {a.rule_id for a in child.activities if a.rule_id is not None}
+    added = []
+    for rule in session.scalars(select(CpPlanRule).where(CpPlanRule.active.is_(True)).order_by(CpPlanRule.id)):
+        if rule.id in have or not rule_applies(rule, facts):
+            continue
+        activity = CpActivity(child=child, plan=rule.plan, title=_rule_title(rule),
+                              responsible=rule.responsible, deadline=add_working_days(today, rule.working_days),
+                              status="planned", rule=rule, edited=False)
+        session.add(activity)
+        added.append(activity)
+    return added
+
+
+def _rule_title(rule):
+    return rule.name or rule.name_ru
+
+
+def check_activity(session, activity: CpActivity, edited=False):
+    """An activity: a known status; a done activity has its date; a change by hand marks a generated activity as
+    edited so that regeneration leaves it alone."""
+    if activity.status not in ACTIVITY_STATUSES:
+        raise DomainError(_l("Unknown status of the activity."), field="status", code="activity_status")
+    if activity.status == "done" and activity.done_on is None:
+        activity.done_on = datetime.date.today()
+    if activity.status != "done":
+        activity.done_on = None
+    if edited:
+        activity.edited = True
+
+
+def overdue_condition(today: datetime.date):
+    """Overdue: the deadline has passed and the activity is neither done nor cancelled."""
+    return and_(CpActivity.deadline < today, CpActivity.status.in_(OPEN_ACTIVITY))
+
+
+def overdue(session, scope, today: datetime.date):
+    return session.scalars(select(CpActivity).where(overdue_condition(today), scope.condition(CpActivity))
+                           .order_by(CpActivity.deadline)).all()
+
+
+def record_visit(session, visit: CpVisit, today=None):
+    """A monitoring visit: not in the future nor before the identification."""
+    today = today or datetime.date.today()
+    child = visit.child
+    if visit.visited_on is None or visit.visited_on > today or \
+            (child is not None and visit.visited_on < child.identified_on):
+        raise DomainError(_l("The date of the visit must lie between the identification and today."),
+                          field="visited_on", code="visited_on")
+    session.add(visit)
+    return visit
+
+
+# --- retention ------------------------------------------------------------------------------------------------------
+def retention_cutoff(today: datetime.date) -> datetime.date:
+    """Children born on or before this date have turned 28 by `today` (29 February → 28 February)."""
+    try:
+        return today.replace(year=today.year - RETENTION_AGE)
+    except ValueError:
+        return today.replace(year=today.year - RETENTION_AGE, day=28)
+
+
+def past_retention(session, today: datetime.date):
+    """Records whose personal data have outlived the retention period and are not yet anonymised."""
+    return session.scalars(select(CpChild).where(CpChild.birth_date <= retention_cutoff(today),
+                                                 CpChild.anonymised_on.is_(None)).order_by(CpChild.id)).all()
+
+
+def anonymise(session, today: datetime.date, dry_run=False):
+    """Law "On personal information" and Regulation No. 156: a child's personal data are kept until the child
+    turns 28, then removed. Names, PIN, addresses, free-text notes and the relatives' personal data are removed or
+    replaced; what the statistics use (sex, birth year, place of identification, reasons, statuses, activity
+    statuses and deadlines, visit outcomes) stays. Idempotent: anonymised records are skipped. Returns the
+    records concerned (with `dry_run` nothing is changed)."""
+    due = past_retention(session, today)
+    if dry_run:
+        return due
+    for child in due:
+        child.last_name, child.first_name = ANONYMOUS, ""
+        child.patronymic = None
+        child.full_name = ANONYMOUS
+        child.pin = None
+        child.birth_date = datetime.date(child.birth_date.year, 1, 1)  # the birth year is kept
+        child.identification_address = child.residence_address = None
+        child.property_inventory = child.other_needs = None
+        child.anonymised_on = today
+        for relative in child.relatives:
+            relative.last_name = relative.first_name = relative.patronymic = None
+            relative.pin = None
+            relative.household_member = None
+            relative.note = None
+        for assessment in child.assessments:
+            for domain in ("health", "education", "family", "housing", "income", "safety"):
+                setattr(assessment, f"{domain}_note", None)
+        for activity in child.activities:
+            activity.outcome = None
+        for visit in child.visits:
+            visit.note = None
+        for step in child.transitions:
+            step.note = ANONYMOUS
+    session.flush()
+    families = {c.family for c in due if c.family is not None}
+    for family in families:
+        if all(c.anonymised_on is not None for c in family.children):
+            family.name, family.address, family.note, family.anonymised_on = ANONYMOUS, None, None, today
+    return due
+
+
+# --- summary (reports) ----------------------------------------------------------------------------------------------
+def summary(session, scope, today: datetime.date):
+    """The national (or territorial) summary: one list of (indicator key, value), counted in SQL in `scope`."""
+    within = scope.condition(CpChild)
+
+    def count(*conditions, model=CpChild):
+        return session.scalar(select(func.count(model.id)).where(scope.condition(model), *conditions)) or 0
+
+    rows = [
+        ("children", count()),
+        ("girls", count(CpChild.sex == "F")),
+        ("boys", count(CpChild.sex == "M")),
+        ("with_disability", count(CpChild.disability.is_(True))),
+        ("migrant_parents", count(CpChild.migrant_parents.is_(True))),
+        ("pin_unknown", count(CpChild.pin_unknown.is_(True))),
+        ("families", session.scalar(select(func.count(func.distinct(CpChild.family_id)))
+                                    .where(within, CpChild.family_id.is_not(None))) or 0),
+        ("open_cases", count(CpChild.status.not_in(("closed", "suspended")))),
+        ("closed_cases", count(CpChild.status == "closed")),
+        ("activities", count(model=CpActivity)),
+        ("activities_done", count(CpActivity.status == "done", model=CpActivity)),
+        ("activities_overdue", count(overdue_condition(today), model=CpActivity)),
+        ("visits", count(model=CpVisit)),
+    ]
+    return rows
+
+
+SUMMARY_LABELS = {
+    "children": _l("Children identified"), "girls": _l("Girls"), "boys": _l("Boys"),
+    "with_disability": _l("Children with disabilities"), "migrant_parents": _l("Children of migrant parents"),
+    "pin_unknown": _l("Children whose PIN is unknown"), "families": _l("Families"),
+    "open_cases": _l("Open cases"), "closed_cases": _l("Cases closed: out of the difficult situation"),
+    "activities": _l("Activities"), "activities_done": _l("Activities done"),
+    "activities_overdue": _l("Activities overdue"), "visits": _l("Monitoring visits"),
+}

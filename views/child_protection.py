@@ -1,0 +1,409 @@
+"""AIS on children and families in difficult life situations: children (cases), families, relatives, assessments,
+plans and activities, monitoring visits, case history, the overdue list, reasons and plan rules (classifiers)."""
+import datetime
+
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget, Select2Widget
+from flask_appbuilder.forms import DynamicForm
+from flask_appbuilder.models.sqla.filters import FilterEqual
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_babel import gettext, lazy_gettext as _l
+from wtforms import BooleanField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app import audit, tabular
+from app.errors import DomainError
+from app.services import child_protection as service
+from models.child_protection import ACTIVITY_STATUSES, BODIES, DOMAINS, LEGAL_STATUSES, PLANS, RELATIONS, RISKS, \
+    RULE_FIELDS, RULE_OPERATORS, SEXES, STATUSES, VISIT_OUTCOMES, CpActivity, CpAssessment, CpChild, CpFamily, \
+    CpPlanRule, CpReason, CpRelative, CpTransition, CpVisit
+from views.base import SanaripModelRestApi, SanaripModelView
+
+CHILD_LABELS = {
+    "last_name": _l("Last name"), "first_name": _l("First name"), "patronymic": _l("Patronymic"),
+    "full_name": _l("Full name"), "sex": _l("Sex"), "birth_date": _l("Date of birth"), "pin": _l("PIN"),
+    "pin_unknown": _l("PIN unknown"), "identified_on": _l("Date of identification"),
+    "territory": _l("Place of identification"), "identification_address": _l("Address where identified"),
+    "residence_address": _l("Place of residence"), "family": _l("Family"), "disability": _l("Disability"),
+    "survivor_pension": _l("Survivor's pension"), "monthly_benefit": _l("Monthly social benefit"),
+    "fixed_housing": _l("Fixed housing"), "property_inventory": _l("Inventory of other property"),
+    "legal_status": _l("Legal status"), "migrant_parents": _l("Child of migrant parents"),
+    "other_needs": _l("Other needs"), "status": _l("Case status"), "reasons": _l("Reasons for the difficult situation"),
+    "anonymised_on": _l("Anonymised on"), "child": _l("Child"),
+}
+PIN_HELP = _l("14 digits: 1 (female) or 2 (male), the date of birth DDMMYYYY, a serial. Leave empty when unknown: "
+              "the record is then flagged \"PIN unknown\".")
+
+
+def _flags(labels, *columns):
+    """Yes/no columns as optional check boxes (FAB makes a not-null Boolean required, so "no" could not be
+    entered)."""
+    return {c: BooleanField(labels[c], validators=[Optional()]) for c in columns}
+
+
+# --- related views ------------------------------------------------------------------------------------------------
+class CpTransitionView(SanaripModelView):
+    """Who moved a case from which status to which, when and why (written by the services only)."""
+
+    datamodel = SQLAInterface(CpTransition)
+    entity = _l("Case status change")
+    entity_plural = _l("Case history")
+    list_columns = ["at", "child", "from_status", "to_status", "note", "created_by"]
+    show_columns = ["child", "at", "from_status", "to_status", "note", "created_by"]
+    search_columns = ["at", "to_status"]
+    label_columns = {"child": _l("Child"), "at": _l("When"), "from_status": _l("From"), "to_status": _l("To"),
+                     "note": _l("Why"), "created_by": _l("By")}
+    choice_columns = {"from_status": STATUSES, "to_status": STATUSES}
+    base_order = ("id", "desc")
+    base_permissions = ["can_list", "can_show"]
+
+
+class CpRelativeView(SanaripModelView):
+    datamodel = SQLAInterface(CpRelative)
+    entity = _l("Parent or close relative")
+    entity_plural = _l("Parents and close relatives")
+    list_columns = ["relation", "full_name", "pin", "present", "household_member", "child"]
+    show_columns = ["child", "relation", "present", "last_name", "first_name", "patronymic", "pin",
+                    "household_member", "note", "created_by", "created_on"]
+    add_columns = ["child", "relation", "present", "last_name", "first_name", "patronymic", "pin", "note"]
+    edit_columns = ["relation", "present", "last_name", "first_name", "patronymic", "pin", "note"]
+    search_columns = ["relation", "present", "last_name", "pin"]
+    label_columns = {**CHILD_LABELS, "relation": _l("Relation to the child"),
+                     "present": _l("Present (lives with the child)"),
+                     "household_member": _l("Person in the household book"), "note": _l("Note")}
+    description_columns = {"pin": _l("When the PIN is known the relative is linked to the person of the household "
+                                     "book with the same PIN.")}
+    choice_columns = {"relation": RELATIONS}
+    base_order = ("id", "asc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete", "can_export"]
+
+    def __init__(self, *args, **kwargs):
+        self.add_form_extra_fields = _flags(self.label_columns, "present")
+        self.edit_form_extra_fields = _flags(self.label_columns, "present")
+        super().__init__(*args, **kwargs)
+
+    def on_add(self, item):
+        service.add_relative(self.datamodel.session, item)
+
+    def on_update(self, item):
+        service.check_relative(self.datamodel.session, item)
+
+
+_DOMAIN_FIELDS = [f"{d}_{part}" for d in DOMAINS for part in ("risk", "note")]
+
+
+class CpAssessmentView(SanaripModelView):
+    """The comprehensive assessment: a risk level and findings per domain."""
+
+    datamodel = SQLAInterface(CpAssessment)
+    entity = _l("Comprehensive assessment")
+    entity_plural = _l("Comprehensive assessments")
+    list_columns = ["assessed_on", "child", *[f"{d}_risk" for d in DOMAINS]]
+    show_fieldsets = [(_l("Assessment"), {"fields": ["child", "assessed_on"]}),
+                      *[(label, {"fields": [f"{d}_risk", f"{d}_note"]}) for d, label in DOMAINS.items()],
+                      (_l("Record"), {"fields": ["created_by", "created_on", "changed_by", "changed_on"],
+                                      "expanded": False})]
+    add_columns = ["child", "assessed_on", *_DOMAIN_FIELDS]
+    edit_columns = ["assessed_on", *_DOMAIN_FIELDS]
+    search_columns = ["assessed_on", *[f"{d}_risk" for d in DOMAINS]]
+    label_columns = {"child": _l("Child"), "assessed_on": _l("Date of the assessment"),
+                     **{f"{d}_risk": _l("%(domain)s: risk", domain=label) for d, label in DOMAINS.items()},
+                     **{f"{d}_note": _l("%(domain)s: findings", domain=label) for d, label in DOMAINS.items()}}
+    choice_columns = {f"{d}_risk": RISKS for d in DOMAINS}
+    base_order = ("assessed_on", "desc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
+
+    def on_add(self, item):
+        service.record_assessment(self.datamodel.session, item)
+
+
+ACTIVITY_LABELS = {"child": _l("Child"), "plan": _l("Plan"), "title": _l("Activity"),
+                   "responsible": _l("Responsible body"), "deadline": _l("Deadline"), "status": _l("Status"),
+                   "done_on": _l("Done on"), "outcome": _l("Outcome"), "rule": _l("Generated by the rule"),
+                   "edited": _l("Changed by hand")}
+
+
+class CpActivityView(SanaripModelView):
+    datamodel = SQLAInterface(CpActivity)
+    entity = _l("Activity")
+    entity_plural = _l("Activities of the plans")
+    list_columns = ["deadline", "title", "plan", "responsible", "status", "child"]
+    show_columns = ["child", "plan", "title", "responsible", "deadline", "status", "done_on", "outcome", "rule",
+                    "edited", "created_by", "created_on", "changed_by", "changed_on"]
+    add_columns = ["child", "plan", "title", "responsible", "deadline", "status"]
+    edit_columns = ["title", "responsible", "deadline", "status", "done_on", "outcome"]
+    search_columns = ["deadline", "plan", "responsible", "status", "title"]
+    label_columns = ACTIVITY_LABELS
+    choice_columns = {"plan": PLANS, "responsible": BODIES, "status": ACTIVITY_STATUSES}
+    base_order = ("deadline", "asc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete", "can_export"]
+
+    def on_add(self, item):
+        service.check_activity(self.datamodel.session, item)
+
+    def on_update(self, item):
+        service.check_activity(self.datamodel.session, item, edited=True)
+
+
+class CpVisitView(SanaripModelView):
+    datamodel = SQLAInterface(CpVisit)
+    entity = _l("Monitoring visit")
+    entity_plural = _l("Monitoring visits")
+    list_columns = ["visited_on", "child", "outcome", "note", "created_by"]
+    show_columns = ["child", "visited_on", "outcome", "note", "created_by", "created_on"]
+    add_columns = ["child", "visited_on", "outcome", "note"]
+    edit_columns = ["visited_on", "outcome", "note"]
+    search_columns = ["visited_on", "outcome"]
+    label_columns = {"child": _l("Child"), "visited_on": _l("Date of the visit"), "outcome": _l("Outcome"),
+                     "note": _l("Note")}
+    choice_columns = {"outcome": VISIT_OUTCOMES}
+    base_order = ("visited_on", "desc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
+
+    def on_add(self, item):
+        service.record_visit(self.datamodel.session, item)
+
+
+# --- children (cases) -----------------------------------------------------------------------------------------------
+class TransitionForm(DynamicForm):
+    to_status = SelectField(_l("New status"), [DataRequired()], choices=list(STATUSES.items()),
+                            widget=Select2Widget())
+    note = TextAreaField(_l("Why"), [DataRequired(), Length(max=500)], widget=BS3TextAreaFieldWidget())
+
+
+class CpChildView(SanaripModelView):
+    datamodel = SQLAInterface(CpChild)
+    entity = _l("Child in a difficult life situation")
+    entity_plural = _l("Children in difficult life situations")
+    list_columns = ["full_name", "sex", "birth_date", "territory", "identified_on", "status", "disability",
+                    "migrant_parents"]
+    show_fieldsets = [
+        (_l("Child"), {"fields": ["last_name", "first_name", "patronymic", "sex", "birth_date", "pin",
+                                  "pin_unknown", "legal_status"]}),
+        (_l("Identification"), {"fields": ["identified_on", "territory", "identification_address",
+                                           "residence_address", "family", "reasons", "status"]}),
+        (_l("Circumstances"), {"fields": ["disability", "survivor_pension", "monthly_benefit", "fixed_housing",
+                                          "property_inventory", "migrant_parents", "other_needs"]}),
+        (_l("Record"), {"fields": ["anonymised_on", "created_by", "created_on", "changed_by", "changed_on"],
+                        "expanded": False}),
+    ]
+    add_columns = ["territory", "identified_on", "identification_address", "last_name", "first_name", "patronymic",
+                   "sex", "birth_date", "pin", "residence_address", "family", "reasons", "legal_status",
+                   "disability", "survivor_pension", "monthly_benefit", "fixed_housing", "property_inventory",
+                   "migrant_parents", "other_needs"]
+    edit_columns = [c for c in add_columns if c not in ("territory", "identified_on")]
+    search_columns = ["full_name", "pin", "sex", "birth_date", "territory", "identified_on", "status",
+                      "legal_status", "disability", "migrant_parents", "pin_unknown", "reasons", "family"]
+    label_columns = CHILD_LABELS
+    description_columns = {"pin": PIN_HELP,
+                           "territory": _l("The village, aiyl aimak or town where the child was identified."),
+                           "reasons": _l("One or several reasons of the classifier.")}
+    choice_columns = {"sex": SEXES, "legal_status": LEGAL_STATUSES, "status": STATUSES}
+    add_form_query_rel_fields = {"reasons": [["active", FilterEqual, True]]}
+    related_views = [CpRelativeView, CpAssessmentView, CpActivityView, CpVisitView, CpTransitionView]
+    show_template = "child_protection/show.html"
+    base_order = ("identified_on", "desc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export", "can_print",
+                        "can_transition", "can_generate"]
+
+    def __init__(self, *args, **kwargs):
+        flags = ("disability", "survivor_pension", "monthly_benefit", "fixed_housing", "migrant_parents")
+        self.add_form_extra_fields = _flags(CHILD_LABELS, *flags)
+        self.edit_form_extra_fields = _flags(CHILD_LABELS, *flags)
+        super().__init__(*args, **kwargs)
+
+    def on_add(self, item):
+        service.register_child(self.datamodel.session, item)
+
+    def on_update(self, item):
+        service.check_child(self.datamodel.session, item)
+
+    @expose("/transition/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    @permission_name("transition")
+    def transition(self, pk):
+        """The case moves to another status: the form asks where to and why; the service decides."""
+        session = self.datamodel.session
+        item = self.scoped_get(pk)
+        if item is None:
+            abort(404)
+        form = TransitionForm()
+        form.to_status.choices = [(s, STATUSES[s]) for s in service.allowed_transitions(item)]
+        if request.method == "POST" and form.validate():
+            try:
+                service.transition(session, item, form.to_status.data, form.note.data)
+            except DomainError as exc:
+                session.rollback()
+                flash(str(exc), "danger")
+            else:
+                session.commit()
+                flash(gettext("The case status is changed."), "success")
+                return redirect(url_for(".show", pk=pk))
+        elif request.method == "POST" and form.to_status.data and form.to_status.data not in dict(
+                form.to_status.choices):
+            flash(gettext("This status change is not allowed."), "danger")
+        return self.render_template("child_protection/transition.html", form=form, child=item,
+                                    title=gettext("%(entity)s: change of status", entity=self.entity),
+                                    appbuilder=self.appbuilder)
+
+    @expose("/generate/<int:pk>", methods=["POST"])
+    @has_access
+    @permission_name("generate")
+    def generate(self, pk):
+        """Generate (or complete) the child's plan and the family work plan from the rules."""
+        session = self.datamodel.session
+        item = self.scoped_get(pk)
+        if item is None:
+            abort(404)
+        try:
+            added = service.generate_plan(session, item)
+        except DomainError as exc:
+            session.rollback()
+            flash(str(exc), "danger")
+        else:
+            session.commit()
+            flash(gettext("%(count)s activities added to the plans.", count=len(added)), "success")
+        return redirect(url_for(".show", pk=pk))
+
+    def render_template(self, template, **kwargs):
+        if template == self.show_template and "pk" in kwargs:
+            kwargs.setdefault("child", self.datamodel.get(kwargs["pk"], self._base_filters))
+        return super().render_template(template, **kwargs)
+
+
+class CpFamilyView(SanaripModelView):
+    datamodel = SQLAInterface(CpFamily)
+    entity = _l("Family in a difficult life situation")
+    entity_plural = _l("Families in difficult life situations")
+    list_columns = ["name", "territory", "address"]
+    show_columns = ["name", "territory", "address", "adults", "note", "anonymised_on", "created_by", "created_on"]
+    add_columns = ["territory", "name", "address", "note"]
+    edit_columns = add_columns
+    search_columns = ["name", "territory", "address"]
+    label_columns = {"name": _l("Family"), "address": _l("Address"), "note": _l("Note"),
+                     "adults": _l("Adults (parents and relatives of the children)"),
+                     "anonymised_on": _l("Anonymised on")}
+    description_columns = {"name": _l("E.g. the family name of the parents or the guardian.")}
+    related_views = [CpChildView]
+    base_order = ("name", "asc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export", "can_print"]
+
+
+class CpChildApi(SanaripModelRestApi):
+    resource_name = "child_protection_child"
+    datamodel = SQLAInterface(CpChild)
+    entity = CpChildView.entity
+    entity_plural = CpChildView.entity_plural
+    list_columns = ["id", "territory_id", "last_name", "first_name", "patronymic", "sex", "birth_date", "pin",
+                    "pin_unknown", "identified_on", "status", "disability", "migrant_parents", "legal_status"]
+    show_columns = list_columns + ["identification_address", "residence_address", "survivor_pension",
+                                   "monthly_benefit", "fixed_housing", "other_needs"]
+    add_columns = ["territory", "identified_on", "last_name", "first_name", "patronymic", "sex", "birth_date",
+                   "pin", "legal_status", "disability", "migrant_parents"]
+    edit_columns = add_columns[2:]
+    base_permissions = ["can_get", "can_post", "can_put", "can_info"]
+
+    on_add = CpChildView.on_add
+    on_update = CpChildView.on_update
+
+
+# --- classifiers ----------------------------------------------------------------------------------------------------
+class CpReasonView(SanaripModelView):
+    """Reasons for the difficult life situation (editable classifier)."""
+
+    datamodel = SQLAInterface(CpReason)
+    entity = _l("Reason for the difficult situation")
+    entity_plural = _l("Reasons for the difficult situation")
+    list_columns = ["code", "name", "active"]
+    show_columns = ["code", "name_ky", "name_ru", "name_en", "active", "changed_by", "changed_on"]
+    add_columns = ["code", "name_ky", "name_ru", "name_en", "active"]
+    edit_columns = add_columns
+    search_columns = ["code", "name_ky", "name_ru", "name_en", "active"]
+    label_columns = {"active": _l("In use")}
+    base_order = ("code", "asc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
+
+    def __init__(self, *args, **kwargs):
+        self.add_form_extra_fields = _flags(self.label_columns, "active")
+        self.edit_form_extra_fields = _flags(self.label_columns, "active")
+        super().__init__(*args, **kwargs)
+
+
+class CpPlanRuleView(SanaripModelView):
+    """Rules that generate the plans' activities: condition (field, operator, value; a second test optional),
+    the activity (its name in three languages), the responsible body and the deadline in working days."""
+
+    datamodel = SQLAInterface(CpPlanRule)
+    entity = _l("Plan rule")
+    entity_plural = _l("Plan rules")
+    list_columns = ["code", "plan", "field1", "operator1", "value1", "field2", "operator2", "value2", "name",
+                    "responsible", "working_days", "active"]
+    show_columns = ["code", "plan", "field1", "operator1", "value1", "field2", "operator2", "value2", "name_ky",
+                    "name_ru", "name_en", "responsible", "working_days", "active", "changed_by", "changed_on"]
+    add_columns = ["code", "plan", "field1", "operator1", "value1", "field2", "operator2", "value2", "name_ky",
+                   "name_ru", "name_en", "responsible", "working_days", "active"]
+    edit_columns = add_columns
+    search_columns = ["code", "plan", "field1", "responsible", "active"]
+    label_columns = {"plan": _l("Plan"), "field1": _l("Field"), "operator1": _l("Operator"), "value1": _l("Value"),
+                     "field2": _l("And field"), "operator2": _l("Operator"), "value2": _l("Value"),
+                     "name": _l("Activity"), "name_ky": _l("Activity (Kyrgyz)"), "name_ru": _l("Activity (Russian)"),
+                     "name_en": _l("Activity (English)"), "responsible": _l("Responsible body"),
+                     "working_days": _l("Deadline, working days"), "active": _l("In use")}
+    description_columns = {
+        "value1": _l("For yes/no fields: true or false; for risks: low, medium or high; for a reason: its code."),
+        "working_days": _l("Counted from the day the plan is generated, on the Kyrgyz working-day calendar."),
+    }
+    choice_columns = {"plan": PLANS, "field1": RULE_FIELDS, "operator1": RULE_OPERATORS, "field2": RULE_FIELDS,
+                      "operator2": RULE_OPERATORS, "responsible": BODIES}
+    base_order = ("code", "asc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete", "can_export"]
+
+    def __init__(self, *args, **kwargs):
+        self.add_form_extra_fields = _flags(self.label_columns, "active")
+        self.edit_form_extra_fields = _flags(self.label_columns, "active")
+        super().__init__(*args, **kwargs)
+
+    def on_add(self, item):
+        service.check_rule(self.datamodel.session, item)
+
+    def on_update(self, item):
+        service.check_rule(self.datamodel.session, item)
+
+
+class CpOverdueView(BaseView):
+    """The overdue list: activities whose deadline has passed and that are neither done nor cancelled, inside the
+    user's scope, oldest deadline first; on screen and to Excel (audited as an export of personal data)."""
+
+    route_base = "/cpoverdue"
+    default_view = "index"
+
+    def _rows(self):
+        from app.scope import current_scope
+
+        today = datetime.date.today()
+        return today, service.overdue(self.appbuilder.session, current_scope(), today)
+
+    @expose("/")
+    @has_access
+    def index(self):
+        today, rows = self._rows()
+        return self.render_template("child_protection/overdue.html", title=gettext("Overdue activities"),
+                                    rows=rows, today=today, labels=ACTIVITY_LABELS, plans=PLANS, bodies=BODIES,
+                                    statuses=ACTIVITY_STATUSES, view=self)
+
+    @expose("/export/<fmt>")
+    @has_access
+    def export(self, fmt):
+        if fmt not in tabular.FORMATS:
+            abort(404)
+        today, rows = self._rows()
+        session = self.appbuilder.session
+        audit.record(session, "export", CpActivity.__tablename__, None, {"overdue": today.isoformat(),
+                                                                         "rows": len(rows), "format": fmt})
+        session.commit()
+        headers = [str(ACTIVITY_LABELS[c]) for c in ("deadline", "title", "plan", "responsible", "status", "child")]
+        return tabular.table_response(headers, [
+            [a.deadline, a.title, str(PLANS.get(a.plan, a.plan)), str(BODIES.get(a.responsible, a.responsible)),
+             str(ACTIVITY_STATUSES.get(a.status, a.status)), a.child.full_name] for a in rows], fmt, "overdue")
