@@ -120,8 +120,297 @@ def _statistics():
     )
 
 
-# Menu order. Each builder imports its module's models, views, charts and seeders only when enabled.
-MODULES = {"core": _core, "household_book": _household_book, "statistics": _statistics}
+def _lsg_passport():
+    from flask_babel import lazy_gettext as _l
+
+    from app.seed import lsg_passport as seed
+    from app.seed.roles import COMMON, RoleTemplate
+    from charts.lsg_passport import LsgPassportChartView
+    from views.lsg_passport import LsgActivitySphereView, LsgIndicatorValueView, LsgIndicatorView, \
+        LsgObjectTypeView, LsgPassportApi, LsgPassportView, LsgProblemView, LsgSocialObjectView
+
+    category, label = "LSG passport", _l("LSG passport")
+    reference, reference_label = "Reference", _l("Reference data")
+    views = ["LsgPassportView", "LsgIndicatorValueView", "LsgSocialObjectView", "LsgProblemView"]
+    menus = ["LSG passports", "LSG indicator values", "LSG social objects", "LSG problems and needs",
+             "LSG passport charts"]
+    # passports hold figures, never personal data: reading them needs no territory of its own
+    read = [*COMMON, ("menu_access", category), *[("menu_access", m) for m in menus],
+            *[(p, v) for v in views for p in ("can_list", "can_show", "can_export")],
+            ("can_index", "LsgPassportChartView"), ("can_get", "LsgPassportApi"), ("can_info", "LsgPassportApi")]
+    write = [*read, ("can_add", "LsgPassportView"), ("can_edit", "LsgPassportView"),
+             ("can_refresh", "LsgPassportView"), ("can_import", "LsgIndicatorValueView"),
+             *[(p, v) for v in views[1:] for p in ("can_add", "can_edit", "can_delete")],
+             ("can_get", "LsgPassportApi"), ("can_info", "LsgPassportApi"), ("can_post", "LsgPassportApi"),
+             ("can_put", "LsgPassportApi")]
+    return ModuleSpec(
+        key="lsg_passport",
+        label=label,
+        menu=[
+            MenuItem(LsgPassportView, "LSG passports", _l("LSG passports"), category, label, "fa-id-card",
+                     "fa-university"),
+            MenuItem(LsgIndicatorValueView, "LSG indicator values", _l("Indicator values"), category, label,
+                     "fa-list-ol"),
+            MenuItem(LsgSocialObjectView, "LSG social objects", _l("Social objects"), category, label,
+                     "fa-building"),
+            MenuItem(LsgProblemView, "LSG problems and needs", _l("Problems and needs"), category, label,
+                     "fa-exclamation-triangle"),
+            MenuItem(LsgPassportChartView, "LSG passport charts", _l("LSG passport charts"), category, label,
+                     "fa-chart-bar"),
+            MenuItem(LsgObjectTypeView, "LSG social object types", _l("Types of social objects"), reference,
+                     reference_label, "fa-tags"),
+            MenuItem(LsgActivitySphereView, "LSG spheres of activity", _l("Spheres of activity"), reference,
+                     reference_label, "fa-industry"),
+            MenuItem(LsgIndicatorView, "LSG passport indicators", _l("Passport indicators"), reference,
+                     reference_label, "fa-list"),
+        ],
+        apis=[LsgPassportApi],
+        role_templates=[
+            RoleTemplate("LSG clerk", _l("LSG clerk"), write),
+            RoleTemplate("LSG head", _l("LSG head"), read),
+            RoleTemplate("LSG policy specialist", _l("LSG policy specialist"), read, territorial=False),
+        ],
+        seed_reference=seed.seed_reference,
+        seed_demo=seed.seed,
+    )
+
+
+def _land_queue():
+    from flask_babel import lazy_gettext as _l
+
+    from app.seed import land_queue as seed
+    from app.seed.roles import COMMON, RoleTemplate
+    from charts.land_queue import LandQueueChartView
+    from views.land_queue import LandApplicationView, LandCategoryView, LandFamilyMemberView, LandApplicationApi, \
+        LandStatusHistoryView, public
+
+    category, label = "Land plot queue", _l("Land plot queue")
+    reference, reference_label = "Reference", _l("Reference data")
+    charts = [("menu_access", category), ("menu_access", "Land queue charts"), ("can_index", "LandQueueChartView")]
+    read = [*COMMON, *charts, ("menu_access", "Land applications"), ("menu_access", "Land queue categories"),
+            *[(p, "LandApplicationView") for p in ("can_list", "can_show", "can_export", "can_print")],
+            *[(p, "LandFamilyMemberView") for p in ("can_list", "can_show", "can_export")],
+            *[(p, v) for v in ("LandStatusHistoryView", "LandCategoryView") for p in ("can_list", "can_show")],
+            ("can_get", "LandApplicationApi"), ("can_info", "LandApplicationApi")]
+    # the clerk registers, allocates and removes in their own territory (the scope limits every write)
+    write = [*read, *[(p, "LandApplicationView") for p in ("can_add", "can_edit", "can_import", "can_allocate",
+                                                        "can_remove")],
+             *[(p, "LandFamilyMemberView") for p in ("can_add", "can_edit", "can_delete")],
+             ("can_post", "LandApplicationApi"), ("can_put", "LandApplicationApi")]
+    return ModuleSpec(
+        key="land_queue",
+        label=label,
+        menu=[
+            MenuItem(LandApplicationView, "Land applications", _l("Land plot applications"), category, label,
+                     "fa-map-marker", "fa-map"),
+            MenuItem(LandQueueChartView, "Land queue charts", _l("Land plot queue charts"), category, label,
+                     "fa-chart-bar"),
+            MenuItem(LandCategoryView, "Land queue categories", _l("Land queue priority categories"), reference,
+                     reference_label, "fa-sort-amount-asc"),
+        ],
+        hidden_views=[LandFamilyMemberView, LandStatusHistoryView],
+        apis=[LandApplicationApi],
+        role_templates=[
+            RoleTemplate("LSG clerk", _l("LSG clerk"), write),
+            RoleTemplate("LSG head", _l("LSG head"), read),
+            # charts only: counts across the republic, no personal record
+            RoleTemplate("LSG policy specialist", _l("LSG policy specialist"), [*COMMON, *charts],
+                         territorial=False),
+        ],
+        seed_reference=seed.seed_reference,
+        seed_demo=seed.seed,
+        public_blueprints=[public],
+    )
+
+
+def _social_passport():
+    from flask_babel import lazy_gettext as _l
+
+    from app.seed import social_passport as seed
+    from app.seed.roles import COMMON, RoleTemplate
+    from charts.social_passport import SocialPassportChartView
+    from views.social_passport import NeedView, PovertyLineView, ReasonView, SocialPassportApi, \
+        SocialPassportView, SupportListView, reviews_command
+
+    category, label = "Social passports", _l("Social passports")
+    reference, reference_label = "Reference", _l("Reference data")
+    passports = [*COMMON, ("menu_access", category), ("menu_access", "Family social passports"),
+                 *[(p, "SocialPassportView") for p in ("can_list", "can_show", "can_export", "can_print")],
+                 ("can_get", "SocialPassportApi"), ("can_info", "SocialPassportApi")]
+    support_list = [("menu_access", "Families needing support"),
+                    *[(p, "SupportListView") for p in ("can_index", "can_export", "can_print")]]
+    charts = [("menu_access", category), ("menu_access", "Social passport charts"),
+              ("can_index", "SocialPassportChartView")]
+    return ModuleSpec(
+        key="social_passport",
+        label=label,
+        menu=[
+            MenuItem(SocialPassportView, "Family social passports", _l("Social passports of families"), category,
+                     label, "fa-id-card-o", "fa-heart"),
+            MenuItem(SupportListView, "Families needing support", _l("Families needing state support"), category,
+                     label, "fa-list"),
+            MenuItem(SocialPassportChartView, "Social passport charts", _l("Social passport charts"), category,
+                     label, "fa-chart-bar"),
+            MenuItem(PovertyLineView, "Poverty lines", _l("Poverty lines"), reference, reference_label,
+                     "fa-line-chart"),
+            MenuItem(NeedView, "Needs of families", _l("Needs of families"), reference, reference_label,
+                     "fa-shopping-basket"),
+            MenuItem(ReasonView, "Reasons of low income", _l("Reasons of low income"), reference,
+                     reference_label, "fa-question-circle"),
+        ],
+        apis=[SocialPassportApi],
+        role_templates=[
+            RoleTemplate("LSG clerk", _l("LSG clerk"), [
+                *passports, *[(p, "SocialPassportView") for p in ("can_add", "can_edit", "can_delete",
+                                                                  "can_submit", "can_reopen")]]),
+            RoleTemplate("LSG head", _l("LSG head"), [
+                *passports, ("can_approve", "SocialPassportView"), ("can_return", "SocialPassportView"),
+                *support_list, *charts]),
+            RoleTemplate("Social protection specialist", _l("Social protection specialist"),
+                         [*passports, *support_list]),
+            RoleTemplate("LSG policy specialist", _l("LSG policy specialist"), [*COMMON, *charts],
+                         territorial=False),
+        ],
+        seed_reference=seed.seed_reference,
+        seed_demo=seed.seed,
+        commands=[reviews_command],  # flask sanarip social-passport-reviews: run daily
+    )
+
+
+def _municipal_property():
+    from flask_babel import lazy_gettext as _l
+
+    from app.seed import municipal_property as seed
+    from app.seed.roles import COMMON, RoleTemplate
+    from charts.municipal_property import PropertyChartView
+    from views.municipal_property import DecommissionReasonView, PropertyArchiveView, PropertyDecommissionView, \
+        PropertyDocumentView, PropertyEventView, PropertyLeaseView, PropertyObjectApi, PropertyObjectView
+
+    category, label = "Municipal property", _l("Municipal property")
+    reference, reference_label = "Reference", _l("Reference data")
+    views = ["PropertyObjectView", "PropertyLeaseView", "PropertyDocumentView", "PropertyEventView",
+             "PropertyDecommissionView"]
+    menus = ["Property register", "Property leases", "Property documents", "Property history",
+             "Property decommissioning", "Decommissioned property"]
+    charts = [("menu_access", category), ("menu_access", "Property charts"), ("can_index", "PropertyChartView")]
+    read = [*COMMON, *charts, *[("menu_access", m) for m in menus], ("menu_access", "Decommissioning reasons"),
+            *[(p, v) for v in views for p in ("can_list", "can_show", "can_export")],
+            ("can_print", "PropertyObjectView"), ("can_print", "PropertyLeaseView"),
+            ("can_download", "PropertyDocumentView"),
+            *[(p, "PropertyArchiveView") for p in ("can_list", "can_show", "can_print")],
+            *[(p, "DecommissionReasonView") for p in ("can_list", "can_show")],
+            ("can_get", "PropertyObjectApi"), ("can_info", "PropertyObjectApi")]
+    # the clerk enters and changes objects, leases, documents and acts in their own territory (scope limits writes)
+    write = [*read, *[(p, v) for v in ("PropertyObjectView", "PropertyLeaseView", "PropertyDocumentView",
+                                       "PropertyDecommissionView") for p in ("can_add", "can_edit")],
+             ("can_import", "PropertyObjectView"), ("can_decommission", "PropertyObjectView"),
+             ("can_delete", "PropertyDocumentView"), ("can_edit", "PropertyArchiveView"),
+             ("can_post", "PropertyObjectApi"), ("can_put", "PropertyObjectApi")]
+    return ModuleSpec(
+        key="municipal_property",
+        label=label,
+        menu=[
+            MenuItem(PropertyObjectView, "Property register", _l("Register of municipal property"), category,
+                     label, "fa-building", "fa-bank"),
+            MenuItem(PropertyLeaseView, "Property leases", _l("Leases"), category, label, "fa-handshake-o"),
+            MenuItem(PropertyDocumentView, "Property documents", _l("Property documents"), category, label,
+                     "fa-file-pdf-o"),
+            MenuItem(PropertyEventView, "Property history", _l("Property history"), category, label, "fa-history"),
+            MenuItem(PropertyDecommissionView, "Property decommissioning", _l("Decommissioning acts"), category,
+                     label, "fa-archive"),
+            MenuItem(PropertyArchiveView, "Decommissioned property", _l("Decommissioned objects"), category, label,
+                     "fa-trash-o"),
+            MenuItem(PropertyChartView, "Property charts", _l("Municipal property charts"), category, label,
+                     "fa-chart-bar"),
+            MenuItem(DecommissionReasonView, "Decommissioning reasons", _l("Decommissioning reasons"), reference,
+                     reference_label, "fa-list"),
+        ],
+        apis=[PropertyObjectApi],
+        role_templates=[
+            RoleTemplate("LSG clerk", _l("LSG clerk"), write),
+            RoleTemplate("LSG head", _l("LSG head"), [*read, ("can_approve", "PropertyDecommissionView")]),
+            # charts only: objects, values and lease terms across the republic, no tenant names
+            RoleTemplate("LSG policy specialist", _l("LSG policy specialist"), [*COMMON, *charts],
+                         territorial=False),
+            RoleTemplate("Reference editor", _l("Reference data editor"), [
+                ("menu_access", reference), ("menu_access", "Decommissioning reasons"),
+                *[(p, "DecommissionReasonView") for p in ("can_list", "can_show", "can_edit")]], territorial=False),
+        ],
+        seed_reference=seed.seed_reference,
+        seed_demo=seed.seed,
+    )
+
+
+def _child_protection():
+    from flask_babel import lazy_gettext as _l
+
+    from app.seed import child_protection as seed
+    from app.seed.roles import COMMON, RoleTemplate
+    from charts.child_protection import ChildProtectionChartView
+    from views.child_protection import CpActivityView, CpAssessmentView, CpChildApi, CpChildView, CpFamilyView, \
+        CpOverdueView, CpPlanRuleView, CpReasonView, CpRelativeView, CpTransitionView, CpVisitView
+
+    category, label = "Child protection", _l("Child protection")
+    reference, reference_label = "Reference", _l("Reference data")
+    data_views = ["CpChildView", "CpFamilyView", "CpRelativeView", "CpAssessmentView", "CpActivityView",
+                  "CpVisitView", "CpTransitionView"]
+    menus = ["Children in difficult situations", "Families in difficult situations", "Plan activities",
+             "Overdue activities", "Child protection reports", "Child protection reasons",
+             "Child protection plan rules"]
+    read = [*COMMON, ("menu_access", category), ("menu_access", reference), *[("menu_access", m) for m in menus],
+            *[(p, v) for v in data_views for p in ("can_list", "can_show", "can_export")],
+            *[(p, v) for v in ("CpReasonView", "CpPlanRuleView") for p in ("can_list", "can_show")],
+            ("can_index", "CpOverdueView"), ("can_export", "CpOverdueView"), ("can_index", "ChildProtectionChartView"),
+            ("can_get", "CpChildApi"), ("can_info", "CpChildApi")]
+    # the case worker edits within their own territory (the scope limits every write); readers never edit
+    write = [*read, *[(p, v) for v in ("CpChildView", "CpFamilyView", "CpRelativeView", "CpAssessmentView",
+                                       "CpActivityView", "CpVisitView") for p in ("can_add", "can_edit")],
+             ("can_delete", "CpRelativeView"), ("can_delete", "CpActivityView"), ("can_print", "CpChildView"),
+             ("can_print", "CpFamilyView"), ("can_transition", "CpChildView"), ("can_generate", "CpChildView"),
+             ("can_post", "CpChildApi"), ("can_put", "CpChildApi")]
+    return ModuleSpec(
+        key="child_protection",
+        label=label,
+        menu=[
+            MenuItem(CpChildView, "Children in difficult situations", _l("Children in difficult life situations"),
+                     category, label, "fa-child", "fa-life-ring"),
+            MenuItem(CpFamilyView, "Families in difficult situations", _l("Families in difficult life situations"),
+                     category, label, "fa-users"),
+            MenuItem(CpActivityView, "Plan activities", _l("Activities of the plans"), category, label, "fa-tasks"),
+            MenuItem(CpOverdueView, "Overdue activities", _l("Overdue activities"), category, label,
+                     "fa-clock-o"),
+            MenuItem(ChildProtectionChartView, "Child protection reports", _l("Child protection reports"),
+                     category, label, "fa-chart-bar"),
+            MenuItem(CpReasonView, "Child protection reasons", _l("Reasons for the difficult situation"), reference,
+                     reference_label, "fa-list"),
+            MenuItem(CpPlanRuleView, "Child protection plan rules", _l("Rules of the child-protection plans"),
+                     reference, reference_label, "fa-magic"),
+        ],
+        hidden_views=[CpRelativeView, CpAssessmentView, CpVisitView, CpTransitionView],
+        apis=[CpChildApi],
+        role_templates=[
+            RoleTemplate("Child protection case worker", _l("Child protection case worker"), write),
+            RoleTemplate("Child protection territorial reader", _l("Child protection territorial reader"), read),
+            RoleTemplate("Child protection central reader", _l("Child protection central reader"), read,
+                         territorial=False),
+            RoleTemplate("Reference editor", _l("Reference data editor"), [
+                ("menu_access", reference), ("menu_access", "Child protection reasons"),
+                ("menu_access", "Child protection plan rules"),
+                *[(p, v) for v in ("CpReasonView", "CpPlanRuleView") for p in ("can_list", "can_show", "can_add",
+                                                                            "can_edit")]], territorial=False),
+        ],
+        seed_reference=seed.seed_reference,
+        seed_demo=seed.seed,
+        commands=[seed.retention_command],
+    )
+
+
+# Menu and seeding order: a module's demo data may build on the modules before it (the LSG passport counts the
+# household book's people; social passports describe its households).
+MODULES = {"core": _core, "household_book": _household_book, "lsg_passport": _lsg_passport,
+           "social_passport": _social_passport, "land_queue": _land_queue,
+           "municipal_property": _municipal_property, "child_protection": _child_protection,
+           "statistics": _statistics}
 
 
 def load_modules(enabled):
