@@ -55,7 +55,7 @@ def low_income_share(session, scope, filters):
 def share_figure(frame):
     return px.bar(frame, x="territory", y="share",
                   labels={"territory": gettext("Territory"),
-                          "share": gettext("Low-income families, % of households")})
+                          "share": gettext("Low-income families, per cent of households")})
 
 
 def families_by_reason(session, scope, filters):
@@ -86,8 +86,8 @@ class SocialPassportChartView(ChartView):
         Chart("share", _l("Share of low-income families by territory"), low_income_share, share_figure,
               columns={"code": _l("Code"), "territory": _l("Territory"), "households": _l("Households"),
                        "passports": _l("Social passports"), "needy": _l("Families needing state support"),
-                       "share": _l("Low-income families, % of households"),
-                       "share_passports": _l("Low-income families, % of passports")}),
+                       "share": _l("Low-income families, per cent of households"),
+                       "share_passports": _l("Low-income families, per cent of passports")}),
         Chart("reasons", _l("Families by reason of low income"), families_by_reason, reason_figure,
               columns={"code": _l("Code"), "reason": _l("Reason of low income"), "families": _l("Families")}),
     ]
