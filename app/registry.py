@@ -60,7 +60,7 @@ def _household_book():
     from flask_babel import lazy_gettext as _l
 
     from app.seed import household_book as seed
-    from app.seed.roles import COMMON, RoleTemplate, grants
+    from app.seed.roles import COMMON, RoleTemplate
     from charts.household_book import HouseholdChartView
     from views.certificates import verification
     from views.household_book import CertificateView, HouseholdApi, HouseholdView, MemberApi, MemberView, \

@@ -5,10 +5,8 @@ import random
 
 from sqlalchemy import select
 
-from app.seed import DEMO_RAYON
 from app.services import land_queue
 from models.land_queue import LandApplication, LandCategory, LandFamilyMember
-from models.reference import Territory
 
 #: (code, rank, minimum age, name_ky, name_ru, name_en, legal basis). Equal ranks are served by time received.
 #: Sources: Land Code of the Kyrgyz Republic (1999); Regulation on providing land plots for individual housing
@@ -58,25 +56,13 @@ def seed_reference(session, echo=print):
 
 
 def demo_territories(session):
-    """The first aiyl aimak of each oblast, a city of oblast significance, and the first aimak of the demo rayon."""
-    chosen = []
-    for oblast in session.scalars(select(Territory).where(Territory.kind == "oblast").order_by(Territory.code)):
-        aimak = session.scalars(select(Territory).where(Territory.kind == "aiyl_aimak",
-                                                        Territory.path.startswith(oblast.path))
-                                .order_by(Territory.code)).first()
-        if aimak is not None:
-            chosen.append(aimak)
-    city = session.scalars(select(Territory).where(Territory.kind == "city_oblast").order_by(Territory.code)).first()
-    if city is not None:
-        chosen.append(city)
-    rayon = session.scalar(select(Territory).where(Territory.code == DEMO_RAYON))
-    if rayon is not None:
-        own = session.scalars(select(Territory).where(Territory.kind == "aiyl_aimak",
-                                                      Territory.path.startswith(rayon.path))
-                              .order_by(Territory.code)).first()
-        if own is not None and own not in chosen:
-            chosen.append(own)
-    return chosen
+    """The household book's demo aiyl aimaks (one per oblast and the demo rayon's) and a city of oblast
+    significance."""
+    from app.seed import demo_city
+    from app.seed.household_book import demo_aimaks
+
+    city = demo_city(session)
+    return demo_aimaks(session) + ([city] if city is not None else [])
 
 
 def _pin(sex, birth, serial):

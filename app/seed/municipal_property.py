@@ -47,26 +47,13 @@ def seed_reference(session, echo=print):
 
 
 def demo_owners(session):
-    """The first aiyl aimak of each oblast, the first of the demo rayon, and the first city of oblast
+    """The household book's demo aiyl aimaks (one per oblast and the demo rayon's) and a city of oblast
     significance."""
-    chosen = []
-    for oblast in session.scalars(select(Territory).where(Territory.kind == "oblast").order_by(Territory.code)):
-        aimak = session.scalars(select(Territory).where(Territory.kind == "aiyl_aimak",
-                                                        Territory.path.startswith(oblast.path))
-                                .order_by(Territory.code)).first()
-        if aimak is not None:
-            chosen.append(aimak)
-    rayon = session.scalar(select(Territory).where(Territory.code == DEMO_RAYON))
-    if rayon is not None:
-        own = session.scalars(select(Territory).where(Territory.kind == "aiyl_aimak",
-                                                      Territory.path.startswith(rayon.path))
-                              .order_by(Territory.code)).first()
-        if own is not None and own not in chosen:
-            chosen.append(own)
-    city = session.scalars(select(Territory).where(Territory.kind == "city_oblast").order_by(Territory.code)).first()
-    if city is not None:
-        chosen.append(city)
-    return chosen
+    from app.seed import demo_city
+    from app.seed.household_book import demo_aimaks
+
+    city = demo_city(session)
+    return demo_aimaks(session) + ([city] if city is not None else [])
 
 
 def _inn(rng, year_from=1995, year_to=2020):
