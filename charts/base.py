@@ -49,6 +49,10 @@ class ChartView(BaseView):
         frame = chart.query(self.appbuilder.session, current_scope(), filters)
         return frame, filters
 
+    def filter_options(self, name):
+        """(value, label) choices of a chart filter, or None for a free text box. Views override it."""
+        return None
+
     def labelled(self, chart, frame):
         frame = frame.copy()
         for column, labels in chart.values.items():
