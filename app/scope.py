@@ -10,6 +10,7 @@ from flask import g, has_request_context
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, true
+from sqlalchemy.orm import object_session
 
 from models.base import territory_subtree_ids
 
@@ -47,7 +48,8 @@ class Scope:
             return False
         from models.reference import Territory
 
-        path = session.scalar(select(Territory.path).where(Territory.id == territory_id))
+        with session.no_autoflush:  # the row being checked is not in the session yet: do not flush around it
+            path = session.scalar(select(Territory.path).where(Territory.id == territory_id))
         return path is not None and path.startswith(self.territory_path)
 
     def permits(self, session, item) -> bool:
@@ -64,7 +66,12 @@ NOBODY = Scope(territory_id=-1, territory_path="\x00")  # anonymous: matches no 
 def scope_of(user) -> Scope:
     if user is None or not getattr(user, "is_authenticated", False):
         return NOBODY
-    territory = getattr(user, "territory", None)
+    session = object_session(user)
+    if session is not None:
+        with session.no_autoflush:  # reading who the user is must not flush a half-built row of the request
+            territory = getattr(user, "territory", None)
+    else:
+        territory = getattr(user, "territory", None)
     if territory is None:
         return NATIONAL
     return Scope(territory_id=territory.id, territory_path=territory.path, territory_level=territory.level)

@@ -436,10 +436,13 @@ class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
 
     def post_headless(self):
         try:
-            return super().post_headless()
+            response = super().post_headless()
         except DomainError as exc:
             self.datamodel.session.rollback()
             return self.response_422(message=str(exc))
+        if response.status_code >= 400:  # refused by the schema: drop the half-built row linked to its parents
+            self.datamodel.session.rollback()
+        return response
 
     def delete_headless(self, pk):
         if self.scoped_get(pk) is None:
