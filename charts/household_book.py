@@ -4,36 +4,12 @@ import datetime
 import plotly.graph_objects as go
 import plotly.express as px
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
+from app.services.household_book import AGE_GROUPS, age_group_case, age_group_label
 from charts.base import Chart, ChartView, frame_from
 from models.household_book import SEXES, Household, HouseholdMember
 from models.reference import Territory
-
-AGE_GROUPS = [(0, 4), (5, 9), (10, 14), (15, 19), (20, 24), (25, 29), (30, 34), (35, 39), (40, 44), (45, 49),
-              (50, 54), (55, 59), (60, 64), (65, 69), (70, 200)]
-
-
-def age_group_label(low, high):
-    return f"{low}+" if high >= 200 else f"{low}–{high}"
-
-
-def age_group_case(today):
-    """SQL CASE giving the five-year age group of a member on `today` (birth-date ranges, index-friendly)."""
-    whens = []
-    for low, high in AGE_GROUPS:
-        oldest = _minus_years(today, high + 1) + datetime.timedelta(days=1)
-        youngest = _minus_years(today, low)
-        whens.append((HouseholdMember.birth_date.between(oldest, youngest), age_group_label(low, high)))
-    return case(*whens, else_="?")
-
-
-def _minus_years(day, years):
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
 
 def population_by_age_sex(session, scope, filters, today=None):
     today = today or datetime.date.today()

@@ -4,7 +4,6 @@ counts, for each passport and indicator, the household-book figure where there i
 import datetime
 
 import plotly.express as px
-import plotly.graph_objects as go
 from flask import request
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import false, func, select
@@ -14,6 +13,7 @@ from app.i18n import current_language
 from app.scope import current_scope
 from app.services.lsg_passport import AGE_SEX_CODES, age_group_codes, effective_value_condition
 from charts.base import Chart, ChartView, frame_from
+from charts.household_book import pyramid_figure
 from models.household_book import SEXES
 from models.lsg_passport import CONDITIONS, LSG_KINDS, UNITS, LsgIndicator, LsgIndicatorValue, LsgObjectType, \
     LsgPassport, LsgSocialObject
@@ -70,19 +70,6 @@ def population_pyramid(session, scope, filters):
             if code in people:
                 data.append((label, sex, people[code]))
     return frame_from(data, ["age_group", "sex", "people"])
-
-
-def pyramid_figure(frame):
-    men = frame[frame["sex"] == "M"]
-    women = frame[frame["sex"] == "F"]
-    figure = go.Figure()
-    figure.add_bar(y=men["age_group"], x=-men["people"], orientation="h", name=gettext("Male"),
-                   customdata=men["people"], hovertemplate="%{y}: %{customdata}")
-    figure.add_bar(y=women["age_group"], x=women["people"], orientation="h", name=gettext("Female"),
-                   hovertemplate="%{y}: %{x}")
-    figure.update_layout(barmode="overlay", bargap=0.1, xaxis_title=gettext("People"),
-                         yaxis_title=gettext("Age group"))
-    return figure
 
 
 # --- social objects -----------------------------------------------------------------------------------------

@@ -113,7 +113,18 @@ def _full_name(_mapper, _connection, member):
     member.full_name = " ".join(p for p in (member.last_name, member.first_name, member.patronymic) if p)
 
 
-class Movement(Tracked, Model):
+class OfMember:
+    """A row that belongs to a household member: in a user's scope when the member's household is."""
+
+    @classmethod
+    def scope_condition(cls, territory_ids):
+        return cls.member_id.in_(select(HouseholdMember.id).where(HouseholdMember.scope_condition(territory_ids)))
+
+    def scope_territory_id(self):
+        return self.member.scope_territory_id() if self.member is not None else None
+
+
+class Movement(OfMember, Tracked, Model):
     """A registered movement of a person: birth, arrival, departure or death, with its date (never deleted)."""
 
     __tablename__ = "household_book_movement"
@@ -127,13 +138,6 @@ class Movement(Tracked, Model):
     place = Column(String(255))  # where from (arrival) or where to (departure)
     note = Column(Text)
 
-    @classmethod
-    def scope_condition(cls, territory_ids):
-        return cls.member_id.in_(select(HouseholdMember.id).where(HouseholdMember.scope_condition(territory_ids)))
-
-    def scope_territory_id(self):
-        return self.member.scope_territory_id() if self.member is not None else None
-
     def __repr__(self):
         return f"{MOVEMENTS.get(self.kind, self.kind)} {self.on_date}"
 
@@ -143,7 +147,7 @@ CERTIFICATE_KINDS = {"household_composition": _l("Household composition certific
 CERTIFICATE_LANGUAGES = {"ky": _l("Kyrgyz"), "ru": _l("Russian"), "en": _l("English")}
 
 
-class Certificate(Tracked, Model):
+class Certificate(OfMember, Tracked, Model):
     """A certificate (маалымкат / справка) issued to a citizen from the household book. Its content is kept as it
     was on the day of issue, so a reprint or a verification shows the same facts."""
 
@@ -165,13 +169,6 @@ class Certificate(Tracked, Model):
     content = Column(Text, nullable=False)  # JSON: the facts certified, as of the day of issue
     revoked_on = Column(Date)
     revoked_reason = Column(String(255))
-
-    @classmethod
-    def scope_condition(cls, territory_ids):
-        return cls.member_id.in_(select(HouseholdMember.id).where(HouseholdMember.scope_condition(territory_ids)))
-
-    def scope_territory_id(self):
-        return self.member.scope_territory_id() if self.member is not None else None
 
     def __repr__(self):
         return f"№{self.number}"

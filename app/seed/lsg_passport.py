@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.seed.household_book import demo_aimaks
 from app.services import lsg_passport as service
-from charts.household_book import AGE_GROUPS
+from app.services.household_book import AGE_GROUPS
 from models.lsg_passport import LsgActivitySphere, LsgIndicator, LsgObjectType, LsgPassport, LsgProblem, \
     LsgSocialObject
 from models.reference import Territory

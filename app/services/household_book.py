@@ -6,7 +6,7 @@ import calendar
 import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from app.errors import DomainError
 from app.pin import check_person
@@ -169,3 +169,33 @@ def find_certificate(session, number, code):
         return None
     return session.scalar(select(Certificate).where(Certificate.number == number,
                                                     Certificate.verification_code == code))
+
+
+#: five-year age groups of the population tables (National Statistical Committee)
+AGE_GROUPS = [(0, 4), (5, 9), (10, 14), (15, 19), (20, 24), (25, 29), (30, 34), (35, 39), (40, 44), (45, 49),
+              (50, 54), (55, 59), (60, 64), (65, 69), (70, 200)]
+
+
+def age_group_label(low, high):
+    return f"{low}+" if high >= 200 else f"{low}–{high}"
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` earlier (28 February for a 29 February that does not exist then)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_band_case(today, bands):
+    """SQL CASE giving the label of the band [(low, high, label), …] a member's age on `today` falls in, as
+    birth-date ranges (index-friendly)."""
+    whens = [(HouseholdMember.birth_date.between(years_before(today, high + 1) + datetime.timedelta(days=1),
+                                                 years_before(today, low)), label) for low, high, label in bands]
+    return case(*whens, else_="?")
+
+
+def age_group_case(today):
+    """The five-year age group of a member on `today`, in SQL."""
+    return age_band_case(today, [(low, high, age_group_label(low, high)) for low, high in AGE_GROUPS])

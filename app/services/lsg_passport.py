@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from app import audit
 from app.errors import DomainError
 from app.tabular import ImportReport
-from charts.household_book import AGE_GROUPS, age_group_case, age_group_label
+from app.services.household_book import AGE_GROUPS, age_group_case, age_group_label
 from models.household_book import Household, HouseholdMember
 from models.lsg_passport import CITY_KINDS, COUNT_UNITS, LSG_KINDS, SETTLEMENT_KINDS, LsgActivitySphere, \
     LsgIndicator, LsgIndicatorValue, LsgObjectType, LsgPassport, LsgSocialObject, passport_sphere

@@ -10,8 +10,9 @@ administrative registers; Law "On official statistics", art. 30, confidentiality
 import datetime
 
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
+from app.services.household_book import age_band_case
 from models.household_book import Household, HouseholdMember
 from models.reference import Territory
 
@@ -20,18 +21,8 @@ AGE_BANDS = [(0, 6, "0–6"), (7, 17, "7–17"), (18, 34, "18–34"), (35, 62, "
 SEXES = ("F", "M")
 
 
-def _minus_years(day, years):
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
 def age_band(today):
-    whens = [(HouseholdMember.birth_date.between(_minus_years(today, high + 1) + datetime.timedelta(days=1),
-                                                 _minus_years(today, low)), label)
-             for low, high, label in AGE_BANDS]
-    return case(*whens, else_="?")
+    return age_band_case(today, AGE_BANDS)
 
 
 def columns():
