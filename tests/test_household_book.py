@@ -149,14 +149,13 @@ def test_coming_of_age(election, birth, votes):
 def test_voter_list_counts_adult_citizens_in_scope(app, db):
     from app.scope import NATIONAL
     from app.services import household_book
+    from models.base import territory_subtree_ids
     from models.household_book import HouseholdMember
     from models.reference import Territory
 
     election = datetime.date(2026, 11, 29)
     chuy = db.session.query(Territory).filter_by(code="41708000000000").one()
-    voters = household_book.voters(db.session, NATIONAL, NATIONAL.territory_ids() if False else
-                                   __import__("models.base", fromlist=["x"]).territory_subtree_ids(chuy.path),
-                                   election)
+    voters = household_book.voters(db.session, NATIONAL, territory_subtree_ids(chuy.path), election)
     expected = [m for m in db.session.query(HouseholdMember).all()
                 if m.is_active and m.citizenship == "KG" and m.household.territory.path.startswith(chuy.path)
                 and m.age_on(election) >= 18]
