@@ -55,6 +55,9 @@ def create_app(config=None, **overrides):
     csrf.init_app(app)
     _wtforms_translations()
     audit.install()
+    from app import catalogue
+
+    catalogue.install()
 
     with app.app_context():
         import models

@@ -92,6 +92,12 @@ def _changes(obj, only_changed):
         hist = state.attrs[key].history
         if only_changed and not hist.has_changes():
             continue
+        if key == "custom":  # custom field values: one entry per key (app/catalogue/custom.py)
+            old = hist.deleted[0] if hist.deleted else (None if only_changed else
+                                                         hist.unchanged[0] if hist.unchanged else None)
+            new = hist.added[0] if hist.added else (hist.unchanged[0] if hist.unchanged else None)
+            out[key] = [old, new]
+            continue
         old = hist.deleted[0] if hist.deleted else (None if only_changed else hist.unchanged[0] if hist.unchanged else None)
         new = hist.added[0] if hist.added else (hist.unchanged[0] if hist.unchanged else None)
         if only_changed and _jsonable(old) == _jsonable(new):
@@ -107,6 +113,10 @@ def _changes(obj, only_changed):
             before = [str(v) for v in list(hist.unchanged) + list(hist.deleted)]
             after = [str(v) for v in list(hist.unchanged) + list(hist.added)]
             out[rel.key] = [sorted(before), sorted(after)]
+    if "custom" in out:
+        from app.catalogue.custom import audit_changes
+
+        out = audit_changes(obj, out)
     return out
 
 

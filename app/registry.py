@@ -127,18 +127,21 @@ def _lsg_passport():
     from app.seed.roles import COMMON, RoleTemplate
     from charts.lsg_passport import LsgPassportChartView
     from views.lsg_passport import LsgActivitySphereView, LsgIndicatorValueView, LsgIndicatorView, \
-        LsgObjectTypeView, LsgPassportApi, LsgPassportView, LsgProblemView, LsgSocialObjectView
+        LsgObjectTypeView, LsgPassportApi, LsgPassportView, LsgProblemView, LsgSocialObjectView, OfficialFigureView
 
     category, label = "LSG passport", _l("LSG passport")
     reference, reference_label = "Reference", _l("Reference data")
     views = ["LsgPassportView", "LsgIndicatorValueView", "LsgSocialObjectView", "LsgProblemView"]
     menus = ["LSG passports", "LSG indicator values", "LSG social objects", "LSG problems and needs",
-             "LSG passport charts"]
+             "LSG passport charts", "Official statistics"]
     # passports hold figures, never personal data: reading them needs no territory of its own
     read = [*COMMON, ("menu_access", category), *[("menu_access", m) for m in menus],
             *[(p, v) for v in views for p in ("can_list", "can_show", "can_export")],
-            ("can_index", "LsgPassportChartView"), ("can_get", "LsgPassportApi"), ("can_info", "LsgPassportApi")]
-    write = [*read, ("can_add", "LsgPassportView"), ("can_edit", "LsgPassportView"),
+            ("can_index", "LsgPassportChartView"), ("can_get", "LsgPassportApi"), ("can_info", "LsgPassportApi"),
+            *[(p, "OfficialFigureView") for p in ("can_list", "can_show", "can_export")]]
+    # official statistics: entered and imported within the user's territory (the republic by national users)
+    official = [*read, *[(p, "OfficialFigureView") for p in ("can_add", "can_edit", "can_delete", "can_import")]]
+    write = [*official, ("can_add", "LsgPassportView"), ("can_edit", "LsgPassportView"),
              ("can_refresh", "LsgPassportView"), ("can_import", "LsgIndicatorValueView"),
              *[(p, v) for v in views[1:] for p in ("can_add", "can_edit", "can_delete")],
              ("can_get", "LsgPassportApi"), ("can_info", "LsgPassportApi"), ("can_post", "LsgPassportApi"),
@@ -157,6 +160,8 @@ def _lsg_passport():
                      "fa-exclamation-triangle"),
             MenuItem(LsgPassportChartView, "LSG passport charts", _l("LSG passport charts"), category, label,
                      "fa-chart-bar"),
+            MenuItem(OfficialFigureView, "Official statistics", _l("Official statistics"), category, label,
+                     "fa-line-chart"),
             MenuItem(LsgObjectTypeView, "LSG social object types", _l("Types of social objects"), reference,
                      reference_label, "fa-tags"),
             MenuItem(LsgActivitySphereView, "LSG spheres of activity", _l("Spheres of activity"), reference,
@@ -168,7 +173,7 @@ def _lsg_passport():
         role_templates=[
             RoleTemplate("LSG clerk", _l("LSG clerk"), write),
             RoleTemplate("LSG head", _l("LSG head"), read),
-            RoleTemplate("LSG policy specialist", _l("LSG policy specialist"), read, territorial=False),
+            RoleTemplate("LSG policy specialist", _l("LSG policy specialist"), official, territorial=False),
         ],
         seed_reference=seed.seed_reference,
         seed_demo=seed.seed,
@@ -405,16 +410,67 @@ def _child_protection():
     )
 
 
+def _catalogue():
+    """The data catalogue (always on, like the platform): datasets and fields, custom fields, classifiers, texts,
+    policy parameters, the chart builder and open data."""
+    from flask_babel import lazy_gettext as _l
+
+    from app import catalogue
+    from app.seed.roles import RoleTemplate
+    from views.catalogue import CatalogueApi, CatalogueView, ClassifierItemView, ClassifierView, CustomFieldView, \
+        DictionaryTextView, PolicyParameterView, open_data, promote_field_command
+    from views.chart_builder import ChartBuilderView, SavedChartView
+
+    admin, admin_label = "Administration", _l("Administration")
+    category, label = "Catalogue", _l("Data catalogue")
+    charts = [("menu_access", category), ("menu_access", "Chart builder"), ("menu_access", "Saved charts"),
+              ("can_index", "ChartBuilderView"), ("can_save", "ChartBuilderView"),
+              *[(p, "SavedChartView") for p in ("can_list", "can_show", "can_edit", "can_delete")]]
+    classifier_edit = [("menu_access", "Reference"), ("menu_access", "Classifiers"),
+                       *[(p, "ClassifierView") for p in ("can_list", "can_show", "can_edit")],
+                       *[(p, "ClassifierItemView") for p in ("can_list", "can_show", "can_add", "can_edit")]]
+    return ModuleSpec(
+        key="catalogue",
+        label=label,
+        menu=[
+            MenuItem(CatalogueView, "Data catalogue", _l("Datasets"), category, label, "fa-database", "fa-database"),
+            MenuItem(ChartBuilderView, "Chart builder", _l("Chart builder"), category, label, "fa-bar-chart"),
+            MenuItem(SavedChartView, "Saved charts", _l("Saved charts"), category, label, "fa-star"),
+            MenuItem(ClassifierView, "Classifiers", _l("Classifiers"), "Reference", _l("Reference data"),
+                     "fa-list-ul"),
+            MenuItem(CustomFieldView, "Custom fields", _l("Custom fields"), admin, admin_label, "fa-plus-square"),
+            MenuItem(DictionaryTextView, "Dictionary texts", _l("Texts of the field dictionary"), admin, admin_label,
+                     "fa-language"),
+            MenuItem(PolicyParameterView, "Policy parameters", _l("Policy parameters"), admin, admin_label,
+                     "fa-sliders"),
+        ],
+        hidden_views=[ClassifierItemView],
+        apis=[CatalogueApi],
+        public_blueprints=[open_data],
+        role_templates=[
+            # managers build, save and pin charts (inside their territory, small cells withheld where they may
+            # not read the records); reference editors keep the classifiers
+            RoleTemplate("LSG head", _l("LSG head"), charts),
+            RoleTemplate("LSG policy specialist", _l("LSG policy specialist"), charts, territorial=False),
+            RoleTemplate("Statistician", _l("Statistician"), charts, territorial=False),
+            RoleTemplate("Reference editor", _l("Reference data editor"), classifier_edit, territorial=False),
+        ],
+        seed_reference=catalogue.seed_reference,
+        commands=[promote_field_command],  # flask sanarip promote-field <dataset> <key>
+    )
+
+
 # Menu and seeding order: a module's demo data may build on the modules before it (the LSG passport counts the
 # household book's people; social passports describe its households).
 MODULES = {"core": _core, "household_book": _household_book, "lsg_passport": _lsg_passport,
            "social_passport": _social_passport, "land_queue": _land_queue,
            "municipal_property": _municipal_property, "child_protection": _child_protection,
-           "statistics": _statistics}
+           "statistics": _statistics, "catalogue": _catalogue}
+ALWAYS_ON = ("core", "catalogue")
 
 
 def load_modules(enabled):
-    return [build() for key, build in MODULES.items() if key == "core" or "all" in enabled or key in enabled]
+    return [build() for key, build in MODULES.items() if key in ALWAYS_ON or "all" in enabled or key in enabled]
 
 
 def register(appbuilder, specs):

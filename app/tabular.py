@@ -84,7 +84,7 @@ class ImportReport:
 def _header_map(view, frame):
     """Accept a column by its field name or by its label in any language the user sees."""
     mapping = {}
-    for col in view.import_columns:
+    for col in view.all_import_columns():
         candidates = {col, str(view.label_columns.get(col, col))}
         for header in frame.columns:
             if header in candidates:
@@ -109,6 +109,7 @@ def import_frame(view, frame) -> ImportReport:
     report = ImportReport()
     mapping = _header_map(view, frame)
     missing = [str(view.label_columns.get(c, c)) for c in view.import_columns if c not in mapping]
+    # a custom column may be left out of an older sheet: its value is then simply not given
     if missing:
         report.errors.append((1, "", gettext("Missing columns: %(cols)s", cols=", ".join(missing))))
         return report
@@ -120,7 +121,7 @@ def import_frame(view, frame) -> ImportReport:
         data = MultiDict()
         for col, header in mapping.items():
             value = str(row[header]).strip()
-            if view.datamodel.is_relation(col):
+            if col in view.import_columns and view.datamodel.is_relation(col):
                 value = _lookup(view, col, value)
             if value != "":
                 data.add(col, value)

@@ -18,7 +18,7 @@ from models.household_book import SEXES
 from models.lsg_passport import CONDITIONS, LSG_KINDS, UNITS, LsgIndicator, LsgIndicatorValue, LsgObjectType, \
     LsgPassport, LsgSocialObject
 from models.reference import Territory
-from views.reference import KIND_LABELS
+from models.reference import KIND_LABELS
 
 DEFAULT_INDICATOR = "pop_total"
 _LANG_INDEX = {"ru": 0, "ky": 1, "en": 2}
@@ -163,6 +163,40 @@ def territory_figure(frame):
                   labels={"territory": gettext("Territory"), "people": gettext("People")})
 
 
+# --- official statistics beside the computed figures ------------------------------------------------------------
+def official_comparison(session, scope, filters):
+    """Official figures of the indicator and year for the republic and its oblasts (or the units below `parent`),
+    beside the figures computed from the household book (population, this year) or the LSG passports, with the
+    difference."""
+    from app.services import official_statistics
+
+    year = int(filters["year"]) if (filters.get("year") or "").isdigit() else datetime.date.today().year
+    rows, indicator = official_statistics.comparison(session, scope, filters.get("indicator") or DEFAULT_INDICATOR,
+                                                     year, filters.get("parent"))
+    frame = frame_from([(r["code"], r["territory"], _float(r["official"]), _float(r["computed"]),
+                         _float(r["difference"]), _float(r["difference_pct"]), r["source"], r["computed_from"])
+                        for r in rows],
+                       ["code", "territory", "official", "computed", "difference", "difference_pct", "source",
+                        "computed_from"])
+    if indicator is not None:
+        frame.attrs["axis"] = f"{indicator.name}, {UNITS.get(indicator.unit, indicator.unit)}"
+    return frame
+
+
+def _float(value):
+    return None if value is None else float(value)
+
+
+def official_figure(frame):
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    figure.add_bar(x=frame["territory"], y=frame["official"], name=gettext("Official statistics"))
+    figure.add_bar(x=frame["territory"], y=frame["computed"], name=gettext("Computed"))
+    figure.update_layout(barmode="group", yaxis_title=frame.attrs.get("axis", gettext("Value")))
+    return figure
+
+
 YEAR = _l("Year")
 
 
@@ -187,6 +221,12 @@ class LsgPassportChartView(ChartView):
               columns={"code": _l("Code"), "territory": _l("Territory"), "kind": _l("Kind"),
                        "passports": _l("Passports"), "people": _l("People")},
               values={"kind": KIND_LABELS}),
+        Chart("official", _l("Official statistics and computed figures"), official_comparison, official_figure,
+              filters={"parent": _l("Part of"), "indicator": _l("Indicator"), "year": YEAR},
+              columns={"code": _l("Code"), "territory": _l("Territory"), "official": _l("Official statistics"),
+                       "computed": _l("Computed"), "difference": _l("Difference"),
+                       "difference_pct": _l("Difference, %"), "source": _l("Source"),
+                       "computed_from": _l("Computed from")}),
     ]
 
     # --- helpers of the template: choices for the filters and drill-down links --------------------------------

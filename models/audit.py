@@ -2,7 +2,10 @@
 import datetime
 
 from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, DateTime, Integer, String, Text
+
+from models.dictionary import Dataset, Legal
 
 
 def utcnow():
@@ -11,6 +14,14 @@ def utcnow():
 
 class AuditEvent(Model):
     __tablename__ = "core_audit_event"
+    __dataset__ = Dataset(
+        _l("Audit trail"), _l("Audit event"),
+        _l("Logins, changes with old and new values, reads of personal records, exports, PDFs and denied "
+           "attempts; rows are only ever added."), Legal("personal_data_law"), personal="personal",
+        retention=_l("Kept permanently: nobody edits or deletes the audit trail."),
+        fields={"at": _l("Time (UTC)"), "username": _l("User"), "user_id": _l("User ID"), "action": _l("Action"),
+                "object_type": _l("Object"), "object_id": _l("Object ID"), "changes": _l("Details"),
+                "ip": _l("IP address"), "path": _l("Address")})
 
     id = Column(Integer, primary_key=True)
     at = Column(DateTime, default=utcnow, nullable=False, index=True)

@@ -13,57 +13,70 @@ from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, Str
 from sqlalchemy.orm import relationship
 
 from models.base import Multilingual, TerritoryScoped, Tracked
+from models.dictionary import Dataset, F, Legal, classifier
+from models.extensible import Extensible
+from models.household_book import SEXES  # noqa: F401  (one classifier of sexes: the codes of the PIN layout)
 
-SEXES = {"F": _l("Female"), "M": _l("Male")}
 STATUSES = {
     "identified": _l("Identified"), "assessment": _l("Assessment"), "plan": _l("Plan"),
     "activities": _l("Activities"), "monitoring": _l("Monitoring"),
     "closed": _l("Closed: out of the difficult situation"),
     "suspended": _l("Suspended"), "reopened": _l("Reopened"),
 }
-LEGAL_STATUSES = {
+LEGAL_STATUSES = classifier("child_legal_status", _l("Legal statuses of children"), {
     "parental_care": _l("In the care of parents"), "guardianship": _l("Under guardianship or trusteeship"),
     "orphan": _l("Orphan"), "without_care": _l("Left without parental care"),
     "institution": _l("In a residential institution"), "unknown": _l("Not established"),
-}
-RELATIONS = {
+}, module="child_protection")
+RELATIONS = classifier("child_relative", _l("Relatives of a child"), {
     "mother": _l("Mother"), "father": _l("Father"), "grandparent": _l("Grandparent"),
     "sibling": _l("Brother or sister"), "aunt_uncle": _l("Aunt or uncle"), "guardian": _l("Guardian"),
     "other_relative": _l("Other relative"),
-}
-RISKS = {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High")}
+}, module="child_protection")
+RISKS = classifier("risk_level", _l("Risk levels"), {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High")},
+                   module="child_protection", open=False, system=("low", "medium", "high"))
 #: domains of the comprehensive assessment (Regulation No. 156: needs of the child and the family)
 DOMAINS = {
     "health": _l("Health"), "education": _l("Education"), "family": _l("Family environment"),
     "housing": _l("Housing"), "income": _l("Income"), "safety": _l("Safety"),
 }
-PLANS = {"child": _l("Individual child-protection plan"), "family": _l("Family work plan")}
+PLANS = classifier("cp_plan", _l("Plans of a case"), {
+    "child": _l("Individual child-protection plan"), "family": _l("Family work plan")}, module="child_protection",
+    open=False, system=("child", "family"))
 ACTIVITY_STATUSES = {"planned": _l("Planned"), "in_progress": _l("In progress"), "done": _l("Done"),
                      "cancelled": _l("Cancelled")}
-BODIES = {
+BODIES = classifier("responsible_body", _l("Responsible bodies"), {
     "social_protection": _l("Social protection body"), "health": _l("Health care organisation"),
     "education": _l("Education organisation"), "lsg": _l("Local self-government body"),
     "police": _l("Internal affairs body"), "registry": _l("Civil registry body"),
     "child_protection": _l("Child protection body"), "ngo": _l("Non-governmental organisation"),
-}
-VISIT_OUTCOMES = {"improved": _l("Situation improved"), "unchanged": _l("No change"),
-                  "worse": _l("Situation worsened"), "not_found": _l("Family not found at the address")}
+}, module="child_protection")
+VISIT_OUTCOMES = classifier("visit_outcome", _l("Outcomes of monitoring visits"), {
+    "improved": _l("Situation improved"), "unchanged": _l("No change"), "worse": _l("Situation worsened"),
+    "not_found": _l("Family not found at the address")}, module="child_protection")
 #: fields a plan rule may test (a safe structured condition: no code is ever evaluated)
-RULE_FIELDS = {
+RULE_FIELDS = classifier("cp_rule_field", _l("Fields tested by plan rules"), {
     "disability": _l("Child has a disability"), "survivor_pension": _l("Receives a survivor's pension"),
     "monthly_benefit": _l("Receives the monthly social benefit"), "fixed_housing": _l("Has fixed housing"),
     "migrant_parents": _l("Child of migrant parents"), "pin_unknown": _l("PIN unknown"),
     "legal_status": _l("Legal status"), "age": _l("Age (years)"), "reason": _l("Reason (code)"),
     **{f"{d}_risk": _l("Risk: %(domain)s", domain=label) for d, label in DOMAINS.items()},
-}
-RULE_OPERATORS = {"eq": _l("equals"), "ne": _l("does not equal"), "gte": _l("at least"),
-                  "lte": _l("at most"), "has": _l("includes")}
+}, module="child_protection", open=False)
+RULE_OPERATORS = classifier("cp_rule_operator", _l("Operators of plan rules"), {
+    "eq": _l("equals"), "ne": _l("does not equal"), "gte": _l("at least"), "lte": _l("at most"),
+    "has": _l("includes")}, module="child_protection", open=False, system=("eq", "ne", "gte", "lte", "has"))
+CP = Legal("cabinet_156")
+CP_RETENTION = _l("Personal data are kept until the child turns %(value)s, then removed; what statistics use stays.")
+CP_CHILD = dict(retention_parameter="child_protection.retention_age")
 
 
 class CpReason(Multilingual, Tracked, Model):
     """A reason for the difficult life situation (editable classifier; several per case)."""
 
     __tablename__ = "child_protection_reason"
+    __dataset__ = Dataset(_l("Reasons for the difficult situation"), _l("Reason for the difficult situation"),
+                          _l("Classifier of the reasons for a difficult life situation (several per case)."), CP,
+                          reference=True)
 
     id = Column(Integer, primary_key=True)
     code = Column(String(32), unique=True, nullable=False)
@@ -77,10 +90,17 @@ child_reason = Table(
 )
 
 
-class CpFamily(TerritoryScoped, Tracked, Model):
+class CpFamily(Extensible, TerritoryScoped, Tracked, Model):
     """A family in a difficult life situation: links its children (child records) and adults (relatives)."""
 
     __tablename__ = "child_protection_family"
+    __dataset__ = Dataset(
+        _l("Families in difficult life situations"), _l("Family in a difficult life situation"),
+        _l("Families in difficult life situations: they link the child records and the adults of a family."), CP,
+        personal="special", extensible=True, **CP_CHILD,
+        fields={"name": F(_l("Family"), _l("E.g. the family name of the parents or the guardian.")),
+                "address": _l("Address"), "adults": _l("Adults (parents and relatives of the children)"),
+                "anonymised_on": F(_l("Anonymised on"), personal="none"), "children": _l("Children")})
     personal = True
 
     id = Column(Integer, primary_key=True)
@@ -106,11 +126,35 @@ class CpFamily(TerritoryScoped, Tracked, Model):
         return self.name or ""
 
 
-class CpChild(TerritoryScoped, Tracked, Model):
+class CpChild(Extensible, TerritoryScoped, Tracked, Model):
     """A child identified as being in a difficult life situation, and the child's case. `territory` is the place
     of identification (Regulation No. 156: date and place of identification)."""
 
     __tablename__ = "child_protection_child"
+    __dataset__ = Dataset(
+        _l("Children in difficult life situations"), _l("Child in a difficult life situation"),
+        _l("Children identified as being in a difficult life situation and their cases: identification, "
+           "circumstances, legal status, reasons and the status of the case."), CP, personal="special",
+        extensible=True, **CP_CHILD,
+        fields={
+            "last_name": _l("Last name"), "first_name": _l("First name"), "patronymic": _l("Patronymic"),
+            "full_name": _l("Full name"), "sex": F(_l("Sex"), classifier="sex"), "birth_date": _l("Date of birth"),
+            "pin": F(_l("PIN"), _l("14 digits: 1 (female) or 2 (male), the date of birth DDMMYYYY, a serial. Leave empty "
+                                   "when unknown: the record is then flagged \"PIN unknown\".")),
+            "pin_unknown": _l("PIN unknown"), "identified_on": _l("Date of identification"),
+            "territory": F(_l("Place of identification"), _l("The village, aiyl aimak or town where the child was "
+                                                             "identified.")),
+            "identification_address": _l("Address where identified"), "residence_address": _l("Place of residence"),
+            "family": _l("Family"), "disability": _l("Disability"), "survivor_pension": _l("Survivor's pension"),
+            "monthly_benefit": _l("Monthly social benefit"), "fixed_housing": _l("Fixed housing"),
+            "property_inventory": _l("Inventory of other property"),
+            "legal_status": F(_l("Legal status"), classifier="child_legal_status"),
+            "migrant_parents": _l("Child of migrant parents"), "other_needs": _l("Other needs"),
+            "status": _l("Case status"), "anonymised_on": F(_l("Anonymised on"), personal="none"),
+            "reasons": F(_l("Reasons for the difficult situation"), _l("One or several reasons of the classifier.")),
+            "relatives": _l("Parents and relatives"), "assessments": _l("Assessments"),
+            "activities": _l("Activities"), "visits": _l("Monitoring visits"), "transitions": _l("Case history"),
+            "latest_assessment": _l("Latest assessment")})
     personal = True
 
     id = Column(Integer, primary_key=True)
@@ -175,6 +219,16 @@ class CpRelative(_ThroughChild, Tracked, Model):
     PIN where one exists."""
 
     __tablename__ = "child_protection_relative"
+    __dataset__ = Dataset(
+        _l("Parents and relatives of children"), _l("Parent or relative"),
+        _l("Parents and close relatives of the children, present or not, linked to the household book where the "
+           "PIN is known."), CP, personal="special", **CP_CHILD,
+        fields={"child": _l("Child"), "relation": F(_l("Relation to the child"), classifier="child_relative"),
+                "present": _l("Present (lives with the child)"), "last_name": _l("Last name"), "first_name": _l("First name"),
+                "patronymic": _l("Patronymic"),
+                "pin": F(_l("PIN"), _l("When the PIN is known the relative is linked to the person of the household "
+                                       "book with the same PIN.")),
+                "full_name": _l("Full name"), "household_member": _l("Person in the household book")})
     personal = True
 
     id = Column(Integer, primary_key=True)
@@ -202,6 +256,11 @@ class CpTransition(_ThroughChild, Tracked, Model):
     """One step of a case: who (created_by), when (`at`), from → to and why. Written only by the services."""
 
     __tablename__ = "child_protection_transition"
+    __dataset__ = Dataset(
+        _l("Case history"), _l("Status change"),
+        _l("Each step of a case: who, when, from which status to which and why."), CP, personal="special", **CP_CHILD,
+        fields={"child": _l("Child"), "at": _l("When"), "from_status": _l("From"), "to_status": _l("To"),
+                "note": _l("Why")})
 
     id = Column(Integer, primary_key=True)
     child_id = Column(Integer, ForeignKey("child_protection_child.id"), nullable=False, index=True)
@@ -219,6 +278,14 @@ class CpAssessment(_ThroughChild, Tracked, Model):
     """The comprehensive assessment of the child's and the family's needs: a risk level and findings per domain."""
 
     __tablename__ = "child_protection_assessment"
+    __dataset__ = Dataset(
+        _l("Assessments"), _l("Assessment"),
+        _l("Comprehensive assessments of the needs of a child and the family: a risk level and findings per "
+           "domain."), CP, personal="special", **CP_CHILD,
+        fields={"child": _l("Child"), "assessed_on": _l("Date of the assessment"),
+                **{f"{d}_risk": F(_l("%(domain)s: risk", domain=label), classifier="risk_level")
+                   for d, label in DOMAINS.items()},
+                **{f"{d}_note": _l("%(domain)s: findings", domain=label) for d, label in DOMAINS.items()}})
     personal = True
 
     id = Column(Integer, primary_key=True)
@@ -248,6 +315,20 @@ class CpPlanRule(Multilingual, Tracked, Model):
     all of which must hold; the activity's title is the rule's name in three languages."""
 
     __tablename__ = "child_protection_plan_rule"
+    __dataset__ = Dataset(
+        _l("Rules of the child-protection plans"), _l("Plan rule"),
+        _l("Rules that put an activity into a generated plan when their condition holds."), CP, reference=True,
+        fields={"plan": F(_l("Plan"), classifier="cp_plan"), "field1": F(_l("Field"), classifier="cp_rule_field"),
+                "operator1": F(_l("Operator"), classifier="cp_rule_operator"),
+                "value1": F(_l("Value"), _l("For yes/no fields: true or false; for risks: low, medium or high; for "
+                                            "a reason: its code.")),
+                "field2": F(_l("And field"), classifier="cp_rule_field"),
+                "operator2": F(_l("Operator"), classifier="cp_rule_operator"), "value2": _l("Value"),
+                "name": _l("Activity"), "name_ky": _l("Activity (Kyrgyz)"), "name_ru": _l("Activity (Russian)"),
+                "name_en": _l("Activity (English)"),
+                "responsible": F(_l("Responsible body"), classifier="responsible_body"),
+                "working_days": F(_l("Deadline, working days"), _l("Counted from the day the plan is generated, on "
+                                                                   "the Kyrgyz working-day calendar."))})
 
     id = Column(Integer, primary_key=True)
     code = Column(String(32), unique=True, nullable=False)
@@ -269,6 +350,14 @@ class CpActivity(_ThroughChild, Tracked, Model):
 
     __tablename__ = "child_protection_activity"
     __table_args__ = (UniqueConstraint("child_id", "rule_id", name="uq_cp_activity_rule"),)
+    __dataset__ = Dataset(
+        _l("Activities of the plans"), _l("Activity"),
+        _l("Activities of the child-protection and family work plans with the responsible body and the deadline."),
+        CP, personal="special", **CP_CHILD,
+        fields={"child": _l("Child"), "plan": F(_l("Plan"), classifier="cp_plan"), "title": _l("Activity"),
+                "responsible": F(_l("Responsible body"), classifier="responsible_body"),
+                "deadline": _l("Deadline"), "status": _l("Status"), "done_on": _l("Done on"),
+                "outcome": _l("Outcome"), "rule": _l("Generated by the rule"), "edited": _l("Changed by hand")})
     personal = True
 
     id = Column(Integer, primary_key=True)
@@ -293,6 +382,12 @@ class CpVisit(_ThroughChild, Tracked, Model):
     """A monitoring visit to the child and the family, with its outcome."""
 
     __tablename__ = "child_protection_visit"
+    __dataset__ = Dataset(
+        _l("Monitoring visits"), _l("Monitoring visit"),
+        _l("Monitoring visits to the child and the family, with their outcome."), CP, personal="special",
+        **CP_CHILD,
+        fields={"child": _l("Child"), "visited_on": _l("Date of the visit"),
+                "outcome": F(_l("Outcome"), classifier="visit_outcome")})
     personal = True
 
     id = Column(Integer, primary_key=True)

@@ -8,26 +8,49 @@ from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import relationship
 
 from models.base import TerritoryScoped, Tracked
+from models.dictionary import Dataset, F, Legal, classifier
+from models.extensible import Extensible
 
-SEXES = {"F": _l("Female"), "M": _l("Male")}
-RELATIONS = {
+SEXES = classifier("sex", _l("Sex"), {"F": _l("Female"), "M": _l("Male")}, open=False, system=("F", "M"))
+RELATIONS = classifier("household_relation", _l("Relations to the head of household"), {
     "head": _l("Head of household"), "spouse": _l("Spouse"), "child": _l("Child"), "parent": _l("Parent"),
     "sibling": _l("Brother or sister"), "grandchild": _l("Grandchild"), "grandparent": _l("Grandparent"),
     "in_law": _l("Relative by marriage"), "other_relative": _l("Other relative"), "non_relative": _l("Not related"),
-}
-CITIZENSHIPS = {"KG": _l("Kyrgyz Republic"), "foreign": _l("Foreign citizen"), "stateless": _l("Stateless")}
-REGISTRATIONS = {"permanent": _l("Permanent"), "temporary": _l("Temporary"), "none": _l("Not registered")}
-EMPLOYMENTS = {
+}, module="household_book", system=("head",))
+CITIZENSHIPS = classifier("citizenship", _l("Citizenship"), {
+    "KG": _l("Kyrgyz Republic"), "foreign": _l("Foreign citizen"), "stateless": _l("Stateless")},
+    module="household_book", system=("KG",))
+REGISTRATIONS = classifier("registration", _l("Kinds of registration"), {
+    "permanent": _l("Permanent"), "temporary": _l("Temporary"), "none": _l("Not registered")},
+    module="household_book")
+EMPLOYMENTS = classifier("employment", _l("Employment"), {
     "employed": _l("Employed"), "self_employed": _l("Self-employed"), "farmer": _l("Farmer"),
     "unemployed": _l("Unemployed"), "pensioner": _l("Pensioner"), "student": _l("Student"),
     "preschool": _l("Preschool child"), "schoolchild": _l("Schoolchild"), "migrant": _l("Labour migrant"),
     "disabled": _l("Not working (disability)"), "homemaker": _l("Homemaker"),
-}
-MOVEMENTS = {"birth": _l("Birth"), "arrival": _l("Arrival"), "departure": _l("Departure"), "death": _l("Death")}
+}, module="household_book", system=("disabled", "pensioner", "unemployed"))
+MOVEMENTS = classifier("movement_kind", _l("Kinds of movement"), {
+    "birth": _l("Birth"), "arrival": _l("Arrival"), "departure": _l("Departure"), "death": _l("Death")},
+    module="household_book", open=False, system=("birth", "arrival", "departure", "death"))
+BOOK = Legal("lsg_law", _l("art. 34"))
+BOOK_RETENTION = _l("Kept as long as the household book, a permanent record of the LSG body; people who left and "
+                    "past movements stay as history.")
 
 
-class Household(TerritoryScoped, Tracked, Model):
+class Household(Extensible, TerritoryScoped, Tracked, Model):
     """A household (үй чарбасы) of the book: one dwelling and the people who run it together."""
+
+    __dataset__ = Dataset(
+        _l("Households"), _l("Household"),
+        _l("Households of the household book kept by the aiyl okmotu: one dwelling and the people who run it "
+           "together, with the account number, address and phone."), BOOK, personal="personal",
+        retention=BOOK_RETENTION, extensible=True,
+        fields={"number": F(_l("Household number"), _l("The household's account number in the book of the aiyl "
+                                                      "okmotu.")),
+                "territory": F(_l("Territory"), _l("The village (or aiyl aimak, town) where the household "
+                                                  "lives."), personal="none"),
+                "address": _l("Address"), "phone": _l("Phone"), "head": _l("Head of household"),
+                "size": F(_l("Members"), personal="none"), "members": _l("Household members")})
 
     __tablename__ = "household_book_household"
     __table_args__ = (UniqueConstraint("territory_id", "number", name="uq_household_number"),)
@@ -59,9 +82,27 @@ class Household(TerritoryScoped, Tracked, Model):
         return f"№{self.number}, {self.address}" + (f" ({head.full_name})" if head else "")
 
 
-class HouseholdMember(Tracked, Model):
+class HouseholdMember(Extensible, Tracked, Model):
     """A person living in a household. A person (PIN) is an active member of at most one household; leaving
     (departure, death) keeps the row as history."""
+
+    __dataset__ = Dataset(
+        _l("Household members"), _l("Household member"),
+        _l("People living in the households of the book: name, PIN, sex, date of birth, relation to the head, "
+           "citizenship, registration and employment; people who left stay as history."), BOOK,
+        personal="personal", retention=BOOK_RETENTION, extensible=True,
+        fields={
+            "pin": F(_l("PIN"), _l("14 digits: 1 (female) or 2 (male), the date of birth DDMMYYYY, a serial. Sex and "
+                                   "date of birth must agree with it.")),
+            "last_name": _l("Last name"), "first_name": _l("First name"), "patronymic": _l("Patronymic"),
+            "full_name": _l("Full name"), "sex": F(_l("Sex"), classifier="sex"),
+            "birth_date": _l("Date of birth"),
+            "relation": F(_l("Relation to the head"), classifier="household_relation"),
+            "citizenship": F(_l("Citizenship"), classifier="citizenship"),
+            "registration": F(_l("Registration"), classifier="registration"),
+            "employment": F(_l("Employment"), classifier="employment"),
+            "is_active": _l("Lives in the household"), "joined_on": _l("Member since"), "left_on": _l("Left on"),
+            "household": _l("Household"), "joined_by": _l("Joined by"), "movements": _l("Movements")})
 
     __tablename__ = "household_book_member"
     __table_args__ = (
@@ -128,6 +169,14 @@ class Movement(OfMember, Tracked, Model):
     """A registered movement of a person: birth, arrival, departure or death, with its date (never deleted)."""
 
     __tablename__ = "household_book_movement"
+    __dataset__ = Dataset(
+        _l("Movements"), _l("Movement"),
+        _l("Registered births, arrivals, departures and deaths of household members, with their dates; never "
+           "deleted."), BOOK, personal="personal", retention=BOOK_RETENTION,
+        fields={"member": _l("Person"), "kind": F(_l("Movement"), _l("Departures and deaths are recorded here; "
+                                                                   "births and arrivals by adding the person to a "
+                                                                   "household."), classifier="movement_kind"),
+                "on_date": _l("Date"), "place": _l("From / to")})
     personal = True
 
     id = Column(Integer, primary_key=True)
@@ -142,9 +191,11 @@ class Movement(OfMember, Tracked, Model):
         return f"{MOVEMENTS.get(self.kind, self.kind)} {self.on_date}"
 
 
-CERTIFICATE_KINDS = {"household_composition": _l("Household composition certificate"),
-                     "residence": _l("Residence certificate")}
-CERTIFICATE_LANGUAGES = {"ky": _l("Kyrgyz"), "ru": _l("Russian"), "en": _l("English")}
+CERTIFICATE_KINDS = classifier("certificate_kind", _l("Kinds of certificates"), {
+    "household_composition": _l("Household composition certificate"), "residence": _l("Residence certificate")},
+    module="household_book", open=False, system=("household_composition", "residence"))
+CERTIFICATE_LANGUAGES = classifier("document_language", _l("Languages of documents"), {
+    "ky": _l("Kyrgyz"), "ru": _l("Russian"), "en": _l("English")}, open=False, system=("ky", "ru", "en"))
 
 
 class Certificate(OfMember, Tracked, Model):
@@ -152,6 +203,19 @@ class Certificate(OfMember, Tracked, Model):
     was on the day of issue, so a reprint or a verification shows the same facts."""
 
     __tablename__ = "household_book_certificate"
+    __dataset__ = Dataset(
+        _l("Certificates"), _l("Certificate"),
+        _l("Certificates of household composition and of residence issued to citizens from the household book, "
+           "with their number, verification code and the facts certified as of the day of issue."), BOOK,
+        personal="personal", retention=_l("Kept as the register of issued certificates of the LSG body."),
+        fields={"number": _l("Number"), "kind": F(_l("Certificate"), classifier="certificate_kind"),
+                "member": _l("Citizen"),
+                "language": F(_l("Language"), _l("The language the citizen asked for: the certificate is printed "
+                                                 "in it."), classifier="document_language"),
+                "issued_on": _l("Issued on"), "valid_until": _l("Valid until"), "issuing_body": _l("Issued by"),
+                "signer_name": _l("Signed by"), "signer_position": _l("Position of the signer"),
+                "verification_code": _l("Verification code"), "revoked_on": _l("Revoked on"),
+                "revoked_reason": _l("Reason of revocation"), "content": _l("Facts certified")})
     personal = True
 
     id = Column(Integer, primary_key=True)

@@ -14,12 +14,16 @@ from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Index, Integ
 from sqlalchemy.orm import relationship
 
 from models.base import Multilingual, TerritoryScoped, Tracked
+from models.dictionary import Dataset, F, Legal, classifier
+from models.extensible import Extensible
 
-KINDS = {"housing": _l("Individual housing construction"), "lease": _l("Lease")}
+KINDS = classifier("land_queue_kind", _l("Kinds of land-plot queues"), {
+    "housing": _l("Individual housing construction"), "lease": _l("Lease")}, module="land_queue", open=False,
+    system=("housing", "lease"))
 STATUSES = {"queue": _l("In queue"), "allocated": _l("Plot allocated"), "removed": _l("Removed from the queue")}
 #: Grounds for taking an application off the list, modelled on Regulation No. 177 (a citizen's own request, the right
 #: exercised or lost, false documents) and on the general rules for registers of citizens.
-REMOVAL_REASONS = {
+REMOVAL_REASONS = classifier("land_removal_reason", _l("Grounds for removal from the land-plot queue"), {
     "own_request": _l("At the applicant's request"),
     "plot_received": _l("Received a plot or housing elsewhere"),
     "moved_away": _l("Moved to another place of residence"),
@@ -27,9 +31,13 @@ REMOVAL_REASONS = {
     "false_documents": _l("Documents with false information"),
     "death": _l("Death of the applicant"),
     "duplicate": _l("Duplicate application"),
-}
-FAMILY_RELATIONS = {"spouse": _l("Spouse"), "child": _l("Child"), "parent": _l("Parent"),
-                    "sibling": _l("Brother or sister"), "other_relative": _l("Other relative")}
+}, module="land_queue")
+FAMILY_RELATIONS = classifier("family_relation", _l("Relations to the applicant"), {
+    "spouse": _l("Spouse"), "child": _l("Child"), "parent": _l("Parent"), "sibling": _l("Brother or sister"),
+    "other_relative": _l("Other relative")}, module="land_queue")
+LAND = Legal("land_regulation")
+LAND_RETENTION = _l("Kept as the published list of the LSG body; allocated and removed applications stay as "
+                    "history.")
 
 
 class LandCategory(Multilingual, Tracked, Model):
@@ -42,6 +50,15 @@ class LandCategory(Multilingual, Tracked, Model):
     ranks to the edition of the rules in force."""
 
     __tablename__ = "land_queue_category"
+    __dataset__ = Dataset(
+        _l("Land queue priority categories"), _l("Priority category"),
+        _l("Priority categories of the land-plot queue with their rank, minimum age and legal basis."), LAND,
+        reference=True,
+        fields={"rank": F(_l("Priority rank"), _l("Smaller is served first; categories of equal rank are served by "
+                                                  "the time received.")),
+                "min_age": _l("Minimum age of the applicant"), "legal_basis": _l("Legal basis"),
+                "active": F(_l("In use"), _l("Categories no longer in use stay on old applications but are not "
+                                             "offered for new ones."))})
 
     id = Column(Integer, primary_key=True)
     code = Column(String(32), unique=True, nullable=False)
@@ -51,7 +68,7 @@ class LandCategory(Multilingual, Tracked, Model):
     active = Column(Boolean, nullable=False, default=True)  # inactive: kept for old applications, not offered
 
 
-class LandApplication(TerritoryScoped, Tracked, Model):
+class LandApplication(Extensible, TerritoryScoped, Tracked, Model):
     """An application for a land plot. `position` is computed by the services (never entered) and is set only while
     the application is in the queue; `number` is issued at registration (<year>-<territory code tail>-<seq>)."""
 
@@ -65,6 +82,32 @@ class LandApplication(TerritoryScoped, Tracked, Model):
               postgresql_where=text("status = 'queue'")),
         Index("ix_land_queue_queue", "territory_id", "kind", "status"),
     )
+    __dataset__ = Dataset(
+        _l("Land plot applications"), _l("Land plot application"),
+        _l("Applications of citizens for a municipal land plot, ordered into gap-free queues by priority category "
+           "and time received; allocation and removal with their decisions."), LAND, personal="personal",
+        retention=LAND_RETENTION, extensible=True,
+        fields={
+            "number": _l("Application number"), "year": _l("Year"), "seq": _l("Sequence number"),
+            "kind": F(_l("Kind"), classifier="land_queue_kind", personal="none"),
+            "category": F(_l("Priority category"), _l("Applications are ordered by the category's priority, then "
+                                                      "by the time received.")),
+            "territory": F(_l("Territory"), _l("The aiyl aimak or city whose queue the application joins."),
+                           personal="none"),
+            "received_at": F(_l("Time received"), _l("Leave empty to register it now; give the time for an "
+                                                     "application received on paper.")),
+            "last_name": _l("Last name"), "first_name": _l("First name"), "patronymic": _l("Patronymic"),
+            "full_name": _l("Applicant"),
+            "pin": F(_l("PIN"), _l("14 digits: 1 (female) or 2 (male), the date of birth DDMMYYYY, a serial.")),
+            "address": _l("Address"), "phone": _l("Phone"),
+            "family_size": F(_l("Number of family members"), _l("All members of the family, the applicant "
+                                                                "included.")),
+            "status": _l("Status"), "position": _l("Position in the queue"),
+            "plot_cadastral_number": _l("Cadastral number of the plot"), "plot_address": _l("Address of the plot"),
+            "plot_area": _l("Area of the plot, m²"), "decision_number": _l("Decision number"),
+            "decision_date": _l("Decision date"),
+            "removal_reason": F(_l("Reason for removal"), classifier="land_removal_reason"),
+            "removed_on": _l("Removed on"), "family": _l("Family members"), "history": _l("Status history")})
     personal = True
     lookup_fields = ("number", "full_name", "pin")
 
@@ -117,6 +160,13 @@ class LandFamilyMember(Tracked, Model):
     """A member of the applicant's family, with a PIN (optional list; the family size is on the application)."""
 
     __tablename__ = "land_queue_family_member"
+    __dataset__ = Dataset(
+        _l("Family members of applicants"), _l("Family member"),
+        _l("Members of an applicant's family with their PINs."), LAND, personal="personal",
+        retention=LAND_RETENTION,
+        fields={"application": _l("Application"), "full_name": _l("Full name"),
+                "pin": F(_l("PIN"), _l("14 digits: 1 (female) or 2 (male), the date of birth DDMMYYYY, a serial.")),
+                "relation": F(_l("Relation to the applicant"), classifier="family_relation")})
     personal = True
 
     id = Column(Integer, primary_key=True)
@@ -142,6 +192,12 @@ class LandStatusChange(Tracked, Model):
     the services, never edited."""
 
     __tablename__ = "land_queue_status_change"
+    __dataset__ = Dataset(
+        _l("Status history of land applications"), _l("Status change"),
+        _l("Who moved an application from which status to which, when and why."), LAND, personal="personal",
+        retention=LAND_RETENTION,
+        fields={"application": _l("Application"), "at": _l("When"), "from_status": _l("From"),
+                "to_status": _l("To"), "reason": F(_l("Reason"), classifier="land_removal_reason")})
 
     id = Column(Integer, primary_key=True)
     application_id = Column(Integer, ForeignKey("land_queue_application.id"), nullable=False, index=True)

@@ -3,11 +3,13 @@
 and indicator values (entered, imported or computed)."""
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, Numeric, String, Table, Text, TypeDecorator, \
-    UniqueConstraint, select
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Table, Text, \
+    TypeDecorator, UniqueConstraint, select, text
 from sqlalchemy.orm import relationship
 
 from models.base import Multilingual, TerritoryScoped, Tracked
+from models.dictionary import Dataset, F, Legal, classifier
+from models.extensible import Extensible
 from models.reference import Territory
 
 #: Kinds of SOATE units that have their own local self-government body (and so a passport).
@@ -16,17 +18,25 @@ LSG_KINDS = ("aiyl_aimak", "city_republican", "city_oblast", "city_rayon", "urba
 SETTLEMENT_KINDS = ("village", "settlement", "urban_type_settlement", "village_under_city")
 CITY_KINDS = ("city_republican", "city_oblast", "city_rayon")
 
-CONDITIONS = {"good": _l("Good"), "satisfactory": _l("Satisfactory"), "needs_repair": _l("Needs repair"),
-              "emergency": _l("Emergency")}
+CONDITIONS = classifier("object_condition", _l("Conditions of objects"), {
+    "good": _l("Good"), "satisfactory": _l("Satisfactory"), "needs_repair": _l("Needs repair"),
+    "emergency": _l("Emergency")})
 PROBLEM_STATUSES = {"identified": _l("Identified"), "planned": _l("Included in the plan"),
                     "in_progress": _l("Being implemented"), "done": _l("Solved"), "cancelled": _l("Cancelled")}
-SOURCES = {"computed": _l("Household book"), "entered": _l("Entered")}
-UNITS = {"people": _l("people"), "households": _l("households"), "units": _l("units"), "heads": _l("head"),
-         "ha": _l("ha"), "km2": _l("km²"), "thousand_som": _l("thousand som"), "percent": _l("%")}
+SOURCES = classifier("figure_source", _l("Sources of passport figures"), {
+    "computed": _l("Household book"), "entered": _l("Entered")}, module="lsg_passport", open=False,
+    system=("computed", "entered"))
 #: Units whose values are counts: whole and not negative.
 COUNT_UNITS = ("people", "households", "units", "heads")
-CATEGORIES = {"population": _l("Population"), "social": _l("Social sphere"), "economy": _l("Economy"),
-              "land": _l("Land and livestock"), "budget": _l("Local budget")}
+UNITS = classifier("unit_of_measure", _l("Units of measure"), {
+    "people": _l("people"), "households": _l("households"), "units": _l("units"), "heads": _l("head"),
+    "ha": _l("ha"), "km2": _l("km²"), "thousand_som": _l("thousand som"), "percent": _l("%")},
+    module="lsg_passport", system=COUNT_UNITS)
+CATEGORIES = classifier("indicator_category", _l("Categories of indicators"), {
+    "population": _l("Population"), "social": _l("Social sphere"), "economy": _l("Economy"),
+    "land": _l("Land and livestock"), "budget": _l("Local budget")}, module="lsg_passport")
+PASSPORT = Legal("lsg_law")
+PASSPORT_RETENTION = _l("Kept permanently: a passport of a past year is the record of that year.")
 
 
 class Year(TypeDecorator):
@@ -44,6 +54,9 @@ class LsgObjectType(Multilingual, Tracked, Model):
     """Classifier of social objects: school, kindergarten, feldsher-midwife post, culture house… (editable)."""
 
     __tablename__ = "lsg_passport_object_type"
+    __dataset__ = Dataset(_l("Types of social objects"), _l("Type of social object"),
+                          _l("Classifier of social objects: school, kindergarten, feldsher-midwife post, culture "
+                             "house and others."), PASSPORT, reference=True)
     id = Column(Integer, primary_key=True)
     code = Column(String(32), unique=True, nullable=False)
 
@@ -52,6 +65,9 @@ class LsgActivitySphere(Multilingual, Tracked, Model):
     """Classifier of spheres of economic activity: agriculture, livestock, trade, tourism, mining… (editable)."""
 
     __tablename__ = "lsg_passport_activity_sphere"
+    __dataset__ = Dataset(_l("Spheres of activity"), _l("Sphere of activity"),
+                          _l("Classifier of spheres of economic activity: agriculture, livestock, trade, tourism, "
+                             "mining and others."), PASSPORT, reference=True)
     id = Column(Integer, primary_key=True)
     code = Column(String(32), unique=True, nullable=False)
 
@@ -61,6 +77,12 @@ class LsgIndicator(Multilingual, Tracked, Model):
     (`pop_*`, `households`) are also computed from the household book."""
 
     __tablename__ = "lsg_passport_indicator"
+    __dataset__ = Dataset(
+        _l("Passport indicators"), _l("Passport indicator"),
+        _l("Classifier of the indicators of LSG passports and of official statistics: code, name in three "
+           "languages, unit and category."), PASSPORT, reference=True,
+        fields={"unit": F(_l("Unit of measure"), classifier="unit_of_measure"),
+                "category": F(_l("Category"), classifier="indicator_category")})
     id = Column(Integer, primary_key=True)
     code = Column(String(32), unique=True, nullable=False)
     unit = Column(String(16), nullable=False, default="people")
@@ -78,10 +100,29 @@ passport_sphere = Table(
 )
 
 
-class LsgPassport(TerritoryScoped, Tracked, Model):
+class LsgPassport(Extensible, TerritoryScoped, Tracked, Model):
     """The e-passport of one aiyl aimak or city for one year. No personal data: figures only."""
 
     __tablename__ = "lsg_passport_passport"
+    __dataset__ = Dataset(
+        _l("LSG passports"), _l("LSG passport"),
+        _l("The e-passport of an aiyl aimak or city for a year: population (from the household book or entered), "
+           "territory, settlements, economy and infrastructure. Figures only, no personal data."), PASSPORT,
+        retention=PASSPORT_RETENTION, extensible=True,
+        fields={
+            "territory": F(_l("Aiyl aimak or city"), _l("Passports are kept for aiyl aimaks and cities (units with "
+                                                       "their own local self-government body).")),
+            "year": F(_l("Year"), _l("One passport per unit and year.")),
+            "administrative_centre": _l("Administrative centre"), "area_km2": _l("Area, km²"),
+            "area_ha": _l("Area, ha"),
+            "settlements": F(_l("Settlements"), _l("Left empty, it is counted from the SOATE tree.")),
+            "infrastructure": _l("Social and cultural infrastructure"), "activity_note": _l("Economy"),
+            "spheres": _l("Spheres of activity"), "spheres_list": _l("Spheres of activity"),
+            "population_total": _l("Population"), "population_male": _l("Men"), "population_female": _l("Women"),
+            "households": _l("Households"), "population_source": _l("Source of figures"),
+            "population_refreshed_on": _l("Refreshed from the household book"),
+            "social_object_count": _l("Social objects"), "values": _l("Indicator values"),
+            "social_objects": _l("Social objects"), "problems": _l("Problems and needs")})
     __table_args__ = (UniqueConstraint("territory_id", "year", name="uq_lsg_passport_territory_year"),)
 
     id = Column(Integer, primary_key=True)
@@ -190,6 +231,16 @@ class LsgIndicatorValue(_InPassport, Tracked, Model):
     (by hand or imported). Both are kept; the computed one is shown where it exists."""
 
     __tablename__ = "lsg_passport_indicator_value"
+    __dataset__ = Dataset(
+        _l("Indicator values"), _l("Indicator value"),
+        _l("The figures of the passports: computed from the household book or entered (typed in or imported); "
+           "both are kept, the computed one is shown where it exists."), PASSPORT, retention=PASSPORT_RETENTION,
+        fields={"passport": _l("Passport"), "indicator": _l("Indicator"), "value": _l("Value"),
+                "unit": _l("Unit of measure"),
+                "source": F(_l("Source"), _l("Household book: computed by the “Refresh from the household book” "
+                                             "action; entered: typed in or imported. Where both exist, the "
+                                             "household book's figure is shown in the passport."),
+                            classifier="figure_source")})
     __table_args__ = (UniqueConstraint("passport_id", "indicator_id", "source", name="uq_lsg_passport_value"),)
 
     id = Column(Integer, primary_key=True)
@@ -209,10 +260,19 @@ class LsgIndicatorValue(_InPassport, Tracked, Model):
         return f"{self.indicator}: {self.value}"
 
 
-class LsgSocialObject(_InPassport, Tracked, Model):
+class LsgSocialObject(Extensible, _InPassport, Tracked, Model):
     """A social object of the unit (school, kindergarten, FAP…) with its condition, capacity and year built."""
 
     __tablename__ = "lsg_passport_social_object"
+    __dataset__ = Dataset(
+        _l("Social objects"), _l("Social object"),
+        _l("Schools, kindergartens, health posts, culture houses and other social objects of the passports, with "
+           "their condition, capacity and year built."), PASSPORT, retention=PASSPORT_RETENTION, extensible=True,
+        fields={"passport": _l("Passport"), "object_type": _l("Type"),
+                "settlement": F(_l("Village or town"), _l("The village or town of the unit where the object is.")),
+                "condition": F(_l("Condition"), classifier="object_condition"),
+                "capacity": F(_l("Capacity"), _l("Places (pupils, children, visitors, seats) or people served.")),
+                "year_built": _l("Year built")})
 
     id = Column(Integer, primary_key=True)
     passport_id = Column(Integer, ForeignKey("lsg_passport_passport.id"), nullable=False, index=True)
@@ -233,10 +293,20 @@ class LsgSocialObject(_InPassport, Tracked, Model):
         return f"{self.name} ({self.object_type})"
 
 
-class LsgProblem(_InPassport, Tracked, Model):
+class LsgProblem(Extensible, _InPassport, Tracked, Model):
     """A problem or need of the unit proposed as a priority social project: priority, estimated cost, status."""
 
     __tablename__ = "lsg_passport_problem"
+    __dataset__ = Dataset(
+        _l("Problems and needs"), _l("Problem or need"),
+        _l("Problems and needs of the units proposed as priority social projects, with priority, estimated cost, "
+           "source of funding and status."), PASSPORT, retention=PASSPORT_RETENTION, extensible=True,
+        fields={"passport": _l("Passport"), "title": _l("Problem or need"), "description": _l("Description"),
+                "priority": F(_l("Priority"), _l("1 is the most urgent.")),
+                "estimated_cost": _l("Estimated cost, som"), "funding_source": _l("Source of funding"),
+                "status": _l("Status"),
+                "social_object": F(_l("Social object"), _l("The object the project concerns, if any (of the same "
+                                                           "passport)."))})
 
     id = Column(Integer, primary_key=True)
     passport_id = Column(Integer, ForeignKey("lsg_passport_passport.id"), nullable=False, index=True)
@@ -252,3 +322,54 @@ class LsgProblem(_InPassport, Tracked, Model):
 
     def __repr__(self):
         return f"{self.priority}. {self.title}"
+
+
+#: SOATE code of the Kyrgyz Republic as a whole: official figures of the republic carry no territory of the tree
+REPUBLIC_CODE = "41700000000000"
+
+
+class OfficialFigure(Tracked, Model):
+    """An official statistical figure (National Statistical Committee, a ministry) of the republic, an oblast, a
+    rayon or an LSG unit for a period: kept as published, compared with the figures computed from the household
+    book and the passports, never mixed into them."""
+
+    __tablename__ = "lsg_passport_official_figure"
+    __table_args__ = (
+        UniqueConstraint("territory_id", "indicator_id", "year", name="uq_lsg_official_figure"),
+        # the republic has no territory row: one figure per indicator and year there too (NULLs never clash)
+        Index("uq_lsg_official_figure_republic", "indicator_id", "year", unique=True,
+              sqlite_where=text("territory_id IS NULL"), postgresql_where=text("territory_id IS NULL")),
+    )
+    __dataset__ = Dataset(
+        _l("Official statistics"), _l("Official figure"),
+        _l("Official statistical figures of the republic, oblasts, rayons and LSG units by indicator and period, "
+           "with unit and source, as published; compared side by side with the computed figures."),
+        Legal("statistics_law"), retention=_l("Kept permanently: published statistics are not changed."),
+        fields={"territory": F(_l("Territory"), _l("Empty: the Kyrgyz Republic as a whole.")),
+                "indicator": _l("Indicator"), "year": _l("Year"),
+                "reference_date": F(_l("As of"), _l("The date the figure refers to (e.g. 1 January), if "
+                                                     "given.")),
+                "value": _l("Value"), "unit": F(_l("Unit of measure"), classifier="unit_of_measure"),
+                "source": F(_l("Source"), _l("Who published the figure, and where (publication, table).")),
+                "place": _l("Territory")})
+
+    id = Column(Integer, primary_key=True)
+    territory_id = Column(Integer, ForeignKey("ref_territory.id"), index=True)
+    territory = relationship(Territory, foreign_keys=[territory_id])
+    indicator_id = Column(Integer, ForeignKey("lsg_passport_indicator.id"), nullable=False, index=True)
+    indicator = relationship(LsgIndicator)
+    year = Column(Year, nullable=False, index=True)
+    reference_date = Column(Date)
+    value = Column(Numeric(18, 2), nullable=False)
+    unit = Column(String(16), nullable=False)
+    source = Column(String(500), nullable=False)
+    note = Column(Text)
+
+    @property
+    def place(self):
+        from flask_babel import gettext
+
+        return str(self.territory) if self.territory is not None else gettext("Kyrgyz Republic")
+
+    def __repr__(self):
+        return f"{self.place}: {self.indicator} {self.year} = {self.value}"

@@ -16,29 +16,40 @@ from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer
 from sqlalchemy.orm import relationship
 
 from models.base import Multilingual, TerritoryScoped, Tracked
+from models.dictionary import Dataset, F, Legal, classifier
+from models.extensible import Extensible
 
-KINDS = {
+KINDS = classifier("property_kind", _l("Kinds of municipal property"), {
     "land": _l("Land plot"), "building": _l("Building"), "premises": _l("Premises"),
     "infrastructure": _l("Infrastructure and engineering networks"), "movable": _l("Movable property"),
-}
+}, module="municipal_property", open=False, system=("land", "building", "premises", "infrastructure", "movable"))
 #: the unit the area of an object of each kind is kept in (movable property has no area)
 AREA_UNITS = {"land": "ha", "building": "m2", "premises": "m2", "infrastructure": "m2"}
 UNIT_LABELS = {"ha": _l("ha"), "m2": _l("m²")}
 IMMOVABLE = ("land", "building", "premises", "infrastructure")  # the kinds that carry a cadastral number
-ACQUISITION_BASES = {
+ACQUISITION_BASES = classifier("acquisition_basis", _l("Bases of acquisition"), {
     "purchase": _l("Purchase"), "construction": _l("Construction"),
     "state_transfer": _l("Transfer from state property"), "donation": _l("Donation"), "other": _l("Other basis"),
-}
-CONDITIONS = {"good": _l("Good"), "satisfactory": _l("Satisfactory"), "needs_repair": _l("Needs repair"),
-              "emergency": _l("Emergency")}
-USE_MODES = {"vacant": _l("Not in use (free)"), "lease": _l("Leased"),
-             "operational": _l("Operational management"), "free_use": _l("Free use")}
+}, module="municipal_property")
+CONDITIONS = classifier("object_condition", _l("Conditions of objects"), {
+    "good": _l("Good"), "satisfactory": _l("Satisfactory"), "needs_repair": _l("Needs repair"),
+    "emergency": _l("Emergency")})
+USE_MODES = classifier("property_use_mode", _l("Uses of municipal property"), {
+    "vacant": _l("Not in use (free)"), "lease": _l("Leased"), "operational": _l("Operational management"),
+    "free_use": _l("Free use")}, module="municipal_property", open=False,
+    system=("vacant", "lease", "operational", "free_use"))
 STATUSES = {"active": _l("In the register"), "decommissioned": _l("Decommissioned")}
-TENANT_KINDS = {"organisation": _l("Organisation"), "person": _l("Individual")}
-EVENT_KINDS = {
+TENANT_KINDS = classifier("tenant_kind", _l("Kinds of tenants"), {
+    "organisation": _l("Organisation"), "person": _l("Individual")}, module="municipal_property", open=False,
+    system=("organisation", "person"))
+EVENT_KINDS = classifier("property_event_kind", _l("Kinds of property events"), {
     "acquired": _l("Acquired"), "lease_started": _l("Lease started"), "lease_ended": _l("Lease ended"),
     "transferred": _l("Transferred"), "revalued": _l("Revalued"), "decommissioned": _l("Decommissioned"),
-}
+}, module="municipal_property", open=False,
+    system=("acquired", "lease_started", "lease_ended", "transferred", "revalued", "decommissioned"))
+PROPERTY = Legal("property_law")
+PROPERTY_RETENTION = _l("Kept permanently: decommissioned objects, ended leases and events stay as the history of "
+                        "the register.")
 DECOMMISSION_STATUSES = {"pending": _l("Awaiting approval"), "approved": _l("Approved"),
                          "rejected": _l("Rejected")}
 #: the decommissioning reasons classifier (seeded in three languages by app/seed/municipal_property.py)
@@ -52,7 +63,7 @@ DECOMMISSION_REASONS = [
 ]
 
 
-class PropertyObject(TerritoryScoped, Tracked, Model):
+class PropertyObject(Extensible, TerritoryScoped, Tracked, Model):
     """An object of municipal property in the register of the aiyl aimak or city that owns it (the territory).
 
     A decommissioned object leaves the active register (status) but its row, leases, documents and events stay."""
@@ -64,6 +75,38 @@ class PropertyObject(TerritoryScoped, Tracked, Model):
         CheckConstraint("depreciation >= 0 AND depreciation <= balance_value", name="ck_mp_object_depreciation"),
     )
     lookup_fields = ("inventory_number", "name")  # a city has thousands of objects: forms search them
+    __dataset__ = Dataset(
+        _l("Register of municipal property"), _l("Municipal property object"),
+        _l("Objects of municipal property of each aiyl aimak or city: kind, inventory and cadastral numbers, value "
+           "and depreciation, acquisition, condition and use."), PROPERTY, retention=PROPERTY_RETENTION,
+        extensible=True,
+        fields={
+            "territory": F(_l("Owner (aiyl aimak or city)"), _l("The aiyl aimak or city whose community owns the "
+                                                                "object.")),
+            "kind": F(_l("Type"), classifier="property_kind"),
+            "inventory_number": F(_l("Inventory number"), _l("Unique within the owner's register.")),
+            "cadastral_number": F(_l("Cadastral number"), _l("Identification code of immovable property, e.g. "
+                                                             "1-02-05-0001-0234 (land, buildings, premises, "
+                                                             "networks).")),
+            "address": _l("Address"),
+            "area": F(_l("Area"), _l("Hectares for a land plot, square metres for buildings, premises and "
+                                     "networks; empty for movable property.")),
+            "area_label": _l("Area"), "balance_value": _l("Balance value, som"),
+            "depreciation": F(_l("Accumulated depreciation, som"), _l("0 for land. The residual value is the "
+                                                                      "balance value less this.")),
+            "residual_value": _l("Residual value, som"),
+            "acquisition_basis": F(_l("Basis of acquisition"), classifier="acquisition_basis"),
+            "basis_doc_number": _l("Basis document number"), "basis_doc_date": _l("Basis document date"),
+            "acquired_on": _l("Date of acquisition"), "condition": F(_l("Condition"), classifier="object_condition"),
+            "use_mode": F(_l("Use"), _l("A lease is recorded by adding its contract under Leases."),
+                          classifier="property_use_mode"),
+            "holder_name": F(_l("Holding organisation"), _l("For operational management or free use: the "
+                                                            "organisation that holds the object.")),
+            "holder_inn": F(_l("INN of the holding organisation"), _l("14 digits: 0, the registration date "
+                                                                      "DDMMYYYY, a serial.")),
+            "status": _l("Status"), "decommissioned_on": _l("Decommissioned on"), "tenant": _l("Tenant"),
+            "leases": _l("Leases"), "documents": _l("Property documents"), "events": _l("Property history"),
+            "decommissions": _l("Decommissioning acts")})
 
     id = Column(Integer, primary_key=True)
     kind = Column(String(16), nullable=False, index=True)
@@ -142,7 +185,7 @@ class _OfObject:
         return self.object.territory_id if self.object is not None else None
 
 
-class PropertyLease(_OfObject, Tracked, Model):
+class PropertyLease(Extensible, _OfObject, Tracked, Model):
     """A lease contract of an object: tenant (organisation by INN or individual by PIN), contract number, term and
     monthly rent. Ending a lease early fills `terminated_on`; the row stays as history."""
 
@@ -152,6 +195,20 @@ class PropertyLease(_OfObject, Tracked, Model):
         CheckConstraint("monthly_rent > 0", name="ck_mp_lease_rent"),
     )
     personal = True  # the tenant may be an individual (name and PIN)
+    __dataset__ = Dataset(
+        _l("Leases"), _l("Lease"),
+        _l("Lease contracts of municipal property: tenant (organisation or individual), contract, term and monthly "
+           "rent."), PROPERTY, personal="personal", retention=PROPERTY_RETENTION, extensible=True,
+        fields={"object": _l("Object"), "tenant_kind": F(_l("Type of tenant"), classifier="tenant_kind",
+                                                        personal="none"),
+                "tenant_name": _l("Tenant"),
+                "tenant_number": F(_l("INN or PIN of the tenant"), _l("An organisation: its INN (14 digits starting "
+                                                                     "with 0). An individual: the PIN.")),
+                "contract_number": _l("Contract number"), "start_date": _l("Lease from"),
+                "end_date": _l("Lease until"),
+                "terminated_on": F(_l("Ended early on"), _l("Fill in to end the lease before its term; the object "
+                                                            "becomes free.")),
+                "monthly_rent": _l("Monthly rent, som"), "state": _l("Lease status")})
 
     id = Column(Integer, primary_key=True)
     object_id = Column(Integer, ForeignKey("municipal_property_object.id"), nullable=False, index=True)
@@ -206,6 +263,14 @@ class PropertyDocument(_OfObject, Tracked, Model):
     folder by a generated name; the original file name is kept for the download."""
 
     __tablename__ = "municipal_property_document"
+    __dataset__ = Dataset(
+        _l("Property documents"), _l("Property document"),
+        _l("Documents of the objects (title deeds, contracts, acts) with their uploaded files."), PROPERTY,
+        retention=PROPERTY_RETENTION,
+        fields={"object": _l("Object"), "title": _l("Document"), "number": _l("Number"), "doc_date": _l("Date"),
+                "file": F(_l("File"), _l("PDF, JPEG, PNG, DOCX, XLSX or ODT, up to 10 MB.")),
+                "file_link": _l("File"), "file_name": _l("File name"), "stored_name": _l("Stored file"),
+                "content_type": _l("File type"), "size_bytes": _l("Size, bytes"), "size_label": _l("Size")})
     __table_args__ = (UniqueConstraint("stored_name", name="uq_mp_document_stored_name"),)
 
     id = Column(Integer, primary_key=True)
@@ -243,6 +308,12 @@ class PropertyEvent(_OfObject, Tracked, Model):
     Written by the services only; never edited."""
 
     __tablename__ = "municipal_property_event"
+    __dataset__ = Dataset(
+        _l("Property history"), _l("Property event"),
+        _l("The movement history of the objects: acquired, lease started or ended, transferred, revalued, "
+           "decommissioned."), PROPERTY, retention=PROPERTY_RETENTION,
+        fields={"object": _l("Object"), "kind": F(_l("Event"), classifier="property_event_kind"),
+                "on_date": _l("Date")})
 
     id = Column(Integer, primary_key=True)
     object_id = Column(Integer, ForeignKey("municipal_property_object.id"), nullable=False, index=True)
@@ -259,6 +330,9 @@ class DecommissionReason(Multilingual, Tracked, Model):
     """Classifier of decommissioning reasons: wear, destruction, sale/privatisation, transfer, other."""
 
     __tablename__ = "municipal_property_decommission_reason"
+    __dataset__ = Dataset(_l("Decommissioning reasons"), _l("Decommissioning reason"),
+                          _l("Classifier of the reasons of decommissioning: wear, destruction, sale or "
+                             "privatisation, transfer, other."), Legal("decommission_regulation"), reference=True)
     __table_args__ = (UniqueConstraint("code", name="uq_mp_decommission_reason_code"),)
 
     id = Column(Integer, primary_key=True)
@@ -270,6 +344,15 @@ class PropertyDecommission(_OfObject, Tracked, Model):
     effect when the head of the local self-government body approves it."""
 
     __tablename__ = "municipal_property_decommission"
+    __dataset__ = Dataset(
+        _l("Decommissioning acts"), _l("Decommissioning act"),
+        _l("Acts of decommissioning of objects with their reason, number and date; they take effect when the head "
+           "approves them."), Legal("decommission_regulation"), retention=PROPERTY_RETENTION,
+        fields={"object": _l("Object"), "reason": _l("Reason"),
+                "act_number": F(_l("Act number"), _l("The act of the decommissioning commission; the object leaves "
+                                                     "the register when the head approves it.")),
+                "act_date": _l("Act date"), "status": _l("Status"), "decided_on": _l("Decided on"),
+                "decided_by": _l("Decided by"), "decided_by_fk": _l("Decided by")})
     __table_args__ = (
         # the database guarantees what the service checks: one act in force or awaiting approval per object
         Index("uq_mp_decommission_open", "object_id", unique=True, sqlite_where=text("status <> 'rejected'"),

@@ -1,9 +1,28 @@
 """Reference data shared by every module: the SOATE territory tree."""
 from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Integer, String, event
 from sqlalchemy.orm import relationship, validates
 
 from models.base import Multilingual, Tracked
+from models.dictionary import Dataset, F, Legal, classifier
+
+KIND_LABELS = classifier("territory_kind", _l("Kinds of territorial units"), {
+    "oblast": _l("Oblast"),
+    "city_republican": _l("City of republican significance"),
+    "rayon": _l("Rayon"),
+    "city_district": _l("City district"),
+    "city_oblast": _l("City of oblast significance"),
+    "city_rayon": _l("City of rayon significance"),
+    "aiyl_aimak": _l("Aiyl aimak"),
+    "urban_type_settlement": _l("Urban-type settlement"),
+    "settlement": _l("Settlement"),
+    "village_under_city": _l("Village under a city"),
+    "village": _l("Village"),
+    "other": _l("Other unit"),
+}, open=False, system=("oblast", "city_republican", "rayon", "city_district", "city_oblast", "city_rayon",
+                       "aiyl_aimak", "urban_type_settlement", "settlement", "village_under_city", "village",
+                       "other"))
 
 
 class Territory(Multilingual, Tracked, Model):
@@ -13,6 +32,16 @@ class Territory(Multilingual, Tracked, Model):
     prefix match. The tree is editable reference data (the 2024 reform merges aiyl aimaks), not code."""
 
     __tablename__ = "ref_territory"
+    __dataset__ = Dataset(
+        _l("Territories"), _l("Territory"),
+        _l("The SOATE tree of the Kyrgyz Republic: oblasts, rayons, cities, aiyl aimaks, settlements and villages "
+           "with their codes and names in three languages."), Legal("soate"), reference=True,
+        fields={"code": F(_l("Code"), _l("14 digits of the SOATE classifier, starting with 417.")),
+                "level": _l("Level"), "kind": F(_l("Kind"), classifier="territory_kind"),
+                "iso_code": _l("ISO 3166-2 code"),
+                "parent": F(_l("Part of"), _l("The unit this one belongs to; empty for an oblast or a city of "
+                                              "republican significance.")),
+                "path": _l("Path"), "missing_names": _l("Missing translations"), "children": _l("Subordinate units")})
 
     id = Column(Integer, primary_key=True)
     code = Column(String(14), unique=True, nullable=False)

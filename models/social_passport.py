@@ -21,6 +21,8 @@ from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, Num
 from sqlalchemy.orm import relationship
 
 from models.base import Multilingual, TerritoryScoped, Tracked
+from models.dictionary import Dataset, F, Legal, classifier
+from models.extensible import Extensible
 from models.household_book import Household  # the passport describes a household of the book
 
 STATUSES = {
@@ -28,13 +30,16 @@ STATUSES = {
     "approved": _l("Approved"), "review_due": _l("Due for annual review"),
 }
 EDITABLE_STATUSES = ("draft", "returned")
-TENURES = {"own": _l("Own dwelling"), "rented": _l("Rented dwelling"), "none": _l("No dwelling of its own")}
-HOUSING_TYPES = {
+TENURES = classifier("housing_tenure", _l("Tenure of the dwelling"), {
+    "own": _l("Own dwelling"), "rented": _l("Rented dwelling"), "none": _l("No dwelling of its own")},
+    module="social_passport", system=("own", "rented", "none"))
+HOUSING_TYPES = classifier("housing_type", _l("Types of dwelling"), {
     "house": _l("Detached house"), "apartment": _l("Apartment"), "dormitory": _l("Dormitory"),
     "temporary": _l("Temporary shelter (yurt, trailer)"), "other": _l("Other"),
-}
-CONDITIONS = {"good": _l("Good"), "satisfactory": _l("Satisfactory"), "poor": _l("Poor"),
-              "emergency": _l("Dilapidated (emergency)")}
+}, module="social_passport")
+CONDITIONS = classifier("housing_condition", _l("Conditions of the dwelling"), {
+    "good": _l("Good"), "satisfactory": _l("Satisfactory"), "poor": _l("Poor"),
+    "emergency": _l("Dilapidated (emergency)")}, module="social_passport", system=("poor", "emergency"))
 INCOME_SOURCES = {
     "income_wages": _l("Wages"), "income_pensions": _l("Pensions"), "income_benefits": _l("State benefits"),
     "income_agriculture": _l("Agriculture (farm, livestock)"), "income_remittances": _l("Remittances"),
@@ -42,6 +47,8 @@ INCOME_SOURCES = {
 }
 LIVESTOCK = {"cattle": _l("Cattle"), "small_ruminants": _l("Sheep and goats"), "horses": _l("Horses"),
              "poultry": _l("Poultry")}
+BENEFITS = Legal("benefits_law")
+SP_RETENTION = _l("Kept while the household is in the book; a reopened passport keeps its history.")
 
 
 class PovertyLine(Tracked, Model):
@@ -49,6 +56,21 @@ class PovertyLine(Tracked, Model):
     region; a regional line overrides the national one of the same year. Reference data, edited by admins."""
 
     __tablename__ = "social_passport_poverty_line"
+    __dataset__ = Dataset(
+        _l("Poverty lines"), _l("Poverty line"),
+        _l("The poverty line (som per person per month) and the guaranteed minimum income of each year, for the "
+           "republic or a region."), Legal("poverty_methodology"), reference=True,
+        fields={"year": _l("Year"),
+                "territory": F(_l("Territory"), _l("Empty: the line of the whole republic. A line of an oblast or "
+                                                  "rayon overrides it there.")),
+                "amount": F(_l("Poverty line, som per person per month"),
+                            _l("Som per person per month; passports use the line of their survey year (or the "
+                               "latest earlier one).")),
+                "guaranteed_minimum_income": F(
+                    _l("Guaranteed minimum income, som per member per month"),
+                    _l("Families with children under 16 whose income per member is below it are entitled to the "
+                       "monthly benefit \"үй-бүлөгө көмөк\"."), legal=BENEFITS),
+                "source": F(_l("Source"), _l("Who published the figure, and where."))})
     __table_args__ = (UniqueConstraint("year", "territory_id", name="uq_social_passport_poverty_line"),)
 
     id = Column(Integer, primary_key=True)
@@ -70,6 +92,9 @@ class Need(Multilingual, Tracked, Model):
     """A kind of need of a family (food, fuel, clothing …): classifier edited by admins."""
 
     __tablename__ = "social_passport_need"
+    __dataset__ = Dataset(_l("Needs of families"), _l("Need"),
+                          _l("Classifier of the needs of families: food, fuel, clothing and others."), BENEFITS,
+                          reference=True)
 
     id = Column(Integer, primary_key=True)
     code = Column(String(40), unique=True, nullable=False)
@@ -81,6 +106,9 @@ class Reason(Multilingual, Tracked, Model):
     """A reason of low income (unemployment, disability, many children …): classifier edited by admins."""
 
     __tablename__ = "social_passport_reason"
+    __dataset__ = Dataset(_l("Reasons of low income"), _l("Reason of low income"),
+                          _l("Classifier of the reasons of low income: unemployment, disability, many children and "
+                             "others."), BENEFITS, reference=True)
 
     id = Column(Integer, primary_key=True)
     code = Column(String(40), unique=True, nullable=False)
@@ -100,13 +128,48 @@ passport_reason = Table(
 )
 
 
-class SocialPassport(TerritoryScoped, Tracked, Model):
+class SocialPassport(Extensible, TerritoryScoped, Tracked, Model):
     """The social passport of one household (at most one per household; the annual review reopens it).
 
     Composition, income per member, poverty line, score and need are computed by the services and stored, so that
     lists, reports and charts filter and count them in SQL. Its territory is the household's."""
 
     __tablename__ = "social_passport_passport"
+    __dataset__ = Dataset(
+        _l("Social passports"), _l("Social passport"),
+        _l("Questionnaires of low-income families: composition copied from the household book, incomes, housing, "
+           "land and livestock, access to services, welfare score and need of state support, approval."),
+        BENEFITS, personal="special", retention=SP_RETENTION, extensible=True,
+        fields={
+            "household": F(_l("Household"), _l("Search by household number or address. The composition is copied "
+                                               "from the household book when the passport is saved.")),
+            "household_number": _l("Household number"), "address": _l("Address"),
+            "head_name": _l("Head of household"),
+            "surveyed_on": F(_l("Survey date"), _l("The date the family was interviewed; its year chooses the "
+                                                  "poverty line.")),
+            "status": _l("Status"), "snapshot_on": _l("Composition as of"), "members_count": _l("Members"),
+            "children_under_18": _l("Children under 18"), "children_under_16": _l("Children under 16"),
+            "disabled_count": _l("Persons with disabilities"), "pensioners_count": _l("Pensioners"),
+            "unemployed_count": _l("Working-age unemployed"), "dependants_count": _l("Dependants"),
+            "members": _l("Household composition"),
+            **{k: F(v, _l("Declared monthly income of the whole household, som.")) for k, v in INCOME_SOURCES.items()},
+            "income_total": _l("Income of the household per month"),
+            "income_per_member": _l("Income per member per month"), "poverty_line_amount": _l("Poverty line"),
+            "poverty_line": _l("Poverty line"),
+            "housing_tenure": F(_l("Dwelling"), classifier="housing_tenure"),
+            "housing_type": F(_l("Type of dwelling"), classifier="housing_type"),
+            "housing_condition": F(_l("Condition of the dwelling"), classifier="housing_condition"),
+            "has_water": _l("Water supply"), "has_electricity": _l("Electricity"), "has_heating": _l("Heating"),
+            "has_sanitation": _l("Sanitation"), "land_ha": _l("Land, ha"), **LIVESTOCK,
+            "children_out_of_school": F(_l("Children not attending school"),
+                                        _l("Children of school age who do not attend school.")),
+            "no_health_access": _l("No access to health care"),
+            "receives_family_benefit": _l("Receives the monthly benefit \"үй-бүлөгө көмөк\""),
+            "needs": _l("Needs"), "reasons": _l("Reasons of low income"), "welfare_score": _l("Welfare score"),
+            "score_details": _l("Score by criterion"), "needs_support": _l("Needs state support"),
+            "submitted_on": _l("Submitted on"), "approved_on": _l("Approved on"), "approved_by": _l("Approved by"),
+            "approved_by_fk": _l("Approved by"), "review_due_on": _l("Annual review due on"),
+            "history": _l("Status history"), "policy": _l("Parameters of the decision")})
     personal = True
 
     id = Column(Integer, primary_key=True)
@@ -218,6 +281,17 @@ class PassportMember(_PassportChild, Model):
     """One person of the household as the book showed them when the composition was taken (a copy, not a link)."""
 
     __tablename__ = "social_passport_member"
+    __dataset__ = Dataset(
+        _l("Composition of social passports"), _l("Person of a social passport"),
+        _l("The household's people as the household book showed them when the passport's composition was taken "
+           "(a copy, so that its readers need no access to the book)."), BENEFITS, personal="special",
+        retention=SP_RETENTION,
+        fields={"passport": _l("Social passport"), "pin": _l("PIN"), "full_name": _l("Full name"),
+                "sex": F(_l("Sex"), classifier="sex"), "birth_date": _l("Date of birth"),
+                "relation": F(_l("Relation to the head"), classifier="household_relation"),
+                "employment": F(_l("Employment"), classifier="employment"), "age": _l("Age"),
+                "disabled": _l("Person with a disability"), "pensioner": _l("Pensioner"),
+                "unemployed": _l("Working-age unemployed")})
     personal = True
 
     id = Column(Integer, primary_key=True)
@@ -243,6 +317,12 @@ class StatusChange(_PassportChild, Model):
     """One step of a passport's workflow: who, when, from which status to which, and why."""
 
     __tablename__ = "social_passport_status_change"
+    __dataset__ = Dataset(
+        _l("Status history of social passports"), _l("Status change"),
+        _l("Each step of a passport's approval: who, when, from which status to which, and why."), BENEFITS,
+        personal="personal", retention=SP_RETENTION,
+        fields={"passport": _l("Social passport"), "at": _l("When"), "user": _l("Who"), "user_id": _l("Who"),
+                "from_status": _l("From"), "to_status": _l("To"), "comment": _l("Comment")})
     personal = True
 
     id = Column(Integer, primary_key=True)

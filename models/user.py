@@ -5,6 +5,10 @@ from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import relationship
 
+from flask_babel import lazy_gettext as _l
+
+from models.dictionary import Dataset, F, Legal
+
 
 class SanaripUser(User):
     """A login. Scope: a territory subtree, or none for national users.
@@ -13,6 +17,21 @@ class SanaripUser(User):
     request's data)."""
 
     __tablename__ = "ab_user"
+    __dataset__ = Dataset(
+        _l("Users"), _l("User"),
+        _l("Logins of the system with their roles, territory and validity period, and the data of the access "
+           "request."), Legal("personal_data_law"), personal="personal",
+        retention=_l("Kept while the account exists; the audit trail keeps the history."),
+        fields={"first_name": _l("First name"), "last_name": _l("Last name"), "username": _l("User name"),
+                "password": F(_l("Password"), _l("Stored as a hash only.")), "active": _l("Active"),
+                "email": _l("E-mail"), "last_login": _l("Last login"), "login_count": _l("Number of logins"),
+                "fail_login_count": _l("Failed logins"), "roles": _l("Roles"),
+                "territory": F(_l("Territory"), _l("The user's scope: records of this territory and below. Empty: "
+                                                  "the whole republic."), personal="none"),
+                "organisation": _l("Organisation"), "organisation_inn": _l("INN of the organisation"),
+                "organisation_address": _l("Address of the organisation"), "pin": _l("PIN"),
+                "position": _l("Position"), "valid_from": _l("Valid from"), "valid_until": _l("Valid until"),
+                "locked_at": _l("Locked at")})
 
     territory_id = Column(Integer, ForeignKey("ref_territory.id"), index=True)
     territory = relationship("Territory", foreign_keys=[territory_id])

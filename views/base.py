@@ -17,24 +17,53 @@ from wtforms import BooleanField, SelectField
 from wtforms.validators import DataRequired, Optional
 
 from app import audit, tabular
+from app.catalogue import classifiers, custom, dictionary
 from app.pdf import render_pdf
 from app.errors import DomainError
 from app.scope import SCOPE_FILTER, current_scope, is_scoped
+from views import custom_fields
 from views.lookup import LookupField, search as lookup_search, uses_lookup
 
-COMMON_LABELS = {
-    "id": _l("ID"),
-    "name": _l("Name"),
-    "name_ky": _l("Name (Kyrgyz)"),
-    "name_ru": _l("Name (Russian)"),
-    "name_en": _l("Name (English)"),
-    "code": _l("Code"),
-    "territory": _l("Territory"),
-    "created_on": _l("Created on"),
-    "created_by": _l("Created by"),
-    "changed_on": _l("Changed on"),
-    "changed_by": _l("Changed by"),
-}
+
+class LabelMap(dict):
+    """label_columns that also answer for custom fields added after start-up."""
+
+    def __init__(self, model, data):
+        super().__init__(data)
+        self.model = model
+
+    def get(self, key, default=None):
+        if key in self:
+            return self[key]
+        if isinstance(key, str) and custom.is_custom_key(self.model.__tablename__, key):
+            return dictionary.lazy_label(self.model, key)
+        return default
+
+
+def dictionary_columns(view):
+    """Labels, help texts and choice lists of the view's model from the field dictionary (app/catalogue): a view
+    declares only what differs for it."""
+    model = view.datamodel.obj
+    view.label_columns = LabelMap(model, {**dictionary.labels(model), **(view.label_columns or {})})
+    view.description_columns = {**dictionary.descriptions(model), **(view.description_columns or {})}
+    coded = {col: classifiers.ClassifierChoices(code) for col, code in dictionary.classifier_columns(model).items()}
+    view.choice_columns = {**coded, **(getattr(view, "choice_columns", None) or {})}
+
+
+def check_dictionary_values(session, item):
+    """Every write path: coded columns hold items of their classifiers (a stored value whose item was switched
+    off may stay), and required custom fields have a value."""
+    from sqlalchemy import inspect as sa_inspect
+
+    state = sa_inspect(item)
+    for col, code in dictionary.classifier_columns(type(item)).items():
+        history = state.attrs[col].history
+        old = history.deleted[0] if history.deleted else (history.unchanged[0] if history.unchanged else None)
+        if state.persistent and not history.has_changes():
+            continue
+        classifiers.check(code, getattr(item, col), field=col, old=old if state.persistent else None)
+    if custom.is_extensible(type(item)):
+        custom.check_required(item)
 
 
 def _scoped_rel_filters(datamodel, columns, declared):
@@ -144,6 +173,7 @@ class ScopeGuard:
         to its parents by the form) cannot linger in it."""
         try:
             self.check_write(item)
+            check_dictionary_values(self.datamodel.session, item)
             hook(item)
         except Exception:
             self.datamodel.session.rollback()
@@ -163,11 +193,12 @@ def _choice_fields(datamodel, choice_columns, labels, declared):
         if col in result:
             continue
         column = datamodel.obj.__table__.columns[col]
-        options = list(choices.items())
         default = column.default.arg if column.default is not None and not callable(column.default.arg) else None
+        options = (lambda c=choices: list(c.items())) if isinstance(choices, classifiers.ClassifierChoices) else \
+            list(choices.items())  # a classifier is read per form: a new item shows without a restart
         if column.nullable:
-            result[col] = SelectField(labels.get(col, col), choices=[("", "—")] + options, validators=[Optional()],
-                                      default=default)
+            result[col] = SelectField(labels.get(col, col), validators=[Optional()], default=default,
+                                      choices=(lambda o=options: [("", "—")] + (o() if callable(o) else o)))
         else:
             result[col] = SelectField(labels.get(col, col), choices=options, validators=[DataRequired()],
                                       default=default)
@@ -186,9 +217,13 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
     import_columns = None
     #: relation column -> attribute of the related model used to find it in an imported sheet (default: id)
     import_keys = {}
+    #: what the REST API (`ui_view` = this view) accepts when it differs from the form's columns
+    api_add_columns = None
+    api_edit_columns = None
 
     def __init__(self, *args, **kwargs):
-        self.label_columns = {**COMMON_LABELS, **(self.label_columns or {})}
+        dictionary_columns(self)
+        self._custom_forms = custom_fields.FormCache()
         if is_scoped(self.datamodel.obj):
             self.base_filters = list(self.base_filters or []) + [SCOPE_FILTER]
         self.add_form_query_rel_fields = _scoped_rel_filters(
@@ -212,6 +247,109 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
         self._install_flags()
         self._lookup_columns = self._install_lookups()
         super().__init__(*args, **kwargs)
+
+    # --- custom fields: forms, lists and pages follow the catalogue at every request ---------------------------
+    @property
+    def add_form(self):
+        base = self.__dict__.get("_base_add_form")
+        return self._custom_forms.get(base, self._dataset_key, lambda: self.datamodel.session) if base else base
+
+    @add_form.setter
+    def add_form(self, form):
+        self.__dict__["_base_add_form"] = form
+
+    @property
+    def edit_form(self):
+        base = self.__dict__.get("_base_edit_form")
+        return self._custom_forms.get(base, self._dataset_key, lambda: self.datamodel.session) if base else base
+
+    @edit_form.setter
+    def edit_form(self, form):
+        self.__dict__["_base_edit_form"] = form
+
+    @property
+    def _dataset_key(self):
+        return self.datamodel.obj.__tablename__
+
+    def custom_specs(self):
+        """The dataset's active custom fields (none for a dataset administrators cannot extend)."""
+        return custom.fields(self._dataset_key) if custom.is_extensible(self.datamodel.obj) else []
+
+    def _custom_keys(self, cols, only_listed=False):
+        keys = [s.key for s in self.custom_specs() if (s.in_list or not only_listed)]
+        return list(cols or []) + [k for k in keys if k not in (cols or [])]
+
+    def _custom_fieldsets(self, fieldsets, keys):
+        if not fieldsets or not keys:
+            return fieldsets
+        return [*fieldsets, (_l("Additional fields"), {"fields": keys})]
+
+    def _with_custom_formatters(self):
+        formatters = dict(self.formatters_columns)
+        for spec in self.custom_specs():
+            formatters[spec.key] = custom_fields.formatter(spec)
+        return formatters
+
+    def _get_add_widget(self, form, exclude_cols=None, widgets=None):
+        keys = [s.key for s in self.custom_specs()]
+        if not keys:
+            return super()._get_add_widget(form, exclude_cols, widgets)
+        widgets = widgets or {}
+        widgets["add"] = self.add_widget(form=form, include_cols=self._custom_keys(self.add_columns),
+                                         exclude_cols=exclude_cols or [],
+                                         fieldsets=self._custom_fieldsets(self.add_fieldsets, keys))
+        return widgets
+
+    def _get_edit_widget(self, form, exclude_cols=None, widgets=None):
+        keys = [s.key for s in self.custom_specs()]
+        if not keys:
+            return super()._get_edit_widget(form, exclude_cols, widgets)
+        widgets = widgets or {}
+        widgets["edit"] = self.edit_widget(form=form, include_cols=self._custom_keys(self.edit_columns),
+                                           exclude_cols=exclude_cols or [],
+                                           fieldsets=self._custom_fieldsets(self.edit_fieldsets, keys))
+        return widgets
+
+    def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
+        specs = self.custom_specs()
+        if not specs:
+            return super()._get_show_widget(pk, item, widgets, actions, show_fieldsets)
+        keys = [s.key for s in specs]
+        widgets = widgets or {}
+        columns = self._custom_keys(self.show_columns)
+        fieldsets = self._custom_fieldsets(show_fieldsets or self.show_fieldsets, keys)
+        widgets["show"] = self.show_widget(
+            pk=pk, label_columns=self.label_columns, include_columns=columns,
+            value_columns=self.datamodel.get_values_item(item, columns),
+            formatters_columns=self._with_custom_formatters(), actions=actions or self.actions,
+            fieldsets=fieldsets, modelview_name=self.__class__.__name__)
+        return widgets
+
+    def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", page=None,
+                         page_size=None, widgets=None, **kwargs):
+        specs = self.custom_specs()
+        if not specs:
+            return super()._get_list_widget(filters, actions, order_column, order_direction, page, page_size,
+                                            widgets, **kwargs)
+        widgets = widgets or {}
+        actions = actions or self.actions
+        page_size = page_size or self.page_size
+        if not order_column and self.base_order:
+            order_column, order_direction = self.base_order
+        joined = custom_fields.add_request_filters(filters.get_joined_filters(self._base_filters), self.datamodel)
+        count, rows = self.datamodel.query(joined, order_column, order_direction, page=page, page_size=page_size)
+        columns = self._custom_keys(self.list_columns, only_listed=True)
+        widgets["list"] = self.list_widget(
+            label_columns=self.label_columns, include_columns=columns,
+            value_columns=self.datamodel.get_values(rows, columns), order_columns=self.order_columns,
+            formatters_columns=self._with_custom_formatters(), page=page, page_size=page_size, count=count,
+            pks=[self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(rows)], actions=actions,
+            filters=filters, modelview_name=self.__class__.__name__, **kwargs)
+        return widgets
+
+    def custom_filters(self):
+        """(spec, value now asked) of the searchable custom fields, for the list page's filter panel."""
+        return [(s, request.args.get(custom_fields.PREFIX + s.key, "")) for s in self.custom_specs() if s.searchable]
 
     def _install_flags(self):
         """Yes/no columns as plain checkboxes: FAB makes a NOT NULL flag a required checkbox, so "no" could never
@@ -352,9 +490,10 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
         order_column, order_direction = get_order_args().get(self.__class__.__name__, ("", ""))
         if not order_column and self.base_order:
             order_column, order_direction = self.base_order
-        joined = self._filters.get_joined_filters(self._base_filters)
+        joined = custom_fields.add_request_filters(self._filters.get_joined_filters(self._base_filters),
+                                                   self.datamodel)
         count, items = self.datamodel.query(joined, order_column, order_direction)
-        columns = self._export_columns()
+        columns = self._custom_keys(self._export_columns())
         headers = [str(self.label_columns.get(c, c)) for c in columns]
         labels = {col: {code: str(label) for code, label in choices.items()}  # translated once, not per cell
                   for col, choices in self.choice_columns.items()}
@@ -370,12 +509,20 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
             getattr(getattr(item, column.split(".")[0], None), column.split(".")[1], None)
         if column in labels:
             return labels[column].get(value, value)
+        spec = custom.field(self._dataset_key, column) if custom.is_extensible(self.datamodel.obj) else None
+        if spec is not None:
+            return custom.python_value(spec, value) if spec.kind in ("integer", "decimal", "date") else \
+                custom.display(spec, value)
         formatter = self.formatters_columns.get(column)
         if formatter is not None and not isinstance(value, (datetime.date, decimal.Decimal)):
             value = formatter(value)
         return value
 
     # --- import -------------------------------------------------------------------------------------------
+    def all_import_columns(self):
+        """The declared import columns and the active custom fields (the template lists them all)."""
+        return self._custom_keys(self.import_columns) if self.import_columns else []
+
     @expose("/import/", methods=["GET", "POST"])
     @has_access
     @permission_name("import")
@@ -398,7 +545,7 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
                     return redirect(url_for(f"{self.endpoint}.list"))
         return self.render_template(
             "sanarip/import.html", title=gettext("Import: %(entity)s", entity=self.entity_plural or ""),
-            columns=[(c, self.label_columns.get(c, c)) for c in self.import_columns],
+            columns=[(c, self.label_columns.get(c, c)) for c in self.all_import_columns()],
             keys=self.import_keys, report=report, appbuilder=self.appbuilder, view=self)
 
 
@@ -406,8 +553,19 @@ class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
     """Every module's REST API: the same scope as the UI, page size capped, personal reads audited."""
 
     allow_browser_login = True
+    #: the UI view whose add/edit columns the API accepts when it declares none (one list per dataset)
+    ui_view = None
 
     def __init__(self, *args, **kwargs):
+        if self.ui_view is not None:
+            self.add_columns = self.add_columns or list(self.ui_view.api_add_columns or self.ui_view.add_columns)
+            self.edit_columns = self.edit_columns or list(self.ui_view.api_edit_columns or
+                                                          self.ui_view.edit_columns)
+            self.entity = self.entity or self.ui_view.entity
+            self.entity_plural = self.entity_plural or self.ui_view.entity_plural
+        model = self.datamodel.obj
+        self.label_columns = {**{k: v for k, v in dictionary.labels(model).items()}, **(self.label_columns or {})}
+        self.description_columns = {**dictionary.descriptions(model), **(self.description_columns or {})}
         if is_scoped(self.datamodel.obj):
             self.base_filters = list(self.base_filters or []) + [SCOPE_FILTER]
         self.add_query_rel_fields = _scoped_rel_filters(
@@ -426,17 +584,27 @@ class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
         return response
 
     def put_headless(self, pk):
+        from app.catalogue.custom import CustomValueErrors
+
         if self.scoped_get(pk) is None:
             return self.response_404()
+        g.sanarip_custom_values = self._take_custom_values()
         try:
-            return super().put_headless(pk)
+            return self._with_custom_result(super().put_headless(pk), pk)
+        except CustomValueErrors as exc:
+            return self._custom_refused(exc)
         except DomainError as exc:
             self.datamodel.session.rollback()
             return self.response_422(message=str(exc))
 
     def post_headless(self):
+        from app.catalogue.custom import CustomValueErrors
+
+        g.sanarip_custom_values = self._take_custom_values()
         try:
-            response = super().post_headless()
+            response = self._with_custom_result(super().post_headless())
+        except CustomValueErrors as exc:
+            return self._custom_refused(exc)
         except DomainError as exc:
             self.datamodel.session.rollback()
             return self.response_422(message=str(exc))
@@ -452,3 +620,102 @@ class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
         except DomainError as exc:
             self.datamodel.session.rollback()
             return self.response_422(message=str(exc))
+
+    # --- custom fields in bodies, responses, _info, filters and the OpenAPI -------------------------------------
+    def custom_specs(self):
+        model = self.datamodel.obj
+        return custom.fields(model.__tablename__) if custom.is_extensible(model) else []
+
+    def _take_custom_values(self):
+        """Custom values of the JSON body, removed from it before FAB's schema (which knows only columns) reads it."""
+        body = request.get_json(silent=True)
+        keys = {s.key for s in self.custom_specs()}
+        if not isinstance(body, dict) or not keys:
+            return {}
+        return {k: body.pop(k) for k in list(body) if k in keys}
+
+    def _apply_custom(self, item):
+        values = g.pop("sanarip_custom_values", None)
+        if values:
+            custom.apply(self.datamodel.session, item, values)
+
+    def pre_add(self, item):
+        self._apply_custom(item)
+        super().pre_add(item)
+
+    def pre_update(self, item):
+        self._apply_custom(item)
+        super().pre_update(item)
+
+    def _with_custom_result(self, response, pk=None):
+        import json
+
+        if response.status_code >= 300 or not self.custom_specs():
+            return response
+        data = response.get_json()
+        pk = pk if pk is not None else data.get("id")
+        item = self.datamodel.session.get(self.datamodel.obj, pk) if pk is not None else None
+        if item is not None and isinstance(data.get("result"), dict):
+            data["result"].update({s.key: item.custom_value(s.key) for s in self.custom_specs()})
+            response.set_data(json.dumps(data, ensure_ascii=False, default=str))
+        return response
+
+    def _custom_refused(self, exc):
+        self.datamodel.session.rollback()
+        return self.response_422(message={k: [v] for k, v in exc.errors.items()})
+
+    def pre_get(self, data):
+        item = self.datamodel.session.get(self.datamodel.obj, data.get("id")) if data.get("id") else None
+        if item is not None and isinstance(data.get("result"), dict):
+            data["result"].update({s.key: item.custom_value(s.key) for s in self.custom_specs()})
+
+    def pre_get_list(self, data):
+        specs = self.custom_specs()
+        if not specs:
+            return
+        session, model = self.datamodel.session, self.datamodel.obj
+        for pk, row in zip(data.get("ids", []), data.get("result", [])):
+            item = session.get(model, pk)
+            if item is not None:
+                row.update({s.key: item.custom_value(s.key) for s in specs})
+        if "list_columns" in data:
+            data["list_columns"] = list(data["list_columns"]) + [s.key for s in specs]
+        if "label_columns" in data:
+            data["label_columns"].update({s.key: s.label for s in specs})
+
+    def _handle_filters_args(self, rison_args):
+        from views import custom_fields
+
+        return custom_fields.add_request_filters(super()._handle_filters_args(rison_args), self.datamodel)
+
+    def info_headless(self, **kwargs):
+        import json
+
+        from views import custom_fields
+
+        response = super().info_headless(**kwargs)
+        specs = self.custom_specs()
+        if response.status_code != 200 or not specs:
+            return response
+        data = response.get_json()
+        for key in ("add_columns", "edit_columns"):
+            if key in data:
+                data[key] = list(data[key]) + [custom_fields.api_field_info(s) for s in specs]
+        response.set_data(json.dumps(data, ensure_ascii=False, default=str))
+        return response
+
+    def add_apispec_components(self, api_spec):
+        from views import custom_fields
+
+        super().add_apispec_components(api_spec)
+        specs = self.custom_specs()
+        for name in (self.list_model_schema_name, self.add_model_schema_name, self.edit_model_schema_name,
+                     self.show_model_schema_name):
+            schema = api_spec.components.schemas.get(name)
+            if schema is not None and specs:
+                schema.setdefault("properties", {}).update(
+                    {s.key: custom_fields.openapi_property(s) for s in specs})
+                if name == self.add_model_schema_name:
+                    required = [s.key for s in specs if s.required]
+                    if required:
+                        schema["required"] = sorted(set(schema.get("required", [])) | set(required))

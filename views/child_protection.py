@@ -14,33 +14,19 @@ from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app import audit, tabular
+from app.catalogue import dictionary
 from app.errors import DomainError
 from app.services import child_protection as service
-from models.child_protection import ACTIVITY_STATUSES, BODIES, DOMAINS, LEGAL_STATUSES, PLANS, RELATIONS, RISKS, \
-    RULE_FIELDS, RULE_OPERATORS, SEXES, STATUSES, VISIT_OUTCOMES, CpActivity, CpAssessment, CpChild, CpFamily, \
-    CpPlanRule, CpReason, CpRelative, CpTransition, CpVisit
+from models.child_protection import ACTIVITY_STATUSES, BODIES, DOMAINS, PLANS, STATUSES, CpActivity, CpAssessment, \
+    CpChild, CpFamily, CpPlanRule, CpReason, CpRelative, CpTransition, CpVisit
 from views.base import SanaripModelRestApi, SanaripModelView
 
-CHILD_LABELS = {
-    "last_name": _l("Last name"), "first_name": _l("First name"), "patronymic": _l("Patronymic"),
-    "full_name": _l("Full name"), "sex": _l("Sex"), "birth_date": _l("Date of birth"), "pin": _l("PIN"),
-    "pin_unknown": _l("PIN unknown"), "identified_on": _l("Date of identification"),
-    "territory": _l("Place of identification"), "identification_address": _l("Address where identified"),
-    "residence_address": _l("Place of residence"), "family": _l("Family"), "disability": _l("Disability"),
-    "survivor_pension": _l("Survivor's pension"), "monthly_benefit": _l("Monthly social benefit"),
-    "fixed_housing": _l("Fixed housing"), "property_inventory": _l("Inventory of other property"),
-    "legal_status": _l("Legal status"), "migrant_parents": _l("Child of migrant parents"),
-    "other_needs": _l("Other needs"), "status": _l("Case status"), "reasons": _l("Reasons for the difficult situation"),
-    "anonymised_on": _l("Anonymised on"), "child": _l("Child"),
-}
-PIN_HELP = _l("14 digits: 1 (female) or 2 (male), the date of birth DDMMYYYY, a serial. Leave empty when unknown: "
-              "the record is then flagged \"PIN unknown\".")
 
 
-def _flags(labels, *columns):
+def _flags(model, *columns):
     """Yes/no columns as optional check boxes (FAB makes a not-null Boolean required, so "no" could not be
     entered)."""
-    return {c: BooleanField(labels[c], validators=[Optional()]) for c in columns}
+    return {c: BooleanField(dictionary.lazy_label(model, c), validators=[Optional()]) for c in columns}
 
 
 # --- related views ------------------------------------------------------------------------------------------------
@@ -53,8 +39,7 @@ class CpTransitionView(SanaripModelView):
     list_columns = ["at", "child", "from_status", "to_status", "note", "created_by"]
     show_columns = ["child", "at", "from_status", "to_status", "note", "created_by"]
     search_columns = ["at", "to_status"]
-    label_columns = {"child": _l("Child"), "at": _l("When"), "from_status": _l("From"), "to_status": _l("To"),
-                     "note": _l("Why"), "created_by": _l("By")}
+    label_columns = {"created_by": _l("By")}
     choice_columns = {"from_status": STATUSES, "to_status": STATUSES}
     base_order = ("id", "desc")
     base_permissions = ["can_list", "can_show"]
@@ -70,18 +55,12 @@ class CpRelativeView(SanaripModelView):
     add_columns = ["child", "relation", "present", "last_name", "first_name", "patronymic", "pin", "note"]
     edit_columns = ["relation", "present", "last_name", "first_name", "patronymic", "pin", "note"]
     search_columns = ["relation", "present", "last_name", "pin"]
-    label_columns = {**CHILD_LABELS, "relation": _l("Relation to the child"),
-                     "present": _l("Present (lives with the child)"),
-                     "household_member": _l("Person in the household book"), "note": _l("Note")}
-    description_columns = {"pin": _l("When the PIN is known the relative is linked to the person of the household "
-                                     "book with the same PIN.")}
-    choice_columns = {"relation": RELATIONS}
     base_order = ("id", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete", "can_export"]
 
     def __init__(self, *args, **kwargs):
-        self.add_form_extra_fields = _flags(self.label_columns, "present")
-        self.edit_form_extra_fields = _flags(self.label_columns, "present")
+        self.add_form_extra_fields = _flags(CpRelative, "present")
+        self.edit_form_extra_fields = _flags(CpRelative, "present")
         super().__init__(*args, **kwargs)
 
     def on_add(self, item):
@@ -108,21 +87,11 @@ class CpAssessmentView(SanaripModelView):
     add_columns = ["child", "assessed_on", *_DOMAIN_FIELDS]
     edit_columns = ["assessed_on", *_DOMAIN_FIELDS]
     search_columns = ["assessed_on", *[f"{d}_risk" for d in DOMAINS]]
-    label_columns = {"child": _l("Child"), "assessed_on": _l("Date of the assessment"),
-                     **{f"{d}_risk": _l("%(domain)s: risk", domain=label) for d, label in DOMAINS.items()},
-                     **{f"{d}_note": _l("%(domain)s: findings", domain=label) for d, label in DOMAINS.items()}}
-    choice_columns = {f"{d}_risk": RISKS for d in DOMAINS}
     base_order = ("assessed_on", "desc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
 
     def on_add(self, item):
         service.record_assessment(self.datamodel.session, item)
-
-
-ACTIVITY_LABELS = {"child": _l("Child"), "plan": _l("Plan"), "title": _l("Activity"),
-                   "responsible": _l("Responsible body"), "deadline": _l("Deadline"), "status": _l("Status"),
-                   "done_on": _l("Done on"), "outcome": _l("Outcome"), "rule": _l("Generated by the rule"),
-                   "edited": _l("Changed by hand")}
 
 
 class CpActivityView(SanaripModelView):
@@ -135,8 +104,7 @@ class CpActivityView(SanaripModelView):
     add_columns = ["child", "plan", "title", "responsible", "deadline", "status"]
     edit_columns = ["title", "responsible", "deadline", "status", "done_on", "outcome"]
     search_columns = ["deadline", "plan", "responsible", "status", "title"]
-    label_columns = ACTIVITY_LABELS
-    choice_columns = {"plan": PLANS, "responsible": BODIES, "status": ACTIVITY_STATUSES}
+    choice_columns = {"status": ACTIVITY_STATUSES}
     base_order = ("deadline", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete", "can_export"]
 
@@ -156,9 +124,6 @@ class CpVisitView(SanaripModelView):
     add_columns = ["child", "visited_on", "outcome", "note"]
     edit_columns = ["visited_on", "outcome", "note"]
     search_columns = ["visited_on", "outcome"]
-    label_columns = {"child": _l("Child"), "visited_on": _l("Date of the visit"), "outcome": _l("Outcome"),
-                     "note": _l("Note")}
-    choice_columns = {"outcome": VISIT_OUTCOMES}
     base_order = ("visited_on", "desc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
 
@@ -196,11 +161,7 @@ class CpChildView(SanaripModelView):
     edit_columns = [c for c in add_columns if c not in ("territory", "identified_on")]
     search_columns = ["full_name", "pin", "sex", "birth_date", "territory", "identified_on", "status",
                       "legal_status", "disability", "migrant_parents", "pin_unknown", "reasons", "family"]
-    label_columns = CHILD_LABELS
-    description_columns = {"pin": PIN_HELP,
-                           "territory": _l("The village, aiyl aimak or town where the child was identified."),
-                           "reasons": _l("One or several reasons of the classifier.")}
-    choice_columns = {"sex": SEXES, "legal_status": LEGAL_STATUSES, "status": STATUSES}
+    choice_columns = {"status": STATUSES}
     add_form_query_rel_fields = {"reasons": [["active", FilterEqual, True]]}
     related_views = [CpRelativeView, CpAssessmentView, CpActivityView, CpVisitView, CpTransitionView]
     show_template = "child_protection/show.html"
@@ -210,8 +171,8 @@ class CpChildView(SanaripModelView):
 
     def __init__(self, *args, **kwargs):
         flags = ("disability", "survivor_pension", "monthly_benefit", "fixed_housing", "migrant_parents")
-        self.add_form_extra_fields = _flags(CHILD_LABELS, *flags)
-        self.edit_form_extra_fields = _flags(CHILD_LABELS, *flags)
+        self.add_form_extra_fields = _flags(CpChild, *flags)
+        self.edit_form_extra_fields = _flags(CpChild, *flags)
         super().__init__(*args, **kwargs)
 
     def on_add(self, item):
@@ -282,10 +243,6 @@ class CpFamilyView(SanaripModelView):
     add_columns = ["territory", "name", "address", "note"]
     edit_columns = add_columns
     search_columns = ["name", "territory", "address"]
-    label_columns = {"name": _l("Family"), "address": _l("Address"), "note": _l("Note"),
-                     "adults": _l("Adults (parents and relatives of the children)"),
-                     "anonymised_on": _l("Anonymised on")}
-    description_columns = {"name": _l("E.g. the family name of the parents or the guardian.")}
     related_views = [CpChildView]
     base_order = ("name", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export", "can_print"]
@@ -294,8 +251,7 @@ class CpFamilyView(SanaripModelView):
 class CpChildApi(SanaripModelRestApi):
     resource_name = "child_protection_child"
     datamodel = SQLAInterface(CpChild)
-    entity = CpChildView.entity
-    entity_plural = CpChildView.entity_plural
+    ui_view = CpChildView
     list_columns = ["id", "territory_id", "last_name", "first_name", "patronymic", "sex", "birth_date", "pin",
                     "pin_unknown", "identified_on", "status", "disability", "migrant_parents", "legal_status"]
     show_columns = list_columns + ["identification_address", "residence_address", "survivor_pension",
@@ -321,13 +277,12 @@ class CpReasonView(SanaripModelView):
     add_columns = ["code", "name_ky", "name_ru", "name_en", "active"]
     edit_columns = add_columns
     search_columns = ["code", "name_ky", "name_ru", "name_en", "active"]
-    label_columns = {"active": _l("In use")}
     base_order = ("code", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
 
     def __init__(self, *args, **kwargs):
-        self.add_form_extra_fields = _flags(self.label_columns, "active")
-        self.edit_form_extra_fields = _flags(self.label_columns, "active")
+        self.add_form_extra_fields = _flags(CpReason, "active")
+        self.edit_form_extra_fields = _flags(CpReason, "active")
         super().__init__(*args, **kwargs)
 
 
@@ -346,23 +301,12 @@ class CpPlanRuleView(SanaripModelView):
                    "name_ru", "name_en", "responsible", "working_days", "active"]
     edit_columns = add_columns
     search_columns = ["code", "plan", "field1", "responsible", "active"]
-    label_columns = {"plan": _l("Plan"), "field1": _l("Field"), "operator1": _l("Operator"), "value1": _l("Value"),
-                     "field2": _l("And field"), "operator2": _l("Operator"), "value2": _l("Value"),
-                     "name": _l("Activity"), "name_ky": _l("Activity (Kyrgyz)"), "name_ru": _l("Activity (Russian)"),
-                     "name_en": _l("Activity (English)"), "responsible": _l("Responsible body"),
-                     "working_days": _l("Deadline, working days"), "active": _l("In use")}
-    description_columns = {
-        "value1": _l("For yes/no fields: true or false; for risks: low, medium or high; for a reason: its code."),
-        "working_days": _l("Counted from the day the plan is generated, on the Kyrgyz working-day calendar."),
-    }
-    choice_columns = {"plan": PLANS, "field1": RULE_FIELDS, "operator1": RULE_OPERATORS, "field2": RULE_FIELDS,
-                      "operator2": RULE_OPERATORS, "responsible": BODIES}
     base_order = ("code", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete", "can_export"]
 
     def __init__(self, *args, **kwargs):
-        self.add_form_extra_fields = _flags(self.label_columns, "active")
-        self.edit_form_extra_fields = _flags(self.label_columns, "active")
+        self.add_form_extra_fields = _flags(CpPlanRule, "active")
+        self.edit_form_extra_fields = _flags(CpPlanRule, "active")
         super().__init__(*args, **kwargs)
 
     def on_add(self, item):
@@ -390,7 +334,8 @@ class CpOverdueView(BaseView):
     def index(self):
         today, rows = self._rows()
         return self.render_template("child_protection/overdue.html", title=gettext("Overdue activities"),
-                                    rows=rows, today=today, labels=ACTIVITY_LABELS, plans=PLANS, bodies=BODIES,
+                                    rows=rows, today=today, labels=dictionary.labels(CpActivity), plans=PLANS,
+                                    bodies=BODIES,
                                     statuses=ACTIVITY_STATUSES, view=self)
 
     @expose("/export/<fmt>")
@@ -403,7 +348,8 @@ class CpOverdueView(BaseView):
         audit.record(session, "export", CpActivity.__tablename__, None, {"overdue": today.isoformat(),
                                                                          "rows": len(rows), "format": fmt})
         session.commit()
-        headers = [str(ACTIVITY_LABELS[c]) for c in ("deadline", "title", "plan", "responsible", "status", "child")]
+        headers = [dictionary.label(CpActivity, c) for c in ("deadline", "title", "plan", "responsible", "status",
+                                                             "child")]
         return tabular.table_response(headers, [
             [a.deadline, a.title, str(PLANS.get(a.plan, a.plan)), str(BODIES.get(a.responsible, a.responsible)),
              str(ACTIVITY_STATUSES.get(a.status, a.status)), a.child.full_name] for a in rows], fmt, "overdue")

@@ -8,23 +8,14 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import format_date, gettext, lazy_gettext as _l
 
 from app import audit, tabular
+from app.catalogue import dictionary
+from app.catalogue.classifiers import ClassifierChoices
 from app.pdf import render_pdf
 from app.services import household_book
-from models.household_book import (CERTIFICATE_KINDS, CERTIFICATE_LANGUAGES, CITIZENSHIPS, EMPLOYMENTS, MOVEMENTS,
-                                   REGISTRATIONS, RELATIONS, SEXES, Certificate, Household, HouseholdMember,
-                                   Movement)
+from models.household_book import MOVEMENTS, Certificate, Household, HouseholdMember, Movement
 from views import certificates
 from views.base import SanaripModelRestApi, SanaripModelView
 
-PERSON_LABELS = {
-    "pin": _l("PIN"), "last_name": _l("Last name"), "first_name": _l("First name"), "patronymic": _l("Patronymic"),
-    "full_name": _l("Full name"), "sex": _l("Sex"), "birth_date": _l("Date of birth"),
-    "relation": _l("Relation to the head"), "citizenship": _l("Citizenship"), "registration": _l("Registration"),
-    "employment": _l("Employment"), "is_active": _l("Lives in the household"), "joined_on": _l("Member since"),
-    "left_on": _l("Left on"), "household": _l("Household"), "joined_by": _l("Joined by"),
-}
-PERSON_CHOICES = {"sex": SEXES, "relation": RELATIONS, "citizenship": CITIZENSHIPS,
-                  "registration": REGISTRATIONS, "employment": EMPLOYMENTS}
 JOINED_BY = {"record": _l("Already living here (first record)"), "arrival": _l("Arrival"), "birth": _l("Birth")}
 
 
@@ -36,11 +27,7 @@ class MovementView(SanaripModelView):
     show_columns = ["member", "kind", "on_date", "place", "note", "created_by", "created_on"]
     add_columns = ["member", "kind", "on_date", "place", "note"]
     search_columns = ["kind", "on_date", "member"]
-    label_columns = {"member": _l("Person"), "kind": _l("Movement"), "on_date": _l("Date"),
-                     "place": _l("From / to"), "note": _l("Note")}
-    description_columns = {"kind": _l("Departures and deaths are recorded here; births and arrivals by adding the "
-                                      "person to a household.")}
-    choice_columns = {"kind": {k: MOVEMENTS[k] for k in ("departure", "death")}}
+    choice_columns = {"kind": ClassifierChoices("movement_kind", only=("departure", "death"))}
     formatters_columns = {"kind": lambda kind: str(MOVEMENTS.get(kind, kind))}
     base_order = ("on_date", "desc")
     # history: movements are added, never edited or deleted
@@ -68,10 +55,6 @@ class MemberView(SanaripModelView):
                     "citizenship", "registration", "employment"]
     search_columns = ["full_name", "pin", "sex", "birth_date", "relation", "citizenship", "employment", "is_active",
                       "household"]
-    label_columns = PERSON_LABELS
-    description_columns = {"pin": _l("14 digits: 1 (female) or 2 (male), the date of birth DDMMYYYY, a serial. "
-                                     "Sex and date of birth must agree with it.")}
-    choice_columns = PERSON_CHOICES
     related_views = [MovementView]
     add_template = edit_template = "household_book/member_form.html"
     base_order = ("full_name", "asc")
@@ -82,7 +65,7 @@ class MemberView(SanaripModelView):
     def __init__(self, *args, **kwargs):
         from wtforms import SelectField
 
-        self.add_form_extra_fields = {"joined_by": SelectField(PERSON_LABELS["joined_by"],
+        self.add_form_extra_fields = {"joined_by": SelectField(dictionary.lazy_label(HouseholdMember, "joined_by"),
                                                                choices=list(JOINED_BY.items()), default="record")}
         super().__init__(*args, **kwargs)
 
@@ -103,10 +86,6 @@ class HouseholdView(SanaripModelView):
     add_columns = ["territory", "number", "address", "phone", "note"]
     edit_columns = add_columns
     search_columns = ["number", "territory", "address"]
-    label_columns = {"number": _l("Household number"), "address": _l("Address"), "phone": _l("Phone"),
-                     "head": _l("Head of household"), "size": _l("Members"), "note": _l("Note")}
-    description_columns = {"number": _l("The household's account number in the book of the aiyl okmotu."),
-                           "territory": _l("The village (or aiyl aimak, town) where the household lives.")}
     related_views = [MemberView]
     base_order = ("number", "asc")
     import_columns = ["territory", "number", "address", "phone"]
@@ -116,19 +95,15 @@ class HouseholdView(SanaripModelView):
 class HouseholdApi(SanaripModelRestApi):
     resource_name = "household"
     datamodel = SQLAInterface(Household)
-    entity = HouseholdView.entity
-    entity_plural = HouseholdView.entity_plural
+    ui_view = HouseholdView
     list_columns = ["id", "number", "territory_id", "address", "phone"]
     show_columns = list_columns + ["note"]
-    add_columns = ["territory", "number", "address", "phone", "note"]
-    edit_columns = add_columns
 
 
 class MemberApi(SanaripModelRestApi):
     resource_name = "household_member"
     datamodel = SQLAInterface(HouseholdMember)
-    entity = MemberView.entity
-    entity_plural = MemberView.entity_plural
+    ui_view = MemberView
     list_columns = ["id", "household_id", "pin", "last_name", "first_name", "patronymic", "sex", "birth_date",
                     "relation", "citizenship", "registration", "employment", "is_active", "joined_on", "left_on"]
     show_columns = list_columns
@@ -153,13 +128,6 @@ class CertificateView(SanaripModelView):
                     "created_by", "created_on"]
     add_columns = ["member", "kind", "language", "signer_name", "signer_position"]
     search_columns = ["number", "kind", "issued_on", "language"]
-    label_columns = {"number": _l("Number"), "kind": _l("Certificate"), "member": _l("Citizen"),
-                     "language": _l("Language"), "issued_on": _l("Issued on"), "valid_until": _l("Valid until"),
-                     "issuing_body": _l("Issued by"), "signer_name": _l("Signed by"),
-                     "signer_position": _l("Position of the signer"), "verification_code": _l("Verification code"),
-                     "revoked_on": _l("Revoked on"), "revoked_reason": _l("Reason of revocation")}
-    description_columns = {"language": _l("The language the citizen asked for: the certificate is printed in it.")}
-    choice_columns = {"kind": CERTIFICATE_KINDS, "language": CERTIFICATE_LANGUAGES}
     base_order = ("number", "desc")
     base_permissions = ["can_list", "can_show", "can_add", "can_export", "can_print"]
 
@@ -234,8 +202,8 @@ class VoterListView(BaseView):
                      {"voter_list": territory.code, "election": election.isoformat(), "rows": len(voters),
                       "format": fmt})
         session.commit()
-        headers = [gettext("№"), str(PERSON_LABELS["full_name"]), str(PERSON_LABELS["birth_date"]),
-                   str(PERSON_LABELS["pin"]), gettext("Address")]
+        headers = [gettext("№"), *[dictionary.label(HouseholdMember, c) for c in ("full_name", "birth_date", "pin")],
+                   gettext("Address")]
         rows = [[n, v.full_name, v.birth_date, v.pin, f"{v.household.territory.name}, {v.household.address}"]
                 for n, v in enumerate(voters, 1)]
         name = f"voters-{territory.code}-{election.isoformat()}"

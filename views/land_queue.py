@@ -18,24 +18,12 @@ from wtforms.validators import DataRequired, Length, Optional
 from app import audit
 from app.errors import DomainError
 from app.extensions import db
+from app.catalogue import dictionary
 from app.pdf import render_pdf
 from app.services import land_queue
-from models.land_queue import FAMILY_RELATIONS, KINDS, REMOVAL_REASONS, STATUSES, LandApplication, LandCategory, \
+from models.land_queue import KINDS, REMOVAL_REASONS, STATUSES, LandApplication, LandCategory, \
     LandFamilyMember, LandStatusChange
 from views.base import SanaripModelRestApi, SanaripModelView
-
-APPLICATION_LABELS = {
-    "number": _l("Application number"), "year": _l("Year"), "seq": _l("Sequence number"),
-    "kind": _l("Kind"), "category": _l("Priority category"), "received_at": _l("Time received"),
-    "last_name": _l("Last name"), "first_name": _l("First name"), "patronymic": _l("Patronymic"),
-    "full_name": _l("Applicant"), "pin": _l("PIN"), "address": _l("Address"), "phone": _l("Phone"),
-    "family_size": _l("Number of family members"), "status": _l("Status"), "position": _l("Position in the queue"),
-    "plot_cadastral_number": _l("Cadastral number of the plot"), "plot_address": _l("Address of the plot"),
-    "plot_area": _l("Area of the plot, m²"), "decision_number": _l("Decision number"),
-    "decision_date": _l("Decision date"), "removal_reason": _l("Reason for removal"),
-    "removed_on": _l("Removed on"), "note": _l("Note"),
-}
-
 
 # --- related views -------------------------------------------------------------------------------------------------
 class LandStatusHistoryView(SanaripModelView):
@@ -47,9 +35,8 @@ class LandStatusHistoryView(SanaripModelView):
     list_columns = ["at", "from_status", "to_status", "reason", "note", "created_by"]
     show_columns = ["application", "at", "from_status", "to_status", "reason", "note", "created_by"]
     search_columns = ["at", "to_status", "reason"]
-    label_columns = {"application": _l("Application"), "at": _l("When"), "from_status": _l("From"),
-                     "to_status": _l("To"), "reason": _l("Reason"), "note": _l("Note"), "created_by": _l("By")}
-    choice_columns = {"from_status": STATUSES, "to_status": STATUSES, "reason": REMOVAL_REASONS}
+    label_columns = {"created_by": _l("By")}
+    choice_columns = {"from_status": STATUSES, "to_status": STATUSES}
     base_order = ("id", "desc")
     base_permissions = ["can_list", "can_show"]
 
@@ -63,10 +50,6 @@ class LandFamilyMemberView(SanaripModelView):
     add_columns = ["application", "full_name", "pin", "relation"]
     edit_columns = ["full_name", "pin", "relation"]
     search_columns = ["full_name", "pin", "relation"]
-    label_columns = {"application": _l("Application"), "full_name": _l("Full name"), "pin": _l("PIN"),
-                     "relation": _l("Relation to the applicant")}
-    description_columns = {"pin": _l("14 digits: 1 (female) or 2 (male), the date of birth DDMMYYYY, a serial.")}
-    choice_columns = {"relation": FAMILY_RELATIONS}
     base_order = ("id", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete", "can_export"]
 
@@ -94,7 +77,7 @@ class AllocateForm(DynamicForm):
 
 
 class RemoveForm(DynamicForm):
-    reason = SelectField(_l("Reason for removal"), [DataRequired()], choices=list(REMOVAL_REASONS.items()),
+    reason = SelectField(_l("Reason for removal"), [DataRequired()], choices=lambda: list(REMOVAL_REASONS.items()),
                          widget=Select2Widget())
     removed_on = DateField(_l("Removed on"), [DataRequired()], widget=DatePickerWidget(),
                            default=datetime.date.today)
@@ -131,15 +114,7 @@ class LandApplicationView(SanaripModelView):
                     "note"]
     search_columns = ["number", "full_name", "pin", "territory", "kind", "category", "status", "position",
                       "received_at", "decision_date"]
-    label_columns = APPLICATION_LABELS
-    description_columns = {
-        "territory": _l("The aiyl aimak or city whose queue the application joins."),
-        "received_at": _l("Leave empty to register it now; give the time for an application received on paper."),
-        "pin": _l("14 digits: 1 (female) or 2 (male), the date of birth DDMMYYYY, a serial."),
-        "family_size": _l("All members of the family, the applicant included."),
-        "category": _l("Applications are ordered by the category's priority, then by the time received."),
-    }
-    choice_columns = {"kind": KINDS, "status": STATUSES, "removal_reason": REMOVAL_REASONS}
+    choice_columns = {"status": STATUSES}
     add_form_query_rel_fields = {"territory": [["kind", FilterIn, list(land_queue.LSG_KINDS)]],
                                  "category": [["active", FilterEqual, True]]}
     related_views = [LandFamilyMemberView, LandStatusHistoryView]
@@ -153,8 +128,9 @@ class LandApplicationView(SanaripModelView):
 
     def __init__(self, *args, **kwargs):
         self.add_form_extra_fields = {"received_at": DateTimeField(
-            APPLICATION_LABELS["received_at"], format="%Y-%m-%d %H:%M:%S", validators=[Optional()],
-            widget=DateTimePickerWidget(), description=self.description_columns["received_at"])}
+            dictionary.lazy_label(LandApplication, "received_at"), format="%Y-%m-%d %H:%M:%S",
+            validators=[Optional()], widget=DateTimePickerWidget(),
+            description=dictionary.lazy_description(LandApplication, "received_at"))}
         super().__init__(*args, **kwargs)
 
     def on_add(self, item):
@@ -253,12 +229,6 @@ class LandCategoryView(SanaripModelView):
     add_columns = ["code", "name_ky", "name_ru", "name_en", "rank", "min_age", "legal_basis", "active"]
     edit_columns = add_columns
     search_columns = ["code", "name_ky", "name_ru", "name_en", "rank", "active"]
-    label_columns = {"rank": _l("Priority rank"), "min_age": _l("Minimum age of the applicant"),
-                     "legal_basis": _l("Legal basis"), "active": _l("In use")}
-    description_columns = {
-        "rank": _l("Smaller is served first; categories of equal rank are served by the time received."),
-        "active": _l("Categories no longer in use stay on old applications but are not offered for new ones."),
-    }
     base_order = ("rank", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
 
@@ -269,16 +239,11 @@ class LandCategoryView(SanaripModelView):
 class LandApplicationApi(SanaripModelRestApi):
     resource_name = "land_application"
     datamodel = SQLAInterface(LandApplication)
-    entity = LandApplicationView.entity
-    entity_plural = LandApplicationView.entity_plural
+    ui_view = LandApplicationView
     list_columns = ["id", "number", "territory_id", "kind", "category_id", "received_at", "status", "position",
                     "last_name", "first_name", "patronymic", "pin", "address", "phone", "family_size"]
     show_columns = list_columns + ["plot_cadastral_number", "plot_address", "plot_area", "decision_number",
                                    "decision_date", "removal_reason", "removed_on", "note"]
-    add_columns = ["territory", "kind", "category", "received_at", "last_name", "first_name", "patronymic", "pin",
-                   "address", "phone", "family_size", "note"]
-    edit_columns = ["category", "last_name", "first_name", "patronymic", "pin", "address", "phone", "family_size",
-                    "note"]
     base_permissions = ["can_get", "can_post", "can_put", "can_info"]
 
     def _init_model_schemas(self):

@@ -8,15 +8,15 @@ from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterGreater, FilterIn
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access, permission_name
-from flask_babel import force_locale, format_decimal, gettext, lazy_gettext as _l
+from flask_babel import force_locale, format_date, format_decimal, gettext, lazy_gettext as _l
 from sqlalchemy import select
 
 from app import tabular
 from app.errors import DomainError
 from app.scope import current_scope
-from app.services import lsg_passport
-from models.lsg_passport import CATEGORIES, CONDITIONS, LSG_KINDS, PROBLEM_STATUSES, SOURCES, UNITS, \
-    LsgActivitySphere, LsgIndicator, LsgIndicatorValue, LsgObjectType, LsgPassport, LsgProblem, LsgSocialObject
+from app.services import lsg_passport, official_statistics
+from models.lsg_passport import LSG_KINDS, PROBLEM_STATUSES, SOURCES, UNITS, LsgActivitySphere, LsgIndicator, \
+    LsgIndicatorValue, LsgObjectType, LsgPassport, LsgProblem, LsgSocialObject, OfficialFigure
 from views.base import SanaripModelRestApi, SanaripModelView
 
 RECORD = (_l("Record"), {"fields": ["created_by", "created_on", "changed_by", "changed_on"], "expanded": False})
@@ -71,8 +71,6 @@ class LsgIndicatorView(_Classifier):
     add_columns = ["code", "name_ky", "name_ru", "name_en", "unit", "category", "sort_order"]
     edit_columns = ["name_ky", "name_ru", "name_en", "unit", "category", "sort_order"]
     search_columns = ["code", "name_ky", "name_ru", "name_en", "unit", "category"]
-    label_columns = {"unit": _l("Unit of measure"), "category": _l("Category"), "sort_order": _l("Order")}
-    choice_columns = {"unit": UNITS, "category": CATEGORIES}
     base_order = ("sort_order", "asc")
 
 
@@ -87,11 +85,6 @@ class LsgIndicatorValueView(SanaripModelView):
     add_columns = ["passport", "indicator", "value", "note"]
     edit_columns = ["value", "note"]
     search_columns = ["passport", "indicator", "source", "value"]
-    label_columns = {"passport": _l("Passport"), "indicator": _l("Indicator"), "value": _l("Value"),
-                     "unit": _l("Unit of measure"), "source": _l("Source"), "note": _l("Note")}
-    description_columns = {"source": _l("Household book: computed by the “Refresh from the household book” "
-                                        "action; entered: typed in or imported. Where both exist, the household "
-                                        "book's figure is shown in the passport.")}
     formatters_columns = {"source": lambda source: str(SOURCES.get(source, source)), **_blank("note")}
     base_order = ("passport_id", "desc")
     # Indicators arrive from a sheet with one row per territory and indicator (see import_table below).
@@ -168,12 +161,6 @@ class LsgSocialObjectView(SanaripModelView):
     add_columns = ["passport", "object_type", "name", "settlement", "condition", "capacity", "year_built", "note"]
     edit_columns = add_columns[1:]
     search_columns = ["name", "object_type", "condition", "year_built", "passport"]
-    label_columns = {"passport": _l("Passport"), "object_type": _l("Type"), "settlement": _l("Village or town"),
-                     "condition": _l("Condition"), "capacity": _l("Capacity"), "year_built": _l("Year built"),
-                     "note": _l("Note")}
-    description_columns = {"capacity": _l("Places (pupils, children, visitors, seats) or people served."),
-                           "settlement": _l("The village or town of the unit where the object is.")}
-    choice_columns = {"condition": CONDITIONS}
     formatters_columns = _blank("capacity", "year_built", "note")
     add_form_query_rel_fields = {"settlement": [["level", FilterGreater, 2]]}
     edit_form_query_rel_fields = add_form_query_rel_fields
@@ -196,12 +183,6 @@ class LsgProblemView(SanaripModelView):
                    "social_object"]
     edit_columns = add_columns[1:]
     search_columns = ["title", "status", "priority", "passport"]
-    label_columns = {"passport": _l("Passport"), "title": _l("Problem or need"), "description": _l("Description"),
-                     "priority": _l("Priority"), "estimated_cost": _l("Estimated cost, som"),
-                     "funding_source": _l("Source of funding"), "status": _l("Status"),
-                     "social_object": _l("Social object")}
-    description_columns = {"priority": _l("1 is the most urgent."),
-                           "social_object": _l("The object the project concerns, if any (of the same passport).")}
     choice_columns = {"status": PROBLEM_STATUSES}
     formatters_columns = _blank("description", "funding_source")
     base_order = ("priority", "asc")
@@ -213,18 +194,6 @@ class LsgProblemView(SanaripModelView):
 
 
 # --- passports ----------------------------------------------------------------------------------------------
-PASSPORT_LABELS = {
-    "year": _l("Year"), "administrative_centre": _l("Administrative centre"), "area_km2": _l("Area, km²"),
-    "area_ha": _l("Area, ha"), "settlements": _l("Settlements"),
-    "infrastructure": _l("Social and cultural infrastructure"),
-    "activity_note": _l("Economy"), "spheres": _l("Spheres of activity"), "spheres_list": _l("Spheres of activity"),
-    "note": _l("Note"), "population_total": _l("Population"), "population_male": _l("Men"),
-    "population_female": _l("Women"), "households": _l("Households"), "population_source": _l("Source of figures"),
-    "population_refreshed_on": _l("Refreshed from the household book"), "social_object_count": _l("Social objects"),
-    "territory": _l("Aiyl aimak or city"),
-}
-
-
 class LsgPassportView(SanaripModelView):
     datamodel = SQLAInterface(LsgPassport)
     entity = _l("LSG passport")
@@ -243,18 +212,14 @@ class LsgPassportView(SanaripModelView):
                    "activity_note", "infrastructure", "note"]
     edit_columns = add_columns[2:]
     search_columns = ["territory", "year", "administrative_centre"]
-    label_columns = PASSPORT_LABELS
-    description_columns = {
-        "territory": _l("Passports are kept for aiyl aimaks and cities (units with their own local "
-                        "self-government body)."),
-        "settlements": _l("Left empty, it is counted from the SOATE tree."),
-        "year": _l("One passport per unit and year."),
-    }
     formatters_columns = {**{c: _number for c in ("area_ha", "population_total", "population_male",
                                                   "population_female", "households")},
                           **_blank("administrative_centre", "settlements", "activity_note", "infrastructure",
                                    "note")}
     add_form_query_rel_fields = {"territory": [["kind", FilterIn, list(LSG_KINDS)]]}
+    # the API takes the passport's figures, not its many-to-many spheres
+    api_add_columns = [c for c in add_columns if c != "spheres"]
+    api_edit_columns = [c for c in add_columns[2:] if c != "spheres"]
     related_views = [LsgIndicatorValueView, LsgSocialObjectView, LsgProblemView]
     show_template = "lsg_passport/show.html"
     base_order = ("year", "desc")
@@ -297,16 +262,88 @@ class LsgPassportView(SanaripModelView):
 class LsgPassportApi(SanaripModelRestApi):
     resource_name = "lsg_passport"
     datamodel = SQLAInterface(LsgPassport)
-    entity = LsgPassportView.entity
-    entity_plural = LsgPassportView.entity_plural
+    ui_view = LsgPassportView
     list_columns = ["id", "territory_id", "territory.code", "year", "administrative_centre", "area_km2",
                     "settlements", "population_refreshed_on"]
     show_columns = list_columns + ["infrastructure", "activity_note", "note", "population_total", "population_male",
                                    "population_female", "households"]
-    add_columns = ["territory", "year", "administrative_centre", "area_km2", "settlements", "infrastructure",
-                   "activity_note", "note"]
-    edit_columns = add_columns[2:]
     add_query_rel_fields = {"territory": [["kind", FilterIn, list(LSG_KINDS)]]}
 
     on_add = LsgPassportView.on_add
     on_update = LsgPassportView.on_update
+
+
+# --- official statistics --------------------------------------------------------------------------------------
+class OfficialFigureView(SanaripModelView):
+    """Official statistics of the republic, oblasts, rayons and LSG units, as published (their own dataset)."""
+
+    datamodel = SQLAInterface(OfficialFigure)
+    entity = _l("Official figure")
+    entity_plural = _l("Official statistics")
+    list_columns = ["place", "indicator", "year", "value", "unit", "reference_date", "source"]
+    show_columns = ["place", "indicator", "year", "reference_date", "value", "unit", "source", "note",
+                    "created_by", "created_on", "changed_by", "changed_on"]
+    add_columns = ["territory", "indicator", "year", "reference_date", "value", "unit", "source", "note"]
+    edit_columns = add_columns
+    search_columns = ["territory", "indicator", "year", "source"]
+    formatters_columns = {"reference_date": lambda d: format_date(d, "medium") if d else ""}
+    base_order = ("year", "desc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete", "can_export", "can_import"]
+    import_columns = list(official_statistics.IMPORT_COLUMNS)
+
+    def on_add(self, item):
+        official_statistics.check_figure(self.datamodel.session, current_scope(), item, datetime.date.today())
+
+    on_update = on_add
+
+    @expose("/import/", methods=["GET", "POST"])
+    @has_access
+    @permission_name("import")
+    def import_table(self):
+        """All-or-nothing import of official figures at any level of the territory tree: SOATE code
+        (41700000000000: the republic), year, indicator code, value, source, and optionally the unit and the "as
+        of" date."""
+        report = None
+        session = self.datamodel.session
+        if request.method == "POST":
+            try:
+                frame = tabular.read_table(request.files.get("file"))
+                mapping = _header_map(frame, official_statistics.IMPORT_COLUMNS)
+                missing = [str(official_statistics.IMPORT_COLUMNS[k]) for k in official_statistics.REQUIRED
+                           if k not in mapping]
+                if missing:
+                    report = tabular.ImportReport(errors=[(1, "", gettext("Missing columns: %(cols)s",
+                                                                          cols=", ".join(missing)))])
+                else:
+                    rows = [(index + 2, {key: row[header] for key, header in mapping.items()})
+                            for index, row in frame.iterrows()]
+                    report = official_statistics.import_figures(session, current_scope(), rows)
+            except DomainError as exc:
+                session.rollback()
+                flash(str(exc), "danger")
+            else:
+                if report.ok:
+                    session.commit()
+                    flash(gettext("%(count)s rows imported.", count=report.imported), "success")
+                    return redirect(url_for(f"{self.endpoint}.list"))
+                session.rollback()
+        indicators = session.scalars(select(LsgIndicator).order_by(LsgIndicator.sort_order, LsgIndicator.code))
+        return self.render_template(
+            "lsg_passport/import.html", title=gettext("Import: %(entity)s", entity=self.entity_plural),
+            columns=list(official_statistics.IMPORT_COLUMNS.items()), keys={}, report=report,
+            indicators=[(i.code, i.name, UNITS.get(i.unit, i.unit)) for i in indicators],
+            appbuilder=self.appbuilder, view=self)
+
+
+def _header_map(frame, columns):
+    """A column is found by its key or by its label in any of the three languages."""
+    mapping = {}
+    for key, label in columns.items():
+        candidates = {key}
+        for lang in ("ky", "ru", "en"):
+            with force_locale(lang):
+                candidates.add(str(label).lower())
+        for header in frame.columns:
+            if header.lower() in candidates:
+                mapping[key] = header
+    return mapping

@@ -15,10 +15,10 @@ from wtforms import SelectField
 from wtforms.validators import DataRequired
 
 from app import audit
+from app.catalogue import dictionary
 from app.errors import DomainError
 from app.services import municipal_property as service
-from models.municipal_property import (ACQUISITION_BASES, CONDITIONS, DECOMMISSION_STATUSES, EVENT_KINDS, KINDS,
-                                       LEASE_STATES, STATUSES, TENANT_KINDS, USE_MODES, DecommissionReason,
+from models.municipal_property import (DECOMMISSION_STATUSES, LEASE_STATES, STATUSES, USE_MODES, DecommissionReason,
                                        PropertyDecommission, PropertyDocument, PropertyEvent, PropertyLease,
                                        PropertyObject)
 from views.base import SanaripModelRestApi, SanaripModelView
@@ -53,33 +53,9 @@ def blanks(texts=(), dates=()):
 
 
 RECORD = (_l("Record"), {"fields": ["created_by", "created_on", "changed_by", "changed_on"], "expanded": False})
-OBJECT_LABELS = {
-    "territory": _l("Owner (aiyl aimak or city)"), "kind": _l("Type"), "inventory_number": _l("Inventory number"),
-    "cadastral_number": _l("Cadastral number"), "name": _l("Name"), "address": _l("Address"), "area": _l("Area"),
-    "area_label": _l("Area"), "balance_value": _l("Balance value, som"),
-    "depreciation": _l("Accumulated depreciation, som"), "residual_value": _l("Residual value, som"),
-    "acquisition_basis": _l("Basis of acquisition"), "basis_doc_number": _l("Basis document number"),
-    "basis_doc_date": _l("Basis document date"), "acquired_on": _l("Date of acquisition"),
-    "condition": _l("Condition"), "use_mode": _l("Use"), "holder_name": _l("Holding organisation"),
-    "holder_inn": _l("INN of the holding organisation"), "status": _l("Status"),
-    "decommissioned_on": _l("Decommissioned on"), "note": _l("Note"), "tenant": _l("Tenant"),
-}
-OBJECT_DESCRIPTIONS = {
-    "territory": _l("The aiyl aimak or city whose community owns the object."),
-    "inventory_number": _l("Unique within the owner's register."),
-    "cadastral_number": _l("Identification code of immovable property, e.g. 1-02-05-0001-0234 (land, buildings, "
-                           "premises, networks)."),
-    "area": _l("Hectares for a land plot, square metres for buildings, premises and networks; empty for movable "
-               "property."),
-    "depreciation": _l("0 for land. The residual value is the balance value less this."),
-    "use_mode": _l("A lease is recorded by adding its contract under Leases."),
-    "holder_name": _l("For operational management or free use: the organisation that holds the object."),
-    "holder_inn": _l("14 digits: 0, the registration date DDMMYYYY, a serial."),
-}
 OBJECT_FORMATTERS = blanks(("cadastral_number", "address", "basis_doc_number", "holder_name", "holder_inn", "note"),
                            ("basis_doc_date", "decommissioned_on"))
-OBJECT_CHOICES = {"kind": KINDS, "acquisition_basis": ACQUISITION_BASES, "condition": CONDITIONS,
-                  "use_mode": USE_MODES, "status": STATUSES}
+OBJECT_CHOICES = {"status": STATUSES}  # the register's states; kinds, bases, conditions, uses are classifiers
 OBJECT_FORM = [
     (_l("Object"), {"fields": ["territory", "kind", "inventory_number", "cadastral_number", "name", "address",
                                "area", "condition"]}),
@@ -132,16 +108,6 @@ class PropertyLeaseView(SanaripModelView):
                     "monthly_rent", "terminated_on", "note"]
     search_columns = ["contract_number", "tenant_name", "tenant_number", "start_date", "end_date", "terminated_on",
                       "object"]
-    label_columns = {"object": _l("Object"), "tenant_kind": _l("Type of tenant"), "tenant_name": _l("Tenant"),
-                     "tenant_number": _l("INN or PIN of the tenant"), "contract_number": _l("Contract number"),
-                     "start_date": _l("Lease from"), "end_date": _l("Lease until"),
-                     "terminated_on": _l("Ended early on"), "monthly_rent": _l("Monthly rent, som"),
-                     "state": _l("Lease status"), "note": _l("Note")}
-    description_columns = {
-        "tenant_number": _l("An organisation: its INN (14 digits starting with 0). An individual: the PIN."),
-        "terminated_on": _l("Fill in to end the lease before its term; the object becomes free."),
-    }
-    choice_columns = {"tenant_kind": TENANT_KINDS}
     formatters_columns = {"state": lambda state: str(LEASE_STATES.get(state, state)),
                           **blanks(("note",), ("terminated_on",))}
     base_order = ("end_date", "asc")
@@ -164,16 +130,15 @@ class PropertyDocumentView(SanaripModelView):
     add_columns = ["object", "title", "number", "doc_date", "file"]
     edit_columns = ["title", "number", "doc_date"]
     search_columns = ["title", "number", "doc_date", "file_name", "object"]
-    label_columns = {"object": _l("Object"), "title": _l("Document"), "number": _l("Number"),
-                     "doc_date": _l("Date"), "file": _l("File"), "file_link": _l("File"),
-                     "file_name": _l("File name"), "content_type": _l("File type"), "size_label": _l("Size")}
-    description_columns = {"file": _l("PDF, JPEG, PNG, DOCX, XLSX or ODT, up to 10 MB.")}
     formatters_columns = blanks(("number",), ("doc_date",))
     base_order = ("doc_date", "desc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete", "can_download", "can_export"]
 
     def __init__(self, *args, **kwargs):
-        self.add_form_extra_fields = {"file": FileField(self.label_columns["file"], validators=[FileRequired()])}
+        self.add_form_extra_fields = {"file": FileField(dictionary.lazy_label(PropertyDocument, "file"),
+                                                        description=dictionary.lazy_description(PropertyDocument,
+                                                                                                "file"),
+                                                        validators=[FileRequired()])}
         super().__init__(*args, **kwargs)
 
     def _export_columns(self):
@@ -207,8 +172,6 @@ class PropertyEventView(SanaripModelView):
     list_columns = ["on_date", "kind", "object", "note"]
     show_columns = ["object", "kind", "on_date", "note", "created_by", "created_on"]
     search_columns = ["kind", "on_date", "note", "object"]
-    label_columns = {"object": _l("Object"), "kind": _l("Event"), "on_date": _l("Date"), "note": _l("Note")}
-    choice_columns = {"kind": EVENT_KINDS}
     formatters_columns = blanks(("note",))
     base_order = ("on_date", "desc")
     # history is written by the services: read only
@@ -225,11 +188,6 @@ class PropertyDecommissionView(SanaripModelView):
     add_columns = ["object", "reason", "act_number", "act_date", "note"]
     edit_columns = ["reason", "act_number", "act_date", "note"]
     search_columns = ["act_number", "act_date", "status", "reason", "object"]
-    label_columns = {"object": _l("Object"), "reason": _l("Reason"), "act_number": _l("Act number"),
-                     "act_date": _l("Act date"), "note": _l("Note"), "status": _l("Status"),
-                     "decided_on": _l("Decided on"), "decided_by": _l("Decided by")}
-    description_columns = {"act_number": _l("The act of the decommissioning commission; the object leaves the "
-                                            "register when the head approves it.")}
     choice_columns = {"status": DECOMMISSION_STATUSES}
     formatters_columns = blanks(("note",), ("decided_on",))
     base_order = ("act_date", "desc")
@@ -268,8 +226,6 @@ class PropertyObjectView(SanaripModelView):
     add_columns = [c for _, spec in OBJECT_FORM for c in spec["fields"]]
     edit_columns = add_columns
     search_columns = OBJECT_SEARCH
-    label_columns = OBJECT_LABELS
-    description_columns = OBJECT_DESCRIPTIONS
     choice_columns = OBJECT_CHOICES
     formatters_columns = OBJECT_FORMATTERS
     base_filters = [["status", FilterEqual, "active"]]
@@ -290,7 +246,8 @@ class PropertyObjectView(SanaripModelView):
     def __init__(self, *args, **kwargs):
         # a new object is free, in operational management or in free use: a lease comes with its contract
         self.add_form_extra_fields = {"use_mode": SelectField(
-            OBJECT_LABELS["use_mode"], choices=[(k, v) for k, v in USE_MODES.items() if k != "lease"],
+            dictionary.lazy_label(PropertyObject, "use_mode"),
+            choices=lambda: [(k, v) for k, v in USE_MODES.items() if k != "lease"],
             validators=[DataRequired()], default="vacant")}
         super().__init__(*args, **kwargs)
 
@@ -320,7 +277,6 @@ class PropertyArchiveView(SanaripModelView):
     show_fieldsets = OBJECT_SHOW
     edit_columns = ["note"]
     search_columns = OBJECT_SEARCH + ["decommissioned_on"]
-    label_columns = OBJECT_LABELS
     choice_columns = OBJECT_CHOICES
     formatters_columns = OBJECT_FORMATTERS
     base_filters = [["status", FilterEqual, "decommissioned"]]
@@ -348,17 +304,12 @@ class DecommissionReasonView(SanaripModelView):
 class PropertyObjectApi(SanaripModelRestApi):
     resource_name = "municipal_property_object"
     datamodel = SQLAInterface(PropertyObject)
-    entity = PropertyObjectView.entity
-    entity_plural = PropertyObjectView.entity_plural
+    ui_view = PropertyObjectView
     list_columns = ["id", "territory_id", "kind", "inventory_number", "cadastral_number", "name", "address", "area",
                     "balance_value", "depreciation", "residual_value", "acquisition_basis", "basis_doc_number",
                     "basis_doc_date", "acquired_on", "condition", "use_mode", "holder_name", "holder_inn", "status",
                     "decommissioned_on"]
     show_columns = list_columns + ["note"]
-    add_columns = ["territory", "kind", "inventory_number", "cadastral_number", "name", "address", "area",
-                   "balance_value", "depreciation", "acquisition_basis", "basis_doc_number", "basis_doc_date",
-                   "acquired_on", "condition", "use_mode", "holder_name", "holder_inn", "note"]
-    edit_columns = add_columns
     add_query_rel_fields = {"territory": [["id", OwnerTerritoryFilter, None]]}
     edit_query_rel_fields = {"territory": [["id", OwnerTerritoryFilter, None]]}
     base_permissions = ["can_get", "can_post", "can_put", "can_info"]

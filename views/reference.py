@@ -8,22 +8,6 @@ from flask_babel import lazy_gettext as _l
 from models.reference import Territory
 from views.base import SanaripModelRestApi, SanaripModelView
 
-KIND_LABELS = {
-    "oblast": _l("Oblast"),
-    "city_republican": _l("City of republican significance"),
-    "rayon": _l("Rayon"),
-    "city_district": _l("City district"),
-    "city_oblast": _l("City of oblast significance"),
-    "city_rayon": _l("City of rayon significance"),
-    "aiyl_aimak": _l("Aiyl aimak"),
-    "urban_type_settlement": _l("Urban-type settlement"),
-    "settlement": _l("Settlement"),
-    "village_under_city": _l("Village under a city"),
-    "village": _l("Village"),
-    "other": _l("Other unit"),
-}
-
-
 class TerritoryChildrenView(SanaripModelView):
     """The units directly below one territory, shown on its page: walking down the tree one level at a time."""
 
@@ -31,9 +15,6 @@ class TerritoryChildrenView(SanaripModelView):
     entity = _l("Territory")
     entity_plural = _l("Subordinate units")
     list_columns = ["code", "name", "kind", "missing_names"]
-    label_columns = {"kind": _l("Kind"), "missing_names": _l("Missing translations"), "parent": _l("Part of"),
-                     "level": _l("Level"), "iso_code": _l("ISO 3166-2 code"), "path": _l("Path")}
-    choice_columns = {"kind": KIND_LABELS}
     formatters_columns = {"missing_names": lambda langs: ", ".join(langs)}
     base_order = ("code", "asc")
     base_permissions = ["can_list", "can_show"]
@@ -50,9 +31,6 @@ class TerritoryView(TerritoryChildrenView):
     add_columns = ["parent", "code", "kind", "name_ky", "name_ru", "name_en"]
     edit_columns = ["name_ky", "name_ru", "name_en"]
     search_columns = ["code", "name_ky", "name_ru", "name_en", "kind", "level", "parent"]
-    description_columns = {"code": _l("14 digits of the SOATE classifier, starting with 417."),
-                           "parent": _l("The unit this one belongs to; empty for an oblast or a city of "
-                                        "republican significance.")}
     import_columns = ["parent", "code", "kind", "name_ky", "name_ru", "name_en"]
     import_keys = {"parent": "code"}
     related_views = [TerritoryChildrenView]

@@ -19,14 +19,14 @@ from sqlalchemy import func, select
 from wtforms import BooleanField, SelectField
 
 from app import audit, tabular
+from app.catalogue import dictionary
 from app.errors import DomainError
 from app.pdf import render_pdf
 from app.scope import current_scope
 from app.services import social_passport as service
 from models.household_book import EMPLOYMENTS, RELATIONS, SEXES
 from models.reference import Territory
-from models.social_passport import (CONDITIONS, HOUSING_TYPES, INCOME_SOURCES, LIVESTOCK, STATUSES, TENURES, Need,
-                                    PovertyLine, Reason, SocialPassport)
+from models.social_passport import INCOME_SOURCES, LIVESTOCK, STATUSES, Need, PovertyLine, Reason, SocialPassport
 from views.base import SanaripModelRestApi, SanaripModelView
 
 STEP_LABELS = {"submit": _l("Submit for approval"), "approve": _l("Approve"), "return": _l("Return for correction"),
@@ -36,31 +36,6 @@ STEP_DONE = {"submit": _l("The passport was submitted for approval."), "approve"
              "reopen": _l("The passport was reopened for review.")}
 FLAG_LABELS = {"child": _l("child"), "disabled": _l("disability"), "pensioner": _l("pensioner"),
                "unemployed": _l("unemployed")}
-
-LABELS = {
-    "household": _l("Household"), "household_number": _l("Household number"), "address": _l("Address"),
-    "head_name": _l("Head of household"), "surveyed_on": _l("Survey date"), "status": _l("Status"),
-    "snapshot_on": _l("Composition as of"), "members_count": _l("Members"),
-    "children_under_18": _l("Children under 18"), "children_under_16": _l("Children under 16"),
-    "disabled_count": _l("Persons with disabilities"), "pensioners_count": _l("Pensioners"),
-    "unemployed_count": _l("Working-age unemployed"), "dependants_count": _l("Dependants"),
-    "members": _l("Household composition"), **INCOME_SOURCES,
-    "income_total": _l("Income of the household per month"), "income_per_member": _l("Income per member per month"),
-    "poverty_line_amount": _l("Poverty line"), "housing_tenure": _l("Dwelling"), "housing_type": _l("Type of dwelling"),
-    "housing_condition": _l("Condition of the dwelling"), "has_water": _l("Water supply"),
-    "has_electricity": _l("Electricity"), "has_heating": _l("Heating"), "has_sanitation": _l("Sanitation"),
-    "land_ha": _l("Land, ha"), **LIVESTOCK, "children_out_of_school": _l("Children not attending school"),
-    "no_health_access": _l("No access to health care"),
-    "receives_family_benefit": _l("Receives the monthly benefit \"үй-бүлөгө көмөк\""),
-    "needs": _l("Needs"), "reasons": _l("Reasons of low income"), "note": _l("Note"),
-    "welfare_score": _l("Welfare score"), "score_details": _l("Score by criterion"),
-    "needs_support": _l("Needs state support"), "submitted_on": _l("Submitted on"), "approved_on": _l("Approved on"),
-    "approved_by": _l("Approved by"), "review_due_on": _l("Annual review due on"), "history": _l("Status history"),
-    "year": _l("Year"), "amount": _l("Poverty line, som per person per month"),
-    "guaranteed_minimum_income": _l("Guaranteed minimum income, som per member per month"), "source": _l("Source"),
-    "sort_order": _l("Order"), "active": _l("In use"),
-}
-
 
 # --- formatters ---------------------------------------------------------------------------------------------------
 def _money(value):
@@ -123,8 +98,7 @@ FORMATTERS = {
     "reasons": _names, **{c: _money for c in (*INCOME_SOURCES, "income_total", "income_per_member",
                                              "poverty_line_amount", "amount", "guaranteed_minimum_income")},
 }
-CHOICES = {"status": STATUSES, "housing_tenure": TENURES, "housing_type": HOUSING_TYPES,
-           "housing_condition": CONDITIONS}
+CHOICES = {"status": STATUSES}  # the workflow's states; the housing columns are classifiers (field dictionary)
 
 
 class FilterReviewDueBy(BaseFilter):
@@ -152,15 +126,6 @@ class PovertyLineView(SanaripModelView):
     add_columns = ["year", "territory", "amount", "guaranteed_minimum_income", "source", "note"]
     edit_columns = add_columns
     search_columns = ["year", "amount"]
-    label_columns = LABELS
-    description_columns = {
-        "territory": _l("Empty: the line of the whole republic. A line of an oblast or rayon overrides it there."),
-        "amount": _l("Som per person per month; passports use the line of their survey year (or the latest "
-                     "earlier one)."),
-        "guaranteed_minimum_income": _l("Families with children under 16 whose income per member is below it are "
-                                        "entitled to the monthly benefit \"үй-бүлөгө көмөк\"."),
-        "source": _l("Who published the figure, and where."),
-    }
     formatters_columns = FORMATTERS
     base_order = ("year", "desc")
 
@@ -177,7 +142,6 @@ class _ClassifierView(SanaripModelView):
     add_columns = ["code", "name_ky", "name_ru", "name_en", "sort_order", "active"]
     edit_columns = ["name_ky", "name_ru", "name_en", "sort_order", "active"]
     search_columns = ["code", "name_ky", "name_ru", "name_en", "active"]
-    label_columns = LABELS
     base_order = ("sort_order", "asc")
     import_columns = ["code", "name_ky", "name_ru", "name_en", "sort_order"]
 
@@ -246,14 +210,6 @@ class SocialPassportView(SanaripModelView):
     search_columns = ["household_number", "head_name", "address", "territory", "status", "needs_support",
                       "welfare_score", "income_per_member", "members_count", "surveyed_on", "approved_on",
                       "review_due_on", "needs", "reasons"]
-    label_columns = LABELS
-    description_columns = {
-        "household": _l("Search by household number or address. The composition is copied from the household "
-                        "book when the passport is saved."),
-        "surveyed_on": _l("The date the family was interviewed; its year chooses the poverty line."),
-        "children_out_of_school": _l("Children of school age who do not attend school."),
-        **{c: _l("Declared monthly income of the whole household, som.") for c in INCOME_SOURCES},
-    }
     choice_columns = CHOICES
     formatters_columns = FORMATTERS
     add_form_query_rel_fields = {"needs": [["active", FilterEqual, True]], "reasons": [["active", FilterEqual, True]]}
@@ -262,9 +218,11 @@ class SocialPassportView(SanaripModelView):
 
     def __init__(self, *args, **kwargs):
         self.search_form_extra_fields = {
-            "status": SelectField(LABELS["status"], choices=[(k, v) for k, v in STATUSES.items()])}
+            "status": SelectField(dictionary.lazy_label(SocialPassport, "status"),
+                                  choices=[(k, v) for k, v in STATUSES.items()])}
         # FAB makes a non-nullable flag a required checkbox, which could never be left unticked
-        flags = {c: BooleanField(LABELS[c], default=SocialPassport.__table__.columns[c].default.arg)
+        flags = {c: BooleanField(dictionary.lazy_label(SocialPassport, c),
+                                 default=SocialPassport.__table__.columns[c].default.arg)
                  for c in FLAG_COLUMNS}
         self.add_form_extra_fields = {**flags, **(self.add_form_extra_fields or {})}
         self.edit_form_extra_fields = {**flags, **(self.edit_form_extra_fields or {})}
@@ -359,12 +317,11 @@ class SocialPassportApi(SanaripModelRestApi):
 
 # --- lists of families needing state support ---------------------------------------------------------------------
 SUPPORT_COLUMNS = [
-    ("territory", _l("Territory")), ("household_number", _l("Household number")),
-    ("head_name", _l("Head of household")), ("address", _l("Address")), ("members_count", _l("Members")),
-    ("children_under_18", _l("Children under 18")), ("disabled_count", _l("Persons with disabilities")),
-    ("income_per_member", _l("Income per member per month")), ("poverty_line_amount", _l("Poverty line")),
-    ("welfare_score", _l("Welfare score")), ("needs", _l("Needs")), ("reasons", _l("Reasons of low income")),
-    ("receives_family_benefit", _l("Receives \"үй-бүлөгө көмөк\"")), ("approved_on", _l("Approved on")),
+    *[(key, dictionary.lazy_label(SocialPassport, key)) for key in (
+        "territory", "household_number", "head_name", "address", "members_count", "children_under_18",
+        "disabled_count", "income_per_member", "poverty_line_amount", "welfare_score", "needs", "reasons")],
+    ("receives_family_benefit", _l("Receives \"үй-бүлөгө көмөк\"")),
+    ("approved_on", dictionary.lazy_label(SocialPassport, "approved_on")),
 ]
 
 

@@ -32,7 +32,10 @@ COMMON = [("can_userinfo", "UserDBModelView"), ("can_this_form_get", "ResetMyPas
           ("can_this_form_post", "UserInfoEditView"), ("menu_access", "Reference"),
           *grants("TerritoryView", ("can_list", "can_show"), "Territories"),
           *grants("TerritoryChildrenView", ("can_list", "can_show")),
-          ("can_get", "TerritoryApi"), ("can_info", "TerritoryApi")]
+          ("can_get", "TerritoryApi"), ("can_info", "TerritoryApi"),
+          # everyone sees which datasets the system keeps (counts only of what they may read)
+          ("menu_access", "Catalogue"), ("menu_access", "Data catalogue"), ("can_index", "CatalogueView"),
+          ("can_get", "CatalogueApi")]
 
 CORE_TEMPLATES = [
     RoleTemplate("Auditor", _l("Auditor"), [

@@ -9,9 +9,11 @@ import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 
+from app.catalogue import custom, policy
 from app.errors import DomainError
 from app.pin import check_person, parse_pin
 from app.workdays import add_working_days
+from models.dictionary import Legal
 from models.child_protection import ACTIVITY_STATUSES, RULE_FIELDS, RULE_OPERATORS, STATUSES, CpActivity, \
     CpAssessment, CpChild, CpPlanRule, CpRelative, CpTransition, CpVisit
 
@@ -27,8 +29,14 @@ TRANSITIONS = {
     "reopened": ("assessment", "suspended"),
 }
 OPEN_ACTIVITY = ("planned", "in_progress")
-RETENTION_AGE = 28  # personal data are kept until the child turns 28
+RETENTION_AGE = 28  # personal data are kept until the child turns 28 (the shipped value of the parameter below)
 ANONYMOUS = "***"
+RETENTION_KEY = policy.define(
+    "child_protection.retention_age", _l("Retention age of children's records"),
+    _l("A child's personal data are kept until the child reaches this age, then removed."), "integer",
+    RETENTION_AGE, Legal("cabinet_156"), "child_protection", minimum=18, maximum=100, unit=_l("years"),
+    template=_l("Personal data are kept until the child turns %(value)s, then removed; what statistics use "
+                "stays."))
 
 
 def age_on(birth: datetime.date, day: datetime.date) -> int:
@@ -290,17 +298,23 @@ def record_visit(session, visit: CpVisit, today=None):
 
 
 # --- retention ------------------------------------------------------------------------------------------------------
-def retention_cutoff(today: datetime.date) -> datetime.date:
-    """Children born on or before this date have turned 28 by `today` (29 February → 28 February)."""
+def retention_cutoff(today: datetime.date, age=RETENTION_AGE) -> datetime.date:
+    """Children born on or before this date have turned `age` (28) by `today` (29 February → 28 February)."""
     try:
-        return today.replace(year=today.year - RETENTION_AGE)
+        return today.replace(year=today.year - age)
     except ValueError:
-        return today.replace(year=today.year - RETENTION_AGE, day=28)
+        return today.replace(year=today.year - age, day=28)
+
+
+def retention_age(session, today):
+    """The retention age in force on `today` (policy parameter "child_protection.retention_age")."""
+    return policy.value(session, RETENTION_KEY, today)
 
 
 def past_retention(session, today: datetime.date):
     """Records whose personal data have outlived the retention period and are not yet anonymised."""
-    return session.scalars(select(CpChild).where(CpChild.birth_date <= retention_cutoff(today),
+    cutoff = retention_cutoff(today, retention_age(session, today))
+    return session.scalars(select(CpChild).where(CpChild.birth_date <= cutoff,
                                                  CpChild.anonymised_on.is_(None)).order_by(CpChild.id)).all()
 
 
@@ -313,7 +327,13 @@ def anonymise(session, today: datetime.date, dry_run=False):
     due = past_retention(session, today)
     if dry_run:
         return due
+    used = policy.version(session, RETENTION_KEY, today)
     for child in due:
+        if used is not None:
+            policy.record_use(session, child, [used], today)
+        custom.erase_personal(child)  # personal custom fields go with the columns
+        if child.family is not None:
+            custom.erase_personal(child.family)
         child.last_name, child.first_name = ANONYMOUS, ""
         child.patronymic = None
         child.full_name = ANONYMOUS

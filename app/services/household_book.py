@@ -8,8 +8,10 @@ import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select
 
+from app.catalogue import policy
 from app.errors import DomainError
 from app.pin import check_person
+from models.dictionary import Legal
 from models.household_book import HouseholdMember, Movement
 
 
@@ -97,6 +99,11 @@ def coming_of_age_cutoff(day: datetime.date, years: int) -> datetime.date:
 
 
 CERTIFICATE_VALID_DAYS = 30
+CERTIFICATE_VALIDITY = policy.define(
+    "household_book.certificate_validity_days", _l("Validity of certificates from the household book"),
+    _l("Days a household-composition or residence certificate is valid from its issue."), "integer",
+    CERTIFICATE_VALID_DAYS, Legal("lsg_law", _l("art. 34")), "household_book", minimum=1, maximum=3650,
+    unit=_l("days"))
 
 
 def _issuing_territory(territory):
@@ -115,7 +122,7 @@ def _name_in(territory, language):
 def issue_certificate(session, certificate, today: datetime.date):
     """Issue a household-composition or residence certificate to an active member (Law "On local
     self-government", art. 34: the aiyl okmotu issues certificates from the household book). Fills the number
-    (year-sequence, unique), the verification code, the validity (30 days) and the content as of `today`."""
+    (year-sequence, unique), the verification code, the validity (30 days, or the policy parameter in force) and the content as of `today`."""
     import json
     import secrets
 
@@ -132,7 +139,8 @@ def issue_certificate(session, certificate, today: datetime.date):
     language = certificate.language or "ky"
     certificate.language = language
     certificate.issued_on = today
-    certificate.valid_until = today + datetime.timedelta(days=CERTIFICATE_VALID_DAYS)
+    days = policy.value(session, CERTIFICATE_VALIDITY, today, record=certificate)
+    certificate.valid_until = today + datetime.timedelta(days=days)
     certificate.issuing_body = _name_in(issuer, language)
     prefix = f"{today.year}-"
     last = session.scalar(select(Certificate.number).where(Certificate.number.startswith(prefix))
@@ -188,10 +196,11 @@ def years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def age_band_case(today, bands):
+def age_band_case(today, bands, column=None):
     """SQL CASE giving the label of the band [(low, high, label), …] a member's age on `today` falls in, as
-    birth-date ranges (index-friendly)."""
-    whens = [(HouseholdMember.birth_date.between(years_before(today, high + 1) + datetime.timedelta(days=1),
+    birth-date ranges (index-friendly); `column` is another date of birth (the chart builder's age groups)."""
+    column = HouseholdMember.birth_date if column is None else column
+    whens = [(column.between(years_before(today, high + 1) + datetime.timedelta(days=1),
                                                  years_before(today, low)), label) for low, high, label in bands]
     return case(*whens, else_="?")
 

@@ -341,7 +341,8 @@ def import_indicator_values(session, scope, rows, today=None):
             error(line, "soate", _l("Unknown SOATE code: %(code)s.", code=raw["soate"] or "—"))
         elif territory.kind not in LSG_KINDS:
             error(line, "soate", _l("%(unit)s is not an aiyl aimak or a city: passports are kept by local "
-                                    "self-government bodies.", unit=territory.name))
+                                    "self-government bodies. Import figures of oblasts, rayons and the republic "
+                                    "as official statistics.", unit=territory.name))
         elif not scope.national and not territory.path.startswith(scope.territory_path):
             error(line, "soate", _l("%(unit)s is outside your territory.", unit=territory.name))
         year = _parse_year(raw["year"])
@@ -365,19 +366,28 @@ def import_indicator_values(session, scope, rows, today=None):
         else:
             seen[key] = line
         if len(report.errors) == count:
-            valid.append((territory, year, indicator, value))
+            valid.append((line, territory, year, indicator, value))
     if report.errors:
         return report
     passports = {}
     if valid:
-        ids = {t.id for t, *_ in valid}
+        ids = {t.id for _, t, *_ in valid}
         passports = {(p.territory_id, p.year): p for p in session.scalars(
             select(LsgPassport).where(LsgPassport.territory_id.in_(ids)))}
-    for territory, year, indicator, value in valid:
+    for line, territory, year, indicator, value in valid:
         passport = passports.get((territory.id, year))
         if passport is None:
             passport = passports[(territory.id, year)] = create_passport(session, territory, year, today)
         set_entered_value(session, passport, indicator, value)
+        # what the passport shows is the household book's figure where there is one: an entered figure beside it
+        # would be a row "imported" that nothing shows, so the whole import is refused with the way to go
+        if any(r.source == "computed" and (r.indicator is indicator or r.indicator_id == indicator.id)
+               for r in passport.values):
+            error(line, "value", _l("%(indicator)s of %(unit)s for %(year)s is computed from the household book, "
+                                    "so an entered figure would not be shown. Import it as official statistics to "
+                                    "compare the two.", indicator=indicator.name, unit=territory.name, year=year))
+    if report.errors:
+        return report
     session.flush()
     report.imported = len(valid)
     return report

@@ -30,13 +30,44 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
+from app.catalogue import policy
 from app.errors import DomainError
+from models.dictionary import Legal
 from models.reference import Territory
 from models.social_passport import (EDITABLE_STATUSES, INCOME_SOURCES, LIVESTOCK, STATUSES, Need, PassportMember,
                                     PovertyLine, SocialPassport, StatusChange, passport_need, passport_reason)
 
 SCORE_THRESHOLD = 35
 REVIEW_MONTHS = 12
+#: points of the welfare score (the module docstring gives the rule); administrators version them as the policy
+#: parameter "social_passport.score_weights"
+WEIGHTS = {"income": 40, "dependants_high": 15, "dependants_half": 10, "dependants_quarter": 5,
+           "disability_each": 5, "disability_max": 10, "unemployed_each": 3, "unemployed_max": 6,
+           "no_dwelling": 8, "rented": 4, "emergency": 8, "poor": 4, "utility": 1, "no_land": 3, "no_livestock": 3,
+           "out_of_school": 5, "no_health": 5, "benefit_missed": 5}
+SCORE_WEIGHTS = policy.define(
+    "social_passport.score_weights", _l("Welfare score weights"),
+    _l("Points of each criterion of the welfare score of a social passport."), "weights", WEIGHTS,
+    Legal("platform"), "social_passport", minimum=0, maximum=100, weights={
+        "income": _l("Income deficit, at most"), "dependants_high": _l("Dependants: three quarters or more"),
+        "dependants_half": _l("Dependants: half or more"), "dependants_quarter": _l("Dependants: a quarter or more"),
+        "disability_each": _l("Disability, per person"), "disability_max": _l("Disability, at most"),
+        "unemployed_each": _l("Working-age unemployed, per person"),
+        "unemployed_max": _l("Working-age unemployed, at most"), "no_dwelling": _l("No dwelling of its own"),
+        "rented": _l("Rented dwelling"), "emergency": _l("Dilapidated dwelling"), "poor": _l("Dwelling in poor condition"),
+        "utility": _l("Per missing utility"), "no_land": _l("No land"), "no_livestock": _l("No livestock"),
+        "out_of_school": _l("Children not attending school"), "no_health": _l("No access to health care"),
+        "benefit_missed": _l("Entitled to the monthly benefit but not receiving it")})
+SCORE_THRESHOLD_KEY = policy.define(
+    "social_passport.score_threshold", _l("Welfare score of need"),
+    _l("A family whose welfare score reaches this needs state support (as does one below the poverty line)."),
+    "integer", SCORE_THRESHOLD, Legal("platform"), "social_passport", minimum=0, maximum=200,
+    unit=_l("points"))
+REVIEW_MONTHS_KEY = policy.define(
+    "social_passport.review_months", _l("Review period of an approved social passport"),
+    _l("Months after approval when the passport is due for annual review (the monthly benefit is granted for a "
+       "year)."), "integer", REVIEW_MONTHS, Legal("benefits_law"), "social_passport", minimum=1, maximum=60,
+    unit=_l("months"))
 PENSION_AGE = {"M": 63, "F": 58}  # Law "On state pension social insurance" (1997), art. 9
 WORKING_AGE_FROM = 16  # Labour Code: an employment contract may be concluded from 16
 UTILITIES = ("has_water", "has_electricity", "has_heating", "has_sanitation")
@@ -169,41 +200,44 @@ def check_classifier_unused(session, entry):
 
 
 # --- score ------------------------------------------------------------------------------------------------------
-def welfare_score(passport, line=None, gmi=None) -> dict:
+def welfare_score(passport, line=None, gmi=None, weights=None) -> dict:
     """Points per criterion of the module's welfare score (see the module docstring for the rule): a dict
     {criterion: points} whose values sum to the score. `line` is the poverty line and `gmi` the guaranteed minimum
-    income, both in som per member per month (None: not known)."""
+    income, both in som per member per month (None: not known); `weights` the points in force (default: WEIGHTS)."""
+    w = {**WEIGHTS, **(weights or {})}
     members = passport.members_count or 0
     per_member = _money(passport.income_per_member)
     points = {}
     if line is not None and _money(line) > 0 and per_member < _money(line):
         line = _money(line)
-        points["income"] = int((40 * (line - per_member) / line).quantize(Decimal(1), ROUND_HALF_UP))
+        points["income"] = int((Decimal(w["income"]) * (line - per_member) / line).quantize(Decimal(1),
+                                                                                            ROUND_HALF_UP))
     dependants = passport.dependants_count or 0
     if members:
-        points["dependants"] = (15 if 4 * dependants >= 3 * members else 10 if 2 * dependants >= members else
-                                5 if 4 * dependants >= members else 0)
-    points["disability"] = min(10, 5 * (passport.disabled_count or 0))
-    points["unemployment"] = min(6, 3 * (passport.unemployed_count or 0))
-    housing = {"none": 8, "rented": 4}.get(passport.housing_tenure, 0)
-    housing += {"emergency": 8, "poor": 4}.get(passport.housing_condition, 0)
-    housing += sum(1 for u in UTILITIES if not getattr(passport, u))
+        points["dependants"] = (w["dependants_high"] if 4 * dependants >= 3 * members else
+                                w["dependants_half"] if 2 * dependants >= members else
+                                w["dependants_quarter"] if 4 * dependants >= members else 0)
+    points["disability"] = min(w["disability_max"], w["disability_each"] * (passport.disabled_count or 0))
+    points["unemployment"] = min(w["unemployed_max"], w["unemployed_each"] * (passport.unemployed_count or 0))
+    housing = {"none": w["no_dwelling"], "rented": w["rented"]}.get(passport.housing_tenure, 0)
+    housing += {"emergency": w["emergency"], "poor": w["poor"]}.get(passport.housing_condition, 0)
+    housing += w["utility"] * sum(1 for u in UTILITIES if not getattr(passport, u))
     points["housing"] = housing
-    points["land"] = 3 if not _money(passport.land_ha) > 0 else 0
-    points["livestock"] = 3 if not sum(getattr(passport, k) or 0 for k in LIVESTOCK) else 0
-    services = 5 if (passport.children_out_of_school or 0) > 0 else 0
-    services += 5 if passport.no_health_access else 0
+    points["land"] = w["no_land"] if not _money(passport.land_ha) > 0 else 0
+    points["livestock"] = w["no_livestock"] if not sum(getattr(passport, k) or 0 for k in LIVESTOCK) else 0
+    services = w["out_of_school"] if (passport.children_out_of_school or 0) > 0 else 0
+    services += w["no_health"] if passport.no_health_access else 0
     entitled = ((passport.children_under_16 or 0) > 0 and gmi is not None and per_member < _money(gmi))
-    services += 5 if entitled and not passport.receives_family_benefit else 0
+    services += w["benefit_missed"] if entitled and not passport.receives_family_benefit else 0
     points["services"] = services
     return {k: v for k, v in points.items() if v}
 
 
-def needs_state_support(per_member, line, score) -> bool:
+def needs_state_support(per_member, line, score, threshold=SCORE_THRESHOLD) -> bool:
     """A family needs state support when its income per member is below the poverty line, or its welfare score
-    reaches SCORE_THRESHOLD."""
+    reaches the threshold in force (SCORE_THRESHOLD unless an administrator set another)."""
     below = line is not None and _money(per_member) < _money(line)
-    return below or score >= SCORE_THRESHOLD
+    return below or score >= threshold
 
 
 def check_values(passport):
@@ -235,12 +269,15 @@ def evaluate(session, passport: SocialPassport):
     line = find_poverty_line(session, passport.scope_territory_id(), year)
     passport.poverty_line = line
     passport.poverty_line_amount = line.amount if line is not None else None
+    on = passport.surveyed_on or datetime.date.today()  # the parameters in force on the survey day
+    weights = policy.value(session, SCORE_WEIGHTS, on, record=passport)
+    threshold = policy.value(session, SCORE_THRESHOLD_KEY, on, record=passport)
     points = welfare_score(passport, line.amount if line is not None else None,
-                           line.guaranteed_minimum_income if line is not None else None)
+                           line.guaranteed_minimum_income if line is not None else None, weights)
     passport.welfare_score = sum(points.values())
     passport.score_details = json.dumps(points)
     passport.needs_support = needs_state_support(passport.income_per_member, passport.poverty_line_amount,
-                                                 passport.welfare_score)
+                                                 passport.welfare_score, threshold)
     return passport
 
 
@@ -337,7 +374,8 @@ def approve(session, passport, user=None, comment=None, now=None):
     _step(passport, "approve", user, comment, now)
     passport.approved_on = now.date()
     passport.approved_by_fk = getattr(user, "id", None)
-    passport.review_due_on = add_months(passport.approved_on, REVIEW_MONTHS)
+    months = policy.value(session, REVIEW_MONTHS_KEY, passport.approved_on, record=passport)
+    passport.review_due_on = add_months(passport.approved_on, months)
     return passport
 
 

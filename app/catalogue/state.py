@@ -1,0 +1,124 @@
+"""The catalogue's cached state in each server process, reloaded when `core_catalogue_revision` moves.
+
+Every change to a catalogue table (texts, publication, classifiers, custom fields, parameters) raises the revision
+in the same flush, whatever path made it (form, API, command, seed): a flush hook, like the audit's. Each request
+reads the revision once (one primary-key lookup) and reloads the small tables when it changed, so a new field or
+a renamed classifier item shows in every worker without a restart."""
+from dataclasses import dataclass, field
+
+from flask import g, has_app_context, has_request_context
+from sqlalchemy import event, insert, select, update
+from sqlalchemy.orm import Session
+
+WATCHED = {"core_dictionary_text", "core_dataset_setting", "core_classifier", "core_classifier_item",
+           "core_custom_field"}
+
+
+@dataclass
+class Snapshot:
+    revision: int = -1
+    texts: dict = field(default_factory=dict)  # (dataset, field) -> DictionaryText values
+    settings: dict = field(default_factory=dict)  # dataset -> {"open_data": bool, "published_at": …}
+    custom_fields: dict = field(default_factory=dict)  # dataset -> [CustomFieldData] (every status)
+    classifiers: dict = field(default_factory=dict)  # code -> {"open": bool, "items": [ItemData]}
+
+
+@dataclass(frozen=True)
+class ItemData:
+    code: str
+    names: dict  # language -> name
+    active: bool
+    system: bool
+    sort_order: int
+
+
+_snapshot = Snapshot()
+
+
+def _session():
+    from app.extensions import db
+
+    return db.session
+
+
+def _read_revision(session):
+    from models.catalogue import CatalogueRevision
+
+    try:
+        with session.no_autoflush:
+            return session.scalar(select(CatalogueRevision.revision).where(CatalogueRevision.id == 1)) or 0
+    except Exception:  # before the migrations ran (e.g. `db upgrade` itself): the declared defaults apply
+        session.rollback()
+        return None
+
+
+def current() -> Snapshot:
+    """The catalogue as the database has it now (checked once per request; outside requests on every call)."""
+    global _snapshot
+    if not has_app_context():
+        return _snapshot
+    if has_request_context() and g.get("_catalogue_checked"):
+        return _snapshot
+    session = _session()
+    revision = _read_revision(session)
+    if has_request_context():
+        g._catalogue_checked = True
+    if revision is not None and revision != _snapshot.revision:
+        _snapshot = _load(session, revision)
+    return _snapshot
+
+
+def invalidate():
+    """Forget the cached copy (after a change made in this process)."""
+    global _snapshot
+    _snapshot = Snapshot()
+    if has_request_context():
+        g.pop("_catalogue_checked", None)
+
+
+def _load(session, revision):
+    from app.catalogue.custom import CustomFieldData
+    from models.catalogue import Classifier, ClassifierItem, CustomField, DatasetSetting, DictionaryText
+
+    snapshot = Snapshot(revision=revision)
+    with session.no_autoflush:
+        for text in session.scalars(select(DictionaryText)):
+            snapshot.texts[(text.dataset, text.field or "")] = {
+                kind: {lang: getattr(text, f"{kind}_{lang}") for lang in ("ky", "ru", "en")}
+                for kind in ("label", "description", "legal")}
+        for setting in session.scalars(select(DatasetSetting)):
+            snapshot.settings[setting.dataset] = {"open_data": setting.open_data,
+                                                  "published_at": setting.published_at}
+        for row in session.scalars(select(CustomField).order_by(CustomField.sort_order, CustomField.id)):
+            snapshot.custom_fields.setdefault(row.dataset, []).append(CustomFieldData.of(row))
+        classifiers = {c.id: c for c in session.scalars(select(Classifier))}
+        for c in classifiers.values():
+            snapshot.classifiers[c.code] = {"open": c.open, "items": [], "names": {
+                lang: getattr(c, f"name_{lang}") for lang in ("ky", "ru", "en")}}
+        for item in session.scalars(select(ClassifierItem).order_by(ClassifierItem.sort_order, ClassifierItem.id)):
+            owner = classifiers.get(item.classifier_id)
+            if owner is not None:
+                snapshot.classifiers[owner.code]["items"].append(ItemData(
+                    item.code, {lang: getattr(item, f"name_{lang}") for lang in ("ky", "ru", "en")}, item.active,
+                    item.system, item.sort_order))
+    return snapshot
+
+
+def _bump_on_change(session, _flush_context):
+    touched = any(getattr(obj, "__tablename__", None) in WATCHED
+                  for objs in (session.new, session.dirty, session.deleted) for obj in objs)
+    if not touched:
+        return
+    from models.catalogue import CatalogueRevision
+
+    connection = session.connection()
+    result = connection.execute(update(CatalogueRevision.__table__).where(CatalogueRevision.__table__.c.id == 1)
+                                .values(revision=CatalogueRevision.__table__.c.revision + 1))
+    if result.rowcount == 0:
+        connection.execute(insert(CatalogueRevision.__table__).values(id=1, revision=1))
+    invalidate()
+
+
+def install():
+    if not event.contains(Session, "after_flush", _bump_on_change):
+        event.listen(Session, "after_flush", _bump_on_change)
