@@ -65,6 +65,7 @@ def make_app(database_url, **overrides):
 
         g.pop("_login_user", None)
         g.pop("user", None)
+        g.pop("csrf_token", None)  # Flask-WTF caches the session's token in `g`: each client has its own
         refresh()  # and its language
 
     app.before_request_funcs.setdefault(None, []).insert(0, forget_previous_user)

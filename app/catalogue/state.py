@@ -6,7 +6,7 @@ reads the revision once (one primary-key lookup) and reloads the small tables wh
 a renamed classifier item shows in every worker without a restart."""
 from dataclasses import dataclass, field
 
-from flask import g, has_app_context, has_request_context
+from flask import has_app_context, has_request_context, request
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,7 @@ class ItemData:
 
 
 _snapshot = Snapshot()
+CHECKED = "sanarip.catalogue_checked"  # per request (the WSGI environ), so a test's shared `g` cannot keep it
 
 
 def _session():
@@ -57,12 +58,12 @@ def current() -> Snapshot:
     global _snapshot
     if not has_app_context():
         return _snapshot
-    if has_request_context() and g.get("_catalogue_checked"):
+    if has_request_context() and request.environ.get(CHECKED):
         return _snapshot
     session = _session()
     revision = _read_revision(session)
     if has_request_context():
-        g._catalogue_checked = True
+        request.environ[CHECKED] = True
     if revision is not None and revision != _snapshot.revision:
         _snapshot = _load(session, revision)
     return _snapshot
@@ -73,7 +74,7 @@ def invalidate():
     global _snapshot
     _snapshot = Snapshot()
     if has_request_context():
-        g.pop("_catalogue_checked", None)
+        request.environ.pop(CHECKED, None)
 
 
 def _load(session, revision):
