@@ -71,6 +71,7 @@ class F:
     personal: str = None  # None: the dataset's own class
     legal: Legal = None  # None: the dataset's legal basis
     unit: object = None
+    states: object = None  # a workflow's states (code -> lazy label): not a classifier, but charts group by it
 
 
 @dataclass

@@ -102,7 +102,7 @@ class LandApplication(Extensible, TerritoryScoped, Tracked, Model):
             "address": _l("Address"), "phone": _l("Phone"),
             "family_size": F(_l("Number of family members"), _l("All members of the family, the applicant "
                                                                 "included.")),
-            "status": _l("Status"), "position": _l("Position in the queue"),
+            "status": F(_l("Status"), states=STATUSES), "position": _l("Position in the queue"),
             "plot_cadastral_number": _l("Cadastral number of the plot"), "plot_address": _l("Address of the plot"),
             "plot_area": _l("Area of the plot, m²"), "decision_number": _l("Decision number"),
             "decision_date": _l("Decision date"),

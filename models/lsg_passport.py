@@ -304,7 +304,7 @@ class LsgProblem(Extensible, _InPassport, Tracked, Model):
         fields={"passport": _l("Passport"), "title": _l("Problem or need"), "description": _l("Description"),
                 "priority": F(_l("Priority"), _l("1 is the most urgent.")),
                 "estimated_cost": _l("Estimated cost, som"), "funding_source": _l("Source of funding"),
-                "status": _l("Status"),
+                "status": F(_l("Status"), states=PROBLEM_STATUSES),
                 "social_object": F(_l("Social object"), _l("The object the project concerns, if any (of the same "
                                                            "passport)."))})
 

@@ -104,7 +104,8 @@ class PropertyObject(Extensible, TerritoryScoped, Tracked, Model):
                                                             "organisation that holds the object.")),
             "holder_inn": F(_l("INN of the holding organisation"), _l("14 digits: 0, the registration date "
                                                                       "DDMMYYYY, a serial.")),
-            "status": _l("Status"), "decommissioned_on": _l("Decommissioned on"), "tenant": _l("Tenant"),
+            "status": F(_l("Status"), states=STATUSES), "decommissioned_on": _l("Decommissioned on"),
+            "tenant": _l("Tenant"),
             "leases": _l("Leases"), "documents": _l("Property documents"), "events": _l("Property history"),
             "decommissions": _l("Decommissioning acts")})
 

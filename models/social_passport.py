@@ -147,7 +147,7 @@ class SocialPassport(Extensible, TerritoryScoped, Tracked, Model):
             "head_name": _l("Head of household"),
             "surveyed_on": F(_l("Survey date"), _l("The date the family was interviewed; its year chooses the "
                                                   "poverty line.")),
-            "status": _l("Status"), "snapshot_on": _l("Composition as of"), "members_count": _l("Members"),
+            "status": F(_l("Status"), states=STATUSES), "snapshot_on": _l("Composition as of"), "members_count": _l("Members"),
             "children_under_18": _l("Children under 18"), "children_under_16": _l("Children under 16"),
             "disabled_count": _l("Persons with disabilities"), "pensioners_count": _l("Pensioners"),
             "unemployed_count": _l("Working-age unemployed"), "dependants_count": _l("Dependants"),

@@ -52,7 +52,8 @@ def render(appbuilder, chart_request, title=None):
                                   "value": value_label})
     withheld = bool(frame["withheld"].any())
     table = table.drop(columns="withheld")
-    table[value_label] = table[value_label].astype(object).where(table[value_label].notna(), SUPPRESSED)
+    table[value_label] = [SUPPRESSED if v is None or v != v else int(v) if float(v).is_integer() else round(v, 2)
+                          for v in table[value_label]]
     return html, table, withheld or suppress
 
 

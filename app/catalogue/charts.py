@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, and_, func, literal, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from app.catalogue import classifiers, custom, dictionary
 from app.errors import DomainError
@@ -57,7 +57,8 @@ def _territory_path(model):
     info = dictionary.of_model(model)
     for rel in info.relations.values():
         target = rel.mapper.class_
-        if rel.direction.name == "MANYTOONE" and "territory_id" in target.__table__.columns and \
+        if rel.direction.name == "MANYTOONE" and hasattr(target, "scope_condition") and \
+                isinstance(getattr(target, "territory_id", None), InstrumentedAttribute) and \
                 not any(c.nullable for c in rel.local_columns):
             return target.territory_id, [(target, rel)]
     return None, []
@@ -79,7 +80,7 @@ def dimensions(info):
                 out.append(Dimension(f.key, f.label(), "custom", f, f.custom))
             continue
         column = f.column
-        if f.classifier:
+        if f.classifier or f.spec.states:
             out.append(Dimension(f.key, f.label(), "code", f))
         elif isinstance(column.type, Boolean):
             out.append(Dimension(f.key, f.label(), "boolean", f))
@@ -180,8 +181,13 @@ def _filter_condition(info, key, operator, raw):
                               code="filter")
         value = _typed(column, raw)
         expression = getattr(model, key)
-    return {"eq": expression == value, "ne": expression != value, "gte": expression >= value,
-            "lte": expression <= value}[operator]
+    if isinstance(value, bool) and operator in ("gte", "lte"):
+        raise DomainError(_l("Unknown operator of a filter."), field="filters", code="operator")
+    if operator == "eq":
+        return expression == value
+    if operator == "ne":
+        return expression != value
+    return expression >= value if operator == "gte" else expression <= value
 
 
 def _typed(column, raw):
@@ -293,6 +299,8 @@ def _labels(session, info, dim, values):
     if dim.kind == "boolean" or (dim.kind == "custom" and dim.spec.kind == "boolean"):
         return [UNKNOWN if v is None else gettext("Yes") if v in (True, 1, "1", "true") else gettext("No")
                 for v in values]
+    if dim.kind == "code" and dim.info.spec.states:
+        return [str(dim.info.spec.states.get(v, v)) if v is not None else UNKNOWN for v in values]
     if dim.kind == "code":
         return [classifiers.label(dim.info.classifier, v) if v is not None else UNKNOWN for v in values]
     if dim.kind == "custom" and dim.spec.kind == "choice":
