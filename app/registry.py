@@ -418,7 +418,8 @@ def _catalogue():
     from app import catalogue
     from app.seed.roles import RoleTemplate
     from views.catalogue import CatalogueApi, CatalogueView, ClassifierItemView, ClassifierView, CustomFieldView, \
-        DictionaryTextView, PolicyParameterView, open_data, promote_field_command
+        DictionaryTextView, PolicyParameterView, catalogue_apply_command, catalogue_snapshot_command, open_data, \
+        promote_field_command
     from views.chart_builder import ChartBuilderView, SavedChartView
 
     admin, admin_label = "Administration", _l("Administration")
@@ -456,7 +457,8 @@ def _catalogue():
             RoleTemplate("Reference editor", _l("Reference data editor"), classifier_edit, territorial=False),
         ],
         seed_reference=catalogue.seed_reference,
-        commands=[promote_field_command],  # flask sanarip promote-field <dataset> <key>
+        # flask sanarip promote-field <dataset> <key>; catalogue-snapshot <file>; catalogue-apply <file> [--dry-run]
+        commands=[promote_field_command, catalogue_snapshot_command, catalogue_apply_command],
     )
 
 

@@ -6,10 +6,27 @@ import json
 import re
 import uuid
 
+import pytest
+
 from tests.conftest import Browser, audit_events
 
 RAYON_A = "41708203000000"
 HOUSEHOLDS = "household_book_household"
+
+
+@pytest.fixture(autouse=True)
+def _retire_fields_afterwards(app):
+    """The suite shares one database: a field a test added (a required one above all) must not reach the
+    other modules' tests."""
+    yield
+    with app.app_context():
+        from app.extensions import db
+        from models.catalogue import CustomField
+
+        db.session.rollback()
+        for field in db.session.query(CustomField).filter_by(status="active"):
+            field.status = "retired"
+        db.session.commit()
 
 
 def _admin(app, make_user, lang="en"):
@@ -133,6 +150,7 @@ def test_api_bodies_info_openapi_and_validation_of_a_custom_field(app, make_user
     spec = admin.client.get("/api/v1/_openapi").get_json()
     schema = spec["components"]["schemas"]["HouseholdApi.post"]["properties"]
     assert schema[key]["pattern"] == "[0-9]{6}"
+    assert schema["number"]["description"].startswith("Household number")  # the API docs read the dictionary
     # searched in the list and the API by value (the GIN index serves it on PostgreSQL)
     page = clerk.get(f"/householdview/list/?cf_{key}=654321").get_data(as_text=True)
     assert "Test street 1" in page
@@ -297,3 +315,37 @@ def _versions_copy(tmp_path):
     target = tmp_path / "migrations"
     shutil.copytree(source, target)
     return target / "versions"
+
+
+def test_catalogue_snapshot_moves_the_configuration_between_installations(app, make_user, db):
+    """A snapshot of this installation applied again changes nothing; a snapshot with a new field, a renamed item
+    and a new parameter version lists exactly those in a dry run, and applied makes them."""
+    import datetime
+
+    from app import clock
+    from app.catalogue import snapshot
+    from models.catalogue import ClassifierItem, CustomField
+
+    taken = snapshot.take(db.session)
+    assert snapshot.apply(db.session, taken, datetime.date.today(), clock.now(), dry_run=True) == []
+    key = _key("snap")
+    taken["custom_fields"].append({"dataset": HOUSEHOLDS, "key": key, "kind": "text", "label_ru": "Из снимка",
+                                   "personal": "none"})
+    item = next(i for i in taken["classifier_items"] if i["classifier"] == "registration" and i["code"] == "none")
+    item["name_en"] = "Without registration"
+    future = (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
+    taken["parameters"].append({"key": "household_book.certificate_validity_days", "effective_from": future,
+                                "value": "45", "regulation": "lsg_law", "clause": None, "note": None})
+    planned = snapshot.apply(db.session, taken, datetime.date.today(), clock.now(), dry_run=True)
+    assert planned == [f"+ custom field {HOUSEHOLDS}.{key}",
+                       "~ item registration/none name_en: 'Not registered' → 'Without registration'",
+                       f"+ parameter household_book.certificate_validity_days from {future}: 45"]
+    assert db.session.query(CustomField).filter_by(key=key).count() == 0
+    snapshot.apply(db.session, taken, datetime.date.today(), clock.now())
+    db.session.commit()
+    assert db.session.query(CustomField).filter_by(key=key).one().label_ru == "Из снимка"
+    assert db.session.query(ClassifierItem).filter_by(code="none").filter(
+        ClassifierItem.name_en == "Without registration").count() == 1
+    item["name_en"] = "Not registered"
+    snapshot.apply(db.session, taken, datetime.date.today(), clock.now())
+    db.session.commit()

@@ -322,7 +322,6 @@ def test_official_population_of_every_oblast_and_the_republic_comes_back_unchang
     page = admin.get(f"/lsgpassportcharts/?chart=official&indicator=pop_total&year={TODAY.year}").get_data(
         as_text=True)
     table = page.split('id="chart-table"')[1].split("</table>")[0]
-    from flask_babel import format_decimal  # noqa: F401
 
     for code, value in figures.items():
         row = table.split(f"<td>{code}</td>")[1].split("</tr>")[0]
@@ -376,3 +375,15 @@ def test_passport_import_never_reports_rows_nothing_will_show(app, make_user, db
         assert says in page and "rows imported" not in page
     db.session.expire_all()
     assert db.session.query(LsgIndicatorValue).count() == before
+
+
+def test_a_past_decision_shows_the_parameters_it_used(app, make_user, db):
+    """The social passport's page lists the parameter versions its score was computed with."""
+    from app.services import social_passport as service
+
+    passport = _passport(db)
+    service.evaluate(db.session, passport)
+    db.session.commit()
+    page = _browser(app, make_user).get(f"/socialpassportview/show/{passport.id}").get_data(as_text=True)
+    block = page.split('id="decision-parameters"')[1].split("</table>")[0]
+    assert "Welfare score of need" in block and "35" in block and "Welfare score weights" in block

@@ -443,7 +443,8 @@ def test_import_of_a_bad_file_saves_nothing_and_reports_rows_in_the_users_langua
             6: (soate, _l("%(unit)s is outside your territory.", unit=_territory(db, OTHER_OBLAST_AIMAK).name)),
             7: (indicator, _l("The same territory, year and indicator as row %(line)s.", line=2)),
             8: (soate, _l("%(unit)s is not an aiyl aimak or a city: passports are kept by local self-government "
-                          "bodies.", unit=_territory(db, "41708203805010").name)),
+                          "bodies. Import figures of oblasts, rayons and the republic as official statistics.",
+                          unit=_territory(db, "41708203805010").name)),
             9: (year, _l("The year must be between %(first)s and %(last)s.", first=2000, last=TODAY.year + 1)),
             10: (value, _l("%(indicator)s is a count: a whole number, not negative.", indicator=db.session.query(
                 LsgIndicator).filter_by(code="cattle").one().name_ru)),

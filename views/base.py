@@ -401,6 +401,13 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
         kwargs.setdefault("this_view", self)  # FAB's show template reuses the name `view` in a loop
         return super().render_template(template, **kwargs)
 
+    def decision_parameters(self, pk):
+        """The policy-parameter versions the record's decision was taken with (app/catalogue/policy.py)."""
+        from app.catalogue import policy
+
+        item = self.datamodel.get(pk, self._base_filters)
+        return policy.used_by(self.datamodel.session, item) if item is not None else []
+
     @property
     def printable(self):
         return bool(getattr(self.datamodel.obj, "personal", False))
@@ -709,9 +716,19 @@ class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
 
         super().add_apispec_components(api_spec)
         specs = self.custom_specs()
+        info = dictionary.of_model(self.datamodel.obj)
         for name in (self.list_model_schema_name, self.add_model_schema_name, self.edit_model_schema_name,
                      self.show_model_schema_name):
             schema = api_spec.components.schemas.get(name)
+            for key, prop in (schema or {}).get("properties", {}).items():
+                if info is not None and isinstance(prop, dict) and "description" not in prop:
+                    # the API documentation reads the field dictionary too: label, help text, classifier codes
+                    field = info.field(key)
+                    text = " — ".join(t for t in (info.field_label(key), info.field_description(key)) if t)
+                    prop["description"] = text
+                    if field is not None and field.classifier:
+                        prop["enum"] = [c for c, _, _, _ in classifiers.items(field.classifier)] + \
+                            ([None] if field.column is not None and field.column.nullable else [])
             if schema is not None and specs:
                 schema.setdefault("properties", {}).update(
                     {s.key: custom_fields.openapi_property(s) for s in specs})

@@ -323,7 +323,8 @@ class CustomFieldView(SanaripModelView):
 
     def __init__(self, *args, **kwargs):
         self.add_form_extra_fields = {
-            "dataset": SelectField(_l("Dataset"), choices=lambda: _dataset_choices(True), validators=[DataRequired()]),
+            "dataset": SelectField(_l("Dataset"), choices=lambda: _dataset_choices(True), validators=[DataRequired()],
+                                   default=lambda: request.args.get("dataset")),  # from the catalogue page
             "classifier_code": SelectField(_l("Classifier"), choices=_classifier_choices, validators=[Optional()]),
             "reference_dataset": SelectField(_l("Referenced dataset"),
                                              choices=lambda: [("", "—")] + _dataset_choices(),
@@ -601,3 +602,41 @@ def promote_field_command(dataset, key, revision, directory):
     click.echo(f"wrote {path} (revision {revision})")
     click.echo("add to the model, then review and run `flask db upgrade`:")
     click.echo(admin.model_line(field))
+
+
+@click.command("catalogue-snapshot")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def catalogue_snapshot_command(path):
+    """Write the catalogue configuration (custom fields, classifier items, texts, parameters, open data) as JSON."""
+    from app.catalogue import snapshot
+    from app.extensions import db
+
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(snapshot.take(db.session), fh, ensure_ascii=False, indent=1)
+    click.echo(f"wrote {path}")
+
+
+@click.command("catalogue-apply")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Only list what would change.")
+@with_appcontext
+def catalogue_apply_command(path, dry_run):
+    """Apply a catalogue snapshot: add what is missing, change what differs, all or nothing (nothing is deleted)."""
+    from app.catalogue import snapshot
+    from app.extensions import db
+
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    try:
+        lines = snapshot.apply(db.session, data, clock.local_today(), clock.now(), dry_run=dry_run)
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc))
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    for line in lines:
+        click.echo(line)
+    click.echo(f"{len(lines)} changes" + (" (dry run: nothing written)" if dry_run else ""))

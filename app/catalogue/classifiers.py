@@ -158,7 +158,7 @@ def check_item(session, item):
 
     if item.classifier is None:
         raise DomainError(_l("Choose the classifier."), field="classifier", code="classifier_required")
-    if not item.code or not re.fullmatch(r"[a-z0-9][a-z0-9_]{0,39}", item.code or ""):
+    if item.id is None and not re.fullmatch(r"[a-z0-9][a-z0-9_]{0,39}", item.code or ""):
         raise DomainError(_l("A code has up to 40 Latin lowercase letters, digits and _."), field="code",
                           code="bad_code")
     history = sa_inspect(item).attrs.code.history

@@ -4,6 +4,7 @@ Every change to a catalogue table (texts, publication, classifiers, custom field
 in the same flush, whatever path made it (form, API, command, seed): a flush hook, like the audit's. Each request
 reads the revision once (one primary-key lookup) and reloads the small tables when it changed, so a new field or
 a renamed classifier item shows in every worker without a restart."""
+import time
 from dataclasses import dataclass, field
 
 from flask import has_app_context, has_request_context, request
@@ -34,6 +35,8 @@ class ItemData:
 
 _snapshot = Snapshot()
 CHECKED = "sanarip.catalogue_checked"  # per request (the WSGI environ), so a test's shared `g` cannot keep it
+OUTSIDE_REQUESTS_TTL = 1.0  # seconds; a change made in this process resets it at once (invalidate)
+_checked_at = 0.0
 
 
 def _session():
@@ -58,12 +61,18 @@ def current() -> Snapshot:
     global _snapshot
     if not has_app_context():
         return _snapshot
-    if has_request_context() and request.environ.get(CHECKED):
+    global _checked_at
+    if has_request_context():
+        if request.environ.get(CHECKED):
+            return _snapshot
+    elif time.monotonic() - _checked_at < OUTSIDE_REQUESTS_TTL:  # commands and seeds: not a query per attribute
         return _snapshot
     session = _session()
     revision = _read_revision(session)
     if has_request_context():
         request.environ[CHECKED] = True
+    else:
+        _checked_at = time.monotonic()
     if revision is not None and revision != _snapshot.revision:
         _snapshot = _load(session, revision)
     return _snapshot
@@ -71,8 +80,9 @@ def current() -> Snapshot:
 
 def invalidate():
     """Forget the cached copy (after a change made in this process)."""
-    global _snapshot
+    global _snapshot, _checked_at
     _snapshot = Snapshot()
+    _checked_at = 0.0
     if has_request_context():
         request.environ.pop(CHECKED, None)
 
