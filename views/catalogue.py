@@ -142,7 +142,9 @@ class CatalogueView(BaseView):
             "catalogue/dataset.html", title=info.title(), info=info, fields=fields, incoming=incoming,
             modules=MODULE_LABELS, personal_labels=classifiers.ClassifierChoices("personal_data_class"),
             admin=self._is_admin(), view=self, can_publish=self.appbuilder.sm.has_access("can_publish",
-                                                                                          "CatalogueView"))
+                                                                                          "CatalogueView"),
+            dataset_title=lambda key: dictionary.dataset(key).title() if dictionary.dataset(key) else key,
+            classifier_title=classifiers.title)
 
     def _is_admin(self):
         return self.appbuilder.sm.has_access("can_add", "CustomFieldView")

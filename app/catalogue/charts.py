@@ -20,6 +20,7 @@ from app.errors import DomainError
 from app.i18n import current_language
 
 OPERATORS = {"eq": "=", "ne": "≠", "gte": "≥", "lte": "≤"}
+BY_YEAR, BY_MONTH, BY_AGE = _l("year"), _l("month"), _l("age group")
 MEASURES = {"count": _l("Number of records"), "sum": _l("Sum of a field")}
 UNKNOWN = "∅"
 
@@ -89,10 +90,10 @@ def dimensions(info):
             if target is not None and target.spec.reference and target.key != "ref_territory":
                 out.append(Dimension(f.key, f.label(), "relation", f))
         elif isinstance(column.type, (Date, DateTime)):
-            out.append(Dimension(f"{f.key}:year", f"{f.label()}: {gettext('year')}", "year", f))
-            out.append(Dimension(f"{f.key}:month", f"{f.label()}: {gettext('month')}", "month", f))
+            out.append(Dimension(f"{f.key}:year", f"{f.label()}: {BY_YEAR}", "year", f))
+            out.append(Dimension(f"{f.key}:month", f"{f.label()}: {BY_MONTH}", "month", f))
             if "birth" in f.key:
-                out.append(Dimension(f"{f.key}:age", f"{f.label()}: {gettext('age group')}", "age", f))
+                out.append(Dimension(f"{f.key}:age", f"{f.label()}: {BY_AGE}", "age", f))
         elif isinstance(column.type, Integer) and not f.unique and f.key not in ("seq", "position"):
             out.append(Dimension(f.key, f.label(), "integer", f))
     return out
@@ -268,6 +269,14 @@ def aggregate(session, scope, request, suppress=False, today=None):
     frame["value"] = [float(v) if isinstance(v, decimal.Decimal) else (v if v is not None else 0)
                       for v in frame["value"]]
     for name, dim in zip(names, dims):
+        if dim.kind == "age":  # age groups in age order, not in the order of their labels
+            from app.services.household_book import AGE_GROUPS, age_group_label
+
+            order = {age_group_label(low, high): i for i, (low, high) in enumerate(AGE_GROUPS)}
+            frame = frame.assign(_order=[order.get(v, len(order)) for v in frame[name]])
+            frame = frame.sort_values(["_order", *[n for n in names if n != name]], kind="stable") \
+                .drop(columns="_order").reset_index(drop=True)
+    for name, dim in zip(names, dims):
         frame[name] = _labels(session, info, dim, list(frame[name]))
     frame["withheld"] = False
     if suppress and len(frame):
@@ -341,7 +350,11 @@ def figure(frame, dims, chart_type, value_label):
             sign = -1 if index == 0 else 1
             fig.add_bar(y=part["g1"], x=[sign * v for v in part["value"]], orientation="h", name=str(side),
                         customdata=part["value"], hovertemplate="%{y}: %{customdata}")
-        fig.update_layout(barmode="overlay", bargap=0.1, yaxis_title=g1, xaxis_title=str(value_label))
+        largest = max([abs(v) for v in data["value"]] or [1]) or 1
+        ticks = [round(largest * k / 2) for k in (-2, -1, 0, 1, 2)]
+        fig.update_layout(barmode="overlay", bargap=0.1, yaxis_title=g1, xaxis_title=str(value_label),
+                          yaxis={"categoryorder": "array", "categoryarray": list(dict.fromkeys(data["g1"]))},
+                          xaxis={"tickvals": ticks, "ticktext": [str(abs(t)) for t in ticks]})
         return fig
     if chart_type == "map":
         if dims[0].kind != "territory":
