@@ -169,6 +169,10 @@ class Certificate(OfMember, Tracked, Model):
     content = Column(Text, nullable=False)  # JSON: the facts certified, as of the day of issue
     revoked_on = Column(Date)
     revoked_reason = Column(String(255))
+    # the issuing body's signing certificate at issue (app/signing.py); every printed copy is signed with it, or
+    # with the body's current one once it is renewed
+    signer_id = Column(Integer, ForeignKey("signing_certificate.id"))
+    signer = relationship("SigningCertificate")
 
     def __repr__(self):
         return f"№{self.number}"
