@@ -524,6 +524,7 @@ class SignatureReport:
     fingerprint: str = ""
     signed_at: datetime.datetime | None = None
     chain: list = dataclasses.field(default_factory=list)  # subjects from the signer up to the root
+    chain_names: list = dataclasses.field(default_factory=list)  # their common names
     reason: str = ""
     location: str = ""
     problem: object = None  # a lazy message when a trust problem is known (expired, revoked)
@@ -586,10 +587,12 @@ def _report(embedded, context) -> SignatureReport:
         return report
     report.signed_at = clock.as_utc(status.signer_reported_dt) if status.signer_reported_dt else None
     if status.validation_path is not None:
-        report.chain = [x509.load_der_x509_certificate(c.dump()).subject.rfc4514_string()
-                        for c in reversed(list(status.validation_path.iter_certs(include_root=True)))]
+        path = [x509.load_der_x509_certificate(c.dump())
+                for c in reversed(list(status.validation_path.iter_certs(include_root=True)))]
     else:
-        report.chain = [report.signer_subject]
+        path = [certificate]
+    report.chain = [c.subject.rfc4514_string() for c in path]
+    report.chain_names = [_attribute(c.subject, NameOID.COMMON_NAME) or c.subject.rfc4514_string() for c in path]
     if not (status.intact and status.valid):
         report.status = "invalid"
     elif status.coverage != SignatureCoverageLevel.ENTIRE_FILE and status.modification_level not in (

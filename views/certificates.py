@@ -8,7 +8,8 @@ import json
 
 import qrcode
 from flask import Blueprint, Response, current_app, render_template, request, url_for
-from flask_babel import force_locale, format_date, format_datetime, gettext
+from babel import dates as babel_dates
+from flask_babel import force_locale, format_date, get_locale, gettext
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import clock, signing
@@ -105,6 +106,13 @@ def _max_bytes():
     return int(current_app.config.get("SIGNATURE_CHECK_MAX_BYTES", 10 * 1024 * 1024))
 
 
+def _local_time(instant):
+    """An instant in the configured zone (Asia/Bishkek), in the page's language, with the zone named."""
+    local = clock.to_local(instant)
+    return f"{babel_dates.format_datetime(local, 'medium', tzinfo=local.tzinfo, locale=get_locale())} " \
+           f"({local:%Z})"
+
+
 def describe(verification_result):
     """The result of `signing.verify_pdf` for the page: translated status, signer, local signing time, chain."""
     signature = verification_result.signature
@@ -114,7 +122,8 @@ def describe(verification_result):
         described.update(
             signer=signature.signer_name, organisation=signature.organisation, serial=signature.serial,
             chain=signature.chain, reason=signature.reason,
-            signed_at=format_datetime(clock.to_local(signature.signed_at), "medium") if signature.signed_at else "")
+            chain_names=signature.chain_names,
+            signed_at=_local_time(signature.signed_at) if signature.signed_at else "")
     return described
 
 
