@@ -77,6 +77,21 @@ class SigningError(DomainError):
     pass
 
 
+def _outside_event_loop(function):
+    """pyHanko's synchronous calls run `asyncio.run`, which refuses to start inside a running event loop (an
+    async server, or a test that left Playwright's loop running): then the call runs in a worker thread."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function()
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function).result()
+
+
 # --- files and keys ---------------------------------------------------------------------------------------------
 def signing_dir():
     path = current_app.config.get("SIGNING_DIR") or os.path.join(current_app.instance_path, "signing")
@@ -510,7 +525,7 @@ def sign_pdf(pdf_bytes: bytes, signer: SigningCertificate, reason: str, location
 
     pdf_signer = ClockedSigner(metadata, simple, timestamper=timestamper, new_field_spec=field_spec,
                                stamp_style=_stamp_style(stamp_text(signer, now, language)) if visible else None)
-    return pdf_signer.sign_pdf(writer, in_place=False).getvalue()
+    return _outside_event_loop(lambda: pdf_signer.sign_pdf(writer, in_place=False).getvalue())
 
 
 # --- verification -----------------------------------------------------------------------------------------------
@@ -581,7 +596,7 @@ def _report(embedded, context) -> SignatureReport:
         reason=str(embedded.sig_object.get("/Reason", "") or ""),
         location=str(embedded.sig_object.get("/Location", "") or ""))
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = _outside_event_loop(lambda: validate_pdf_signature(embedded, context))
     except Exception as error:  # a malformed signature dictionary or CMS blob: not a valid signature
         log.info("signature validation failed: %s", error)
         return report

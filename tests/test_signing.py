@@ -401,3 +401,20 @@ def test_only_admins_reach_signing_certificates(app, make_user):
     assert clerk.get("/signingcertificateview/load/").status_code in (302, 403)
     anonymous = Browser(app.test_client())
     assert anonymous.get("/signingcertificateview/list/").status_code in (302, 401, 403)
+
+
+def test_signing_and_verifying_inside_a_running_event_loop(app, db):
+    """pyHanko's synchronous API starts its own event loop; inside a running one (an async server, a browser
+    test's loop) the signature was refused with 'asyncio.run() cannot be called from a running event loop'."""
+    import asyncio
+
+    from app import signing
+
+    certificate = _certificate(db)
+
+    async def sign_and_verify():
+        pdf = _signed(app, db, certificate)
+        with app.app_context():
+            return signing.verify_pdf(pdf).status
+
+    assert asyncio.run(sign_and_verify()) == "valid"
