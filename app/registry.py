@@ -56,6 +56,7 @@ def _core():
         apis=[TerritoryApi],
         role_templates=role_seed.CORE_TEMPLATES,
         seed_reference=territories.load,
+        commands=[territories.coverage_command],  # flask sanarip territory-names: name coverage per level
     )
 
 
