@@ -133,6 +133,10 @@ def test_lsg_body_names():
                                name_en=None))
     assert honoured["ky"] == "Токтомат Зулпуев атындагы айыл өкмөтү"
     assert honoured["ru"] == "Айыл окмоту айылного аймака им. Токтомата Зулпуева"
+    named = body_names(Unit(kind="aiyl_aimak", name_ru="Ак-Булунский айылный аймак", name_ky="Ак-Булуң айыл аймагы",
+                            name_en="Ak-Bulung aiyl aimak"))
+    assert named == {"ky": "Ак-Булуң айыл өкмөтү", "ru": "Айыл окмоту Ак-Булунского айылного аймака",
+                     "en": "Ak-Bulung aiyl okmotu"}
     city = body_names(Unit(kind="city_oblast", name_ru="г. Таш-Кумыр", name_ky="Таш-Көмүр шаары", name_en="Tash-Kumyr"))
     assert city == {"ky": "Таш-Көмүр шаарынын мэриясы", "ru": "Мэрия города Таш-Кумыр", "en": "Tash-Kumyr City Hall"}
     district = body_names(Unit(kind="city_district", name_ru="Ленинский район", name_ky="Ленин району",

@@ -4,10 +4,10 @@ Law "On local self-government" (2021): the executive body of an aiyl aimak is it
 that of a city its mayor's office (мэрия), of a Bishkek district its administration. These bodies issue
 certificates from the household book and sign them.
 
-SOATE names aiyl aimaks in Russian only ("Ак-Булунский айылный аймак"), while a Kyrgyz document must name the
-body in Kyrgyz ("Ак-Булун айыл өкмөтү"). `body_names` derives the Kyrgyz toponym from the Russian adjective by
-the regular correspondences (Дж → Ж, Кок- → Көк-, -инский → -а, …); the result is a default that admins correct
-where a place has its own spelling (Administration → Signing certificates, the organisation's names)."""
+A Kyrgyz document names the body in Kyrgyz ("Ак-Булуң айыл өкмөтү"): from the unit's Kyrgyz name where the
+reference data has one ("Ак-Булуң айыл аймагы"); otherwise `body_names` derives the Kyrgyz toponym from SOATE's
+Russian adjective by the regular correspondences (Дж → Ж, Кок- → Көк-, -инский → -а, …). Either is a default that
+admins correct where a place has its own spelling (Administration → Signing certificates, the names)."""
 import re
 
 BODY_KINDS = ("aiyl_aimak", "city_republican", "city_oblast", "city_rayon", "city_district")
@@ -81,11 +81,23 @@ def _nominative_ru(word):
     return word
 
 
+def body_names_ru(name_ru):
+    match = re.fullmatch(r"(?:(.+?)\s+)?айылный аймак(?:\s+(.+))?", name_ru, flags=re.IGNORECASE)
+    before, after = (match.group(1), match.group(2)) if match else (None, name_ru)
+    return "Айыл окмоту " + (_genitive_ru(f"{before} айылный аймак") if before else "айылного аймака") + \
+        (f" {after}" if after else "")
+
+
 def body_names(territory):
     """{'ky': …, 'ru': …, 'en': …}: the official name of the executive body of `territory` (an aiyl aimak or a
     city), e.g. 'Ак-Булун айыл өкмөтү' / 'Айыл окмоту Ак-Булунского айылного аймака' / 'Ak-Bulun aiyl okmotu'."""
     name_ru = (territory.name_ru or "").strip()
     kind = territory.kind
+    if kind == "aiyl_aimak" and (territory.name_ky or "").endswith(" айыл аймагы"):
+        # the unit's own Kyrgyz name (reference data) wins over the derived one
+        stem = territory.name_ky[: -len(" айыл аймагы")]
+        en = re.sub(r"\s+aiyl aimak$", "", territory.name_en or "") or latin(stem)
+        return {"ky": f"{stem} айыл өкмөтү", "ru": body_names_ru(name_ru), "en": f"{en} aiyl okmotu"}
     if kind == "aiyl_aimak":
         match = re.fullmatch(r"(?:(.+?)\s+)?айылный аймак(?:\s+(.+))?", name_ru, flags=re.IGNORECASE)
         before, after = (match.group(1), match.group(2)) if match else (None, name_ru)
@@ -100,9 +112,7 @@ def body_names(territory):
         else:
             place = " ".join(p for p in (stem, after) if p)
             ky, en = f"{place} айыл өкмөтү", f"{latin(place)} aiyl okmotu"
-        ru = "Айыл окмоту " + (_genitive_ru(f"{before} айылный аймак") if before else "айылного аймака") + \
-            (f" {after}" if after else "")
-        return {"ky": ky, "ru": ru, "en": en}
+        return {"ky": ky, "ru": body_names_ru(name_ru), "en": en}
     if kind == "city_district":
         ky = territory.name_ky or _kyrgyz_spelling(re.sub(r"ский район$", " району", name_ru))
         ky = re.sub(r"району$", "районунун", ky)
