@@ -14,6 +14,11 @@
 | SESSION_COOKIE_SECURE | 0                                         | set 1 behind HTTPS (see README)                |
 | DEFAULT_LOCALE        | ky                                        | ky, ru or en                                   |
 | LAND_QUEUE_CHECK_RATE_LIMIT | 10 per minute                       | public queue-position checks per address       |
+| SIGNING_KEY_PASSPHRASE | generated once into instance/signing     | encrypts the PKCS#12 key files (set it in prod) |
+| SIGNING_DEMO_CA       | 1                                         | demo CA signs for every LSG body; 0 in prod    |
+| SIGNING_TRUST_ROOTS   | (none)                                    | PEM files of trusted root CAs, comma-separated |
+| SIGNATURE_CHECK_RATE_LIMIT | 10 per minute                        | public PDF-signature checks per address        |
+| SIGNATURE_CHECK_MAX_MB | 10                                       | largest PDF the public check accepts           |
 """
 import os
 
@@ -89,3 +94,11 @@ class Config:
     LAND_QUEUE_CHECK_RATE_LIMIT = os.environ.get("LAND_QUEUE_CHECK_RATE_LIMIT", "10 per minute")
     UPLOAD_MAX_ROWS = _int("UPLOAD_MAX_ROWS", 50000)
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
+    # PDF signatures (app/signing.py): keys in <instance>/signing, encrypted with this passphrase (generated into
+    # that folder when empty); the demo CA signs for every LSG body until real PKCS#12 files are loaded
+    SIGNING_KEY_PASSPHRASE = os.environ.get("SIGNING_KEY_PASSPHRASE") or None
+    SIGNING_DEMO_CA = _bool("SIGNING_DEMO_CA", True)
+    SIGNING_TRUST_ROOTS = os.environ.get("SIGNING_TRUST_ROOTS", "")
+    SIGNATURE_CHECK_RATE_LIMIT = os.environ.get("SIGNATURE_CHECK_RATE_LIMIT", "10 per minute")
+    SIGNATURE_CHECK_MAX_BYTES = _int("SIGNATURE_CHECK_MAX_MB", 10) * 1024 * 1024

@@ -38,6 +38,7 @@ def _core():
     from charts.audit import AuditChartView
     from views.audit import AuditEventView
     from views.reference import TerritoryApi, TerritoryChildrenView, TerritoryView
+    from views.signing import SigningCertificateView
 
     admin, admin_label = "Administration", _l("Administration")
     return ModuleSpec(
@@ -48,11 +49,14 @@ def _core():
                      "fa-map", "fa-book"),
             MenuItem(AuditEventView, "Audit trail", _l("Audit trail"), admin, admin_label, "fa-eye", "fa-shield"),
             MenuItem(AuditChartView, "Audit charts", _l("Audit charts"), admin, admin_label, "fa-chart-bar"),
+            MenuItem(SigningCertificateView, "Signing certificates", _l("Signing certificates"), admin, admin_label,
+                     "fa-key"),
         ],
         hidden_views=[TerritoryChildrenView],
         apis=[TerritoryApi],
         role_templates=role_seed.CORE_TEMPLATES,
         seed_reference=territories.load,
+        commands=[territories.coverage_command],  # flask sanarip territory-names: name coverage per level
     )
 
 
@@ -62,7 +66,7 @@ def _household_book():
     from app.seed import household_book as seed
     from app.seed.roles import COMMON, RoleTemplate
     from charts.household_book import HouseholdChartView
-    from views.certificates import verification
+    from views.certificates import document_check, verification
     from views.household_book import CertificateView, HouseholdApi, HouseholdView, MemberApi, MemberView, \
         MovementView, VoterListView
 
@@ -89,11 +93,12 @@ def _household_book():
                      "fa-chart-bar"),
         ],
         apis=[HouseholdApi, MemberApi],
-        public_blueprints=[verification],
+        public_blueprints=[verification, document_check],
         role_templates=[
             RoleTemplate("LSG clerk", _l("LSG clerk"), write),
             RoleTemplate("LSG head", _l("LSG head"), read),
         ],
+        seed_reference=seed.seed_reference,  # the issuing bodies' signing certificates (demo CA)
         seed_demo=seed.seed,
     )
 

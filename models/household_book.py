@@ -215,7 +215,8 @@ class Certificate(OfMember, Tracked, Model):
                 "issued_on": _l("Issued on"), "valid_until": _l("Valid until"), "issuing_body": _l("Issued by"),
                 "signer_name": _l("Signed by"), "signer_position": _l("Position of the signer"),
                 "verification_code": _l("Verification code"), "revoked_on": _l("Revoked on"),
-                "revoked_reason": _l("Reason of revocation"), "content": _l("Facts certified")})
+                "revoked_reason": _l("Reason of revocation"), "content": _l("Facts certified"),
+                "signer": _l("Signing certificate")})
     personal = True
 
     id = Column(Integer, primary_key=True)
@@ -233,6 +234,10 @@ class Certificate(OfMember, Tracked, Model):
     content = Column(Text, nullable=False)  # JSON: the facts certified, as of the day of issue
     revoked_on = Column(Date)
     revoked_reason = Column(String(255))
+    # the issuing body's signing certificate at issue (app/signing.py); every printed copy is signed with it, or
+    # with the body's current one once it is renewed
+    signer_id = Column(Integer, ForeignKey("signing_certificate.id"))
+    signer = relationship("SigningCertificate")
 
     def __repr__(self):
         return f"№{self.number}"

@@ -119,3 +119,119 @@ def test_no_certificate_for_someone_who_left(app, db):
 def test_certificates_cannot_be_edited_or_deleted(app):
     view = next(v for v in app.appbuilder.baseviews if v.__class__.__name__ == "CertificateView")
     assert not {"can_edit", "can_delete"} & set(view.base_permissions)
+
+
+# --- signed PDFs and the public signature check ------------------------------------------------------------------
+@pytest.fixture
+def upload_limit(app):
+    app.config["SIGNATURE_CHECK_RATE_LIMIT"] = "1000 per minute"
+    yield
+    app.config["SIGNATURE_CHECK_RATE_LIMIT"] = "10 per minute"
+
+
+def _printed(app, certificate):
+    from views import certificates
+
+    with app.test_request_context():
+        return certificates.render(certificate)
+
+
+def _upload(client, data, language, name="certificate.pdf", **kw):
+    client.get(f"/lang/{language}")
+    return client.post("/check/document/", {"document": (io.BytesIO(data), name)}, token_from="/check/",
+                       content_type="multipart/form-data", **kw)
+
+
+@pytest.mark.parametrize("language,valid_label,status_label", [
+    ("ky", "Кол тамга жарактуу", "Жарактуу"), ("ru", "Подпись действительна", "Действительна")])
+def test_public_check_verifies_an_uploaded_signed_certificate(app, db, upload_limit, language, valid_label,
+                                                                status_label):
+    from app import clock
+    from app.services.household_book import certificate_status
+    from models.household_book import Certificate
+
+    certificate = db.session.query(Certificate).filter_by(language="ky").first()
+    assert certificate_status(certificate, clock.local_today()) == "valid"
+    pdf = _printed(app, certificate)
+    client = Browser(app.test_client())  # a citizen, nobody logged in
+    page = _upload(client, pdf, language)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'data-status="valid"' in html and valid_label in html
+    assert certificate.signer.name_ky in html and "Sanarip demo root CA" in html  # signer and chain
+    result = html.split('id="check-result"')[1]
+    assert certificate.number in result and status_label in result
+    for secret in (certificate.member.pin, certificate.member.last_name):
+        assert secret not in html
+
+    tampered = bytearray(pdf)
+    at = tampered.index(b"code=" + certificate.verification_code.encode()) + 5
+    tampered[at] = ord("0") if tampered[at] != ord("0") else ord("1")
+    html = _upload(client, bytes(tampered), language).get_data(as_text=True)
+    assert 'data-status="invalid"' in html and ("Кол тамга жараксыз" if language == "ky" else
+                                                "Подпись недействительна") in html
+    assert 'id="check-result"' not in html  # nothing of a broken file is looked up
+
+
+@pytest.mark.parametrize("language,message", [("ky", "Бул PDF файл эмес."), ("ru", "Это не PDF-файл.")])
+def test_public_check_refuses_garbage_with_a_translated_message(app, upload_limit, language, message):
+    client = Browser(app.test_client())
+    page = _upload(client, b"MZ\x90\x00 not a pdf", language, name="virus.exe")
+    assert page.status_code == 400 and message in page.get_data(as_text=True)
+    unreadable = _upload(client, b"%PDF-1.7\n" + bytes(range(256)) * 20, language)
+    assert unreadable.status_code == 200 and 'data-status="unreadable"' in unreadable.get_data(as_text=True)
+    empty = _upload(client, b"", language, name="")
+    assert empty.status_code == 400
+    app.config["SIGNATURE_CHECK_MAX_BYTES"] = 1024
+    try:
+        big = _upload(client, b"%PDF-1.7\n" + b"0" * 4096, language)
+        assert big.status_code == 400 and ("өтө чоң" if language == "ky" else "слишком большой") in \
+            big.get_data(as_text=True)
+    finally:
+        app.config["SIGNATURE_CHECK_MAX_BYTES"] = 10 * 1024 * 1024
+
+
+def test_public_signature_check_is_rate_limited(app, db):
+    app.config["SIGNATURE_CHECK_RATE_LIMIT"] = "2 per minute"
+    try:
+        client = Browser(app.test_client())
+        codes = [_upload(client, b"%PDF-1.4\n", "ru", environ_base={"REMOTE_ADDR": "10.77.0.1"}).status_code
+                 for _ in range(4)]
+    finally:
+        app.config["SIGNATURE_CHECK_RATE_LIMIT"] = "10 per minute"
+    assert codes[:2] == [200, 200] and codes[-1] == 429
+
+
+def test_every_certificate_text_reads_right_in_each_language(app, db):
+    """No double full stop after a Russian date ("г.."), the issuing body named in the certificate's language,
+    and no sentence left in another language, for both kinds in ky, ru and en."""
+    from app.services import household_book
+    from models.household_book import Certificate
+
+    head = _head_in_clerk_territory(db)
+    english = ("This certifies", "valid until", "Executive body", "signed with")
+    russian = ("Настоящая справка", "действительна", "Исполнительный орган", "подписан")
+    try:
+        for language in ("ky", "ru", "en"):
+            for kind in ("household_composition", "residence"):
+                with app.test_request_context():
+                    certificate = household_book.issue_certificate(db.session, Certificate(
+                        member=head, kind=kind, language=language, signer_name="Асанов", signer_position="Башчы"),
+                        datetime.date.today())
+                    db.session.flush()
+                text = " ".join(_pdf_text(_printed(app, certificate)).split())
+                assert ".." not in text.replace("...", ""), (language, kind, text)
+                assert certificate.issuing_body in text
+                signer = certificate.signer
+                assert certificate.issuing_body == {"ky": signer.name_ky, "ru": signer.name_ru,
+                                                    "en": signer.name_en}[language]
+                if language == "ky":
+                    assert "айылный" not in certificate.issuing_body and "өкмөтү" in certificate.issuing_body
+                    assert not any(p in text for p in english + russian), text
+                    assert "жарактуулук мөөнөтү" in text and "Жергиликтүү өз алдынча башкаруунун" in text
+                elif language == "ru":
+                    assert not any(p in text for p in english), text
+                    assert "г. года" not in text and "Справка действительна до: " in text
+                else:
+                    assert not any(p in text for p in russian), text
+    finally:
+        db.session.rollback()

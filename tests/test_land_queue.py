@@ -406,7 +406,8 @@ def test_registration_notice_pdf_in_kyrgyz(app):
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
     assert number in text and "Төлөгөнов Үмүтбек" in text
     assert "Көп балалуу үй-бүлөлөр" in text  # the category's Kyrgyz name
-    assert "Кара-Джыгачский" in text  # the issuing body: the aiyl aimak (no Kyrgyz name in SOATE: Russian)
+    assert "Кара-Жыгач айыл аймагы" in text  # the issuing body: the aiyl aimak, named in Kyrgyz (data/README.md)
+    assert "Кара-Джыгачский" not in text and "[ru]" not in text
     assert re.search(rf"\b{position}\b", text)
     event = audit_events(app, action="pdf", object_type="land_queue_application", object_id=str(pk))[-1]
     assert event.username == "admin" and "registration_notice" in event.changes

@@ -7,7 +7,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import format_date, gettext, lazy_gettext as _l
 
-from app import audit, tabular
+from app import audit, clock, tabular
 from app.catalogue import dictionary
 from app.catalogue.classifiers import ClassifierChoices
 from app.pdf import render_pdf
@@ -132,7 +132,8 @@ class CertificateView(SanaripModelView):
     base_permissions = ["can_list", "can_show", "can_add", "can_export", "can_print"]
 
     def on_add(self, item):
-        household_book.issue_certificate(self.datamodel.session, item, datetime.date.today())
+        now = clock.now()
+        household_book.issue_certificate(self.datamodel.session, item, clock.local_today(now), now)
 
     def post_add(self, item):
         g.issued_certificate_id = item.id

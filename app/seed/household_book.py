@@ -5,6 +5,7 @@ import random
 
 from sqlalchemy import select
 
+from app import clock, signing
 from app.seed import DEMO_RAYON
 from app.services import household_book
 from models.household_book import Household, HouseholdMember, Movement
@@ -16,6 +17,35 @@ SURNAMES = ["Асанов", "Токтогулов", "Жумабаев", "Осм�
             "Абдыкеримов", "Үсөнов", "Өмүрбеков", "Эшенкулов"]
 STREETS = ["Манас көчөсү", "Токтогул көчөсү", "Ленин көчөсү", "Айтматов көчөсү", "Борбордук көчөсү"]
 DEMO_AIMAKS_PER_OBLAST = 1
+
+
+def seed_reference(session, echo=print):
+    """The executive bodies of local self-government (aiyl okmotu, mayor's office) that keep a household book
+    issue certificates from it and sign them: in a demo installation the demo CA is made and each such body gets
+    a certificate (a body that starts its book later gets one when it first signs)."""
+    signing.ensure_demo_signers(session, issuing_bodies(session), clock.now(), echo)
+
+
+def issuing_bodies(session):
+    """The LSG bodies whose territory has households: found from the distinct territories of households (an
+    index scan), never by scanning the book."""
+    territory_ids = session.scalars(select(Household.territory_id).distinct()).all()
+    if not territory_ids:
+        return []
+    codes = set()
+    for path in session.scalars(select(Territory.path).where(Territory.id.in_(territory_ids))):
+        codes.update(code for code in path.strip("/").split("/") if code)
+    bodies = session.scalars(select(Territory).where(Territory.code.in_(codes),
+                                                     Territory.kind.in_(household_book.BODY_KINDS))).all()
+    by_code = {b.code: b for b in bodies}
+    chosen = {}
+    for path in session.scalars(select(Territory.path).where(Territory.id.in_(territory_ids))):
+        # the nearest body above the household's unit (a city district before its city)
+        for code in reversed(path.strip("/").split("/")):
+            if code in by_code:
+                chosen[code] = by_code[code]
+                break
+    return [chosen[code] for code in sorted(chosen)]
 
 
 def demo_aimaks(session):
@@ -111,6 +141,7 @@ def seed_certificates(session, echo=print):
 
     if session.query(Certificate.id).first() is not None:
         return 0
+    signing.ensure_demo_signers(session, issuing_bodies(session), clock.now(), echo)
     issued = 0
     for aimak in demo_aimaks(session):
         heads = session.scalars(select(HouseholdMember).join(Household).join(Territory)
@@ -120,7 +151,7 @@ def seed_certificates(session, echo=print):
             household_book.issue_certificate(session, Certificate(
                 member=head, kind=kind, language=language, signer_name="Асанов Б. Т.",
                 signer_position="Айыл өкмөтүнүн башчысы" if language == "ky" else "Глава айыл окмоту"),
-                datetime.date.today())
+                clock.local_today(), clock.now())
             session.flush()
             issued += 1
     echo(f"  household book: {issued} certificates issued")

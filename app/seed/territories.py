@@ -1,34 +1,64 @@
-"""Load the SOATE territory tree from data/ (vendored from the shared reference folder)."""
+"""Load the SOATE territory tree and its Kyrgyz/English names from data/ (vendored, see data/README.md)."""
 import csv
 import os
 
-from sqlalchemy import insert, select
+import click
+from flask.cli import with_appcontext
+from collections import Counter
+
+from sqlalchemy import case, func, insert, or_, select, update
 
 from app import audit
 from models.reference import Territory
 
 DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "data")
 
+# Coverage is reported for these groups of SOATE kinds (data/README.md, "Territory names").
+COVERAGE_GROUPS = {
+    "oblast": ("oblast", "city_republican"),
+    "rayon": ("rayon", "city_district", "city_oblast", "other"),
+    "aiyl aimak": ("aiyl_aimak",),
+    "town": ("city_rayon", "urban_type_settlement"),
+    "village": ("village", "village_under_city", "settlement"),
+}
+
+
+def _read_csv(data_dir, name):
+    with open(os.path.join(data_dir, name), encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def read_names(data_dir=DATA_DIR):
+    """{code: (name_ru it was found for, name_ky, name_en)} from the top-level file and territory_names.csv."""
+    names = {}
+    for row in _read_csv(data_dir, "territory_names.csv"):
+        names[row["soate"]] = (row["name_ru"], row["name_ky"] or None, row["name_en"] or None)
+    soate_ru = {row["soate"]: row["name_ru"] for row in _read_csv(data_dir, "soate_ru.csv")}
+    for row in _read_csv(data_dir, "territories_l1_l2.csv"):
+        # the tree is inserted with soate_ru.csv's Russian names: those are what an unedited row still carries
+        names[row["soate"]] = (soate_ru.get(row["soate"], row["name_ru"]), row["name_ky"] or None,
+                               row["name_en"] or None)
+    return names
+
 
 def read_rows(data_dir=DATA_DIR):
-    """The whole tree, parents before children, with ky/en names where the top two levels have them."""
-    with open(os.path.join(data_dir, "territories_l1_l2.csv"), encoding="utf-8") as fh:
-        named = {row["soate"]: row for row in csv.DictReader(fh)}
-    with open(os.path.join(data_dir, "soate_ru.csv"), encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    """The whole tree, parents before children, with the ky/en names the sources give."""
+    top = {row["soate"]: row for row in _read_csv(data_dir, "territories_l1_l2.csv")}
+    names = read_names(data_dir)
+    rows = _read_csv(data_dir, "soate_ru.csv")
     rows.sort(key=lambda r: (int(r["level"]), r["soate"]))
     for row in rows:
-        extra = named.get(row["soate"], {})
+        _ru, name_ky, name_en = names.get(row["soate"], (None, None, None))
         yield {
             "code": row["soate"], "level": int(row["level"]), "kind": row["kind"],
             "parent_code": row["parent_soate"] or None, "name_ru": row["name_ru"],
-            "name_ky": extra.get("name_ky") or None, "name_en": extra.get("name_en") or None,
-            "iso_code": extra.get("iso3166_2") or None,
+            "name_ky": name_ky, "name_en": name_en,
+            "iso_code": top.get(row["soate"], {}).get("iso3166_2") or None,
         }
 
 
 def load(session, echo=print, data_dir=DATA_DIR):
-    """Insert the territories that are missing; existing ones keep their (possibly edited) names."""
+    """Insert the territories that are missing, then fill names that are still empty (see fill_names)."""
     existing = dict(session.execute(select(Territory.code, Territory.path)).all())
     ids = dict(session.execute(select(Territory.code, Territory.id)).all())
     added = 0
@@ -62,4 +92,71 @@ def load(session, echo=print, data_dir=DATA_DIR):
     if added:
         audit.record(session, "create", Territory.__tablename__, None, {"loaded": added})
     echo(f"  territories: {added} added, {len(existing) - added} already present")
+    fill_names(session, echo, data_dir)
     return added
+
+
+def fill_names(session, echo=print, data_dir=DATA_DIR):
+    """Give an existing installation the Kyrgyz and English names a newer edition of data/ has.
+
+    Only an empty name is filled, and only on a unit whose Russian name is still the one the name was found for:
+    a name an admin has typed is never overwritten, and a unit an admin has renamed does not get the old name's
+    translation. Returns the number of names filled."""
+    names = read_names(data_dir)
+    empty = lambda column: or_(column.is_(None), column == "")  # noqa: E731
+    rows = session.execute(select(Territory.id, Territory.code, Territory.name_ru, Territory.name_ky,
+                                  Territory.name_en)
+                           .where(or_(empty(Territory.name_ky), empty(Territory.name_en)))).all()
+    changes = []
+    filled = Counter()
+    for id_, code, name_ru, name_ky, name_en in rows:
+        source = names.get(code)
+        if source is None or (name_ru or "").strip() != source[0].strip():
+            continue
+        change = {}
+        if not name_ky and source[1]:
+            change["name_ky"] = source[1]
+        if not name_en and source[2]:
+            change["name_en"] = source[2]
+        if change:
+            filled.update(change.keys())
+            changes.append({"id": id_, **change})
+    # one UPDATE per column set (executemany by primary key), not one per row
+    for columns in {tuple(sorted(c)) for c in changes}:
+        group = [c for c in changes if tuple(sorted(c)) == columns]
+        session.execute(update(Territory), group)
+    if changes:
+        audit.record(session, "update", Territory.__tablename__, None,
+                     {"names_filled": {"ky": filled["name_ky"], "en": filled["name_en"]}})
+    echo(f"  territory names: {filled['name_ky']} Kyrgyz and {filled['name_en']} English filled")
+    return filled["name_ky"] + filled["name_en"]
+
+
+def coverage(session):
+    """[(group, units, with a Kyrgyz name, with an English name)] per level, counted in SQL, plus a total row."""
+    group_of = case(*[(Territory.kind.in_(kinds), group) for group, kinds in COVERAGE_GROUPS.items()],
+                    else_="unclassified")
+    named = lambda column: func.sum(case((func.coalesce(column, "") != "", 1), else_=0))  # noqa: E731
+    counts = {group: (total, int(ky or 0), int(en or 0)) for group, total, ky, en in session.execute(
+        select(group_of, func.count(), named(Territory.name_ky), named(Territory.name_en)).group_by(group_of))}
+    rows = [(group, *counts.get(group, (0, 0, 0))) for group in [*COVERAGE_GROUPS, "unclassified"]
+            if group in COVERAGE_GROUPS or group in counts]
+    rows.append(("total", *(sum(r[i] for r in rows) for i in (1, 2, 3))))
+    return rows
+
+
+def format_coverage(rows):
+    lines = [f"{'level':<12}{'units':>7}{'ky':>7}{'ky %':>8}{'en':>7}{'en %':>8}"]
+    for group, total, ky, en in rows:
+        pct = lambda n: f"{100 * n / total:.1f}" if total else "-"  # noqa: E731
+        lines.append(f"{group:<12}{total:>7}{ky:>7}{pct(ky):>8}{en:>7}{pct(en):>8}")
+    return "\n".join(lines)
+
+
+@click.command("territory-names")
+@with_appcontext
+def coverage_command():
+    """Kyrgyz and English name coverage of the territories, per level."""
+    from app.extensions import db
+
+    click.echo(format_coverage(coverage(db.session)))

@@ -11,6 +11,7 @@ from sqlalchemy import case, select
 from app.catalogue import policy
 from app.errors import DomainError
 from app.pin import check_person
+from app.services.lsg_bodies import BODY_KINDS
 from models.dictionary import Legal
 from models.household_book import HouseholdMember, Movement
 
@@ -106,11 +107,10 @@ CERTIFICATE_VALIDITY = policy.define(
     unit=_l("days"))
 
 
-def _issuing_territory(territory):
+def issuing_territory(territory):
     """The aiyl aimak or city whose executive body issues certificates for a household in `territory`."""
     node = territory
-    while node is not None and node.kind not in ("aiyl_aimak", "city_republican", "city_oblast", "city_rayon",
-                                                 "city_district"):
+    while node is not None and node.kind not in BODY_KINDS:
         node = node.parent
     return node or territory
 
@@ -119,15 +119,25 @@ def _name_in(territory, language):
     return getattr(territory, f"name_{language}", None) or territory.name_ru
 
 
-def issue_certificate(session, certificate, today: datetime.date):
+def issuing_body_name(signer, language):
+    """The issuing body as its signing certificate names it, in the certificate's language."""
+    return getattr(signer, f"name_{language}", None) or signer.name_ru
+
+
+def issue_certificate(session, certificate, today: datetime.date, now: datetime.datetime = None):
     """Issue a household-composition or residence certificate to an active member (Law "On local
     self-government", art. 34: the aiyl okmotu issues certificates from the household book). Fills the number
-    (year-sequence, unique), the verification code, the validity (30 days, or the policy parameter in force) and the content as of `today`."""
+    (year-sequence, unique), the verification code, the validity (30 days, or the policy parameter
+    "household_book.certificate_validity_days" in force that day), the content as of `today`, and the issuing body
+    with its signing certificate (Sanarip Aimak cl. 25: documents are signed under the law on electronic
+    signature), whose name in the certificate's language is printed as the issuer."""
     import json
     import secrets
 
+    from app import clock, signing
     from models.household_book import CERTIFICATE_KINDS, Certificate
 
+    now = now or clock.now()
     member = certificate.member
     if member is None or not member.is_active:
         raise DomainError(_l("Certificates are issued only to people who live in a household of the book."),
@@ -135,13 +145,15 @@ def issue_certificate(session, certificate, today: datetime.date):
     if certificate.kind not in CERTIFICATE_KINDS:
         raise DomainError(_l("Unknown kind of certificate."), field="kind", code="certificate_kind")
     household = member.household
-    issuer = _issuing_territory(household.territory)
+    issuer = issuing_territory(household.territory)
+    signer = signing.require_signer(session, issuer, now)
     language = certificate.language or "ky"
     certificate.language = language
     certificate.issued_on = today
     days = policy.value(session, CERTIFICATE_VALIDITY, today, record=certificate)
     certificate.valid_until = today + datetime.timedelta(days=days)
-    certificate.issuing_body = _name_in(issuer, language)
+    certificate.signer = signer
+    certificate.issuing_body = issuing_body_name(signer, language)
     prefix = f"{today.year}-"
     last = session.scalar(select(Certificate.number).where(Certificate.number.startswith(prefix))
                           .order_by(Certificate.number.desc()).limit(1))
@@ -159,6 +171,23 @@ def issue_certificate(session, certificate, today: datetime.date):
     certificate.content = json.dumps(content, ensure_ascii=False)
     session.add(certificate)
     return certificate
+
+
+def certificate_signer(session, certificate, now):
+    """The certificate a printed copy is signed with: the one recorded at issue while it is in use and valid,
+    else the issuing body's current one (after a renewal or a real certificate replaced the demo one)."""
+    from app import signing
+
+    signer = certificate.signer
+    if signer is not None and signer.is_active and signer.valid_from <= now <= signer.valid_until:
+        return signer
+    if signer is not None and signer.holder_type == "ref_territory":
+        from models.reference import Territory
+
+        holder = session.get(Territory, signer.holder_id)
+    else:
+        holder = issuing_territory(certificate.member.household.territory)
+    return signing.require_signer(session, holder, now)
 
 
 def certificate_status(certificate, today: datetime.date) -> str:
