@@ -237,9 +237,11 @@ class LsgPassportChartView(ChartView):
             rows = session.scalars(select(LsgIndicator).order_by(LsgIndicator.sort_order, LsgIndicator.code))
             return [(i.code, f"{i.name} ({i.code})") for i in rows]
         if name == "year":
-            years = session.scalars(select(LsgPassport.year).where(scope.condition(LsgPassport)).distinct()
-                                    .order_by(LsgPassport.year.desc()))
-            return [(str(y), str(y)) for y in years]
+            from models.lsg_passport import OfficialFigure
+
+            years = set(session.scalars(select(LsgPassport.year).where(scope.condition(LsgPassport)).distinct()))
+            years |= set(session.scalars(select(OfficialFigure.year).distinct()))  # official figures' years too
+            return [(str(y), str(y)) for y in sorted(years, reverse=True)]
         if name in ("parent", "territory"):
             query = select(Territory).where(Territory.level <= 2, scope.condition(Territory))
             if name == "territory":

@@ -463,11 +463,12 @@ class PolicyParameterView(SanaripModelView):
     entity = _l("Policy parameter")
     entity_plural = _l("Policy parameters")
     list_columns = ["label", "value_label", "effective_from", "regulation", "clause"]
-    show_columns = ["key", "label", "value", "value_label", "effective_from", "regulation", "clause", "note",
+    show_columns = ["label", "value", "value_label", "effective_from", "regulation", "clause", "note",
                     "created_by", "created_on", "changed_by", "changed_on"]
     add_columns = ["key", "value", "effective_from", "regulation", "clause", "note"]
     edit_columns = add_columns
     search_columns = ["key", "effective_from", "regulation"]
+    formatters_columns = {"clause": lambda clause: policy.clause_text(clause) or ""}
     base_order = ("key", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete"]
 

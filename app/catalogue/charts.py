@@ -208,14 +208,22 @@ def _typed(column, raw):
     return text
 
 
+def _list_views(appbuilder):
+    """{model: [permission names of the views that list it]} (built once per app)."""
+    found = getattr(appbuilder, "_sanarip_list_views", None)
+    if found is None:
+        found = {}
+        for view in appbuilder.baseviews:
+            datamodel = getattr(view, "datamodel", None)
+            if datamodel is not None and hasattr(view, "list_columns") and hasattr(view, "list_template"):
+                found.setdefault(datamodel.obj, []).append(view.class_permission_name)
+        appbuilder._sanarip_list_views = found
+    return found
+
+
 def may_read(appbuilder, model):
     """May the current user read the dataset's records (list them in its own view)?"""
-    for view in appbuilder.baseviews:
-        datamodel = getattr(view, "datamodel", None)
-        if datamodel is not None and datamodel.obj is model and hasattr(view, "list_columns") and \
-                appbuilder.sm.has_access("can_list", view.class_permission_name):
-            return True
-    return False
+    return any(appbuilder.sm.has_access("can_list", name) for name in _list_views(appbuilder).get(model, []))
 
 
 def chartable(appbuilder, info):

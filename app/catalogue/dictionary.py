@@ -22,7 +22,7 @@ def in_language(lazy, language):
     """A lazy (or plain) string in `language`."""
     if lazy is None:
         return None
-    if not has_app_context() or isinstance(lazy, str):
+    if not has_app_context() or isinstance(lazy, str) or language == current_language():
         return str(lazy)
     with force_locale(language):
         return str(lazy)

@@ -186,6 +186,22 @@ def install():
         event.listen(Session, "after_rollback", _after_rollback)
 
 
+def msgid(lazy):
+    """The English source of a lazy string (stored, then shown through the catalogs in the reader's language)."""
+    if lazy is None:
+        return None
+    args = getattr(lazy, "_args", None)
+    return str(args[0]) if args else str(lazy)
+
+
+def clause_text(clause):
+    """A stored clause in the reader's language: a shipped one ("art. 34") is translated, an administrator's
+    own wording is shown as written."""
+    from flask_babel import gettext
+
+    return gettext(clause) if clause else clause
+
+
 def used_by(session, record):
     """[(parameter label, value in words, effective from, legal basis)] of the parameters a decision used."""
     from app.catalogue.dictionary import regulation_text
@@ -197,7 +213,8 @@ def used_by(session, record):
         PolicyUse.object_type == record.__tablename__, PolicyUse.object_id == record.id)
         .order_by(PolicyParameter.key)).all()
     return [(PARAMETERS[p.key].label if p.key in PARAMETERS else p.key, format_value(p.key, p.value),
-             p.effective_from, regulation_text(p.regulation, p.clause), decided_on) for p, decided_on in rows]
+             p.effective_from, regulation_text(p.regulation, clause_text(p.clause)), decided_on)
+            for p, decided_on in rows]
 
 
 # --- administration --------------------------------------------------------------------------------------------
@@ -212,8 +229,7 @@ def seed(session, echo=print):
         if key in known:
             continue
         session.add(PolicyParameter(key=key, value=json.dumps(spec.default), effective_from=FIRST_DAY,
-                                    regulation=spec.legal.regulation,
-                                    clause=str(spec.legal.clause) if spec.legal.clause is not None else None))
+                                    regulation=spec.legal.regulation, clause=msgid(spec.legal.clause)))
         added += 1
     session.flush()
     if added:
