@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, and_, func, literal, select
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, and_, false, func, literal, select
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from app.catalogue import classifiers, custom, dictionary
@@ -236,7 +236,7 @@ def chartable(appbuilder, info):
     return not info.key.startswith(("ab_", "core_"))
 
 
-def aggregate(session, scope, request, suppress=False, today=None):
+def aggregate(session, scope, request, suppress=False, today=None, check_only=False):
     """The chart's table: columns g1 (and g2), value, and `withheld` (True where the small-cell rule hid it).
     One SQL GROUP BY inside `scope`; labels in the current language."""
     from app.services import statistics
@@ -268,6 +268,8 @@ def aggregate(session, scope, request, suppress=False, today=None):
     for target, condition in joins:
         query = query.join(condition) if target is None else query.join(target, condition)
     query = query.where(scope.condition(model))
+    if check_only:  # every part built and planned, no row counted
+        query = query.where(false())
     for key, operator, raw in request.filters or []:
         query = query.where(_filter_condition(info, key, operator, raw))
     query = query.group_by(*expressions).order_by(*expressions)
@@ -384,8 +386,8 @@ def check_saved(session, chart, appbuilder=None):
         raise DomainError(_l("Unknown dataset or field."), field="dataset", code="unknown_dataset")
     if chart.chart_type not in ("bar", "line", "pie", "pyramid", "map"):
         raise DomainError(_l("Unknown chart type."), field="chart_type", code="chart_type")
-    from app.scope import NOBODY
+    from app.scope import NATIONAL
 
-    frame, dims = aggregate(session, NOBODY, ChartRequest.of(chart))  # every part checked, no rows counted
+    frame, dims = aggregate(session, NATIONAL, ChartRequest.of(chart), check_only=True)
     figure(frame.head(0), dims, chart.chart_type, "")
     return chart

@@ -305,7 +305,11 @@ def equals_condition(model, spec, value):
     from app.extensions import db
 
     if db.engine.dialect.name == "postgresql":
-        return model.custom.contains({spec.key: value})
+        from sqlalchemy import type_coerce
+        from sqlalchemy.dialects.postgresql import JSONB
+
+        # the column's type is a JSON/JSONB variant: coerce it to JSONB so that `contains` is `@>`, not LIKE
+        return type_coerce(model.custom, JSONB).contains({spec.key: value})
     if spec.kind == "boolean":
         return model.custom[spec.key].as_boolean() == bool(value)
     if spec.kind in ("integer", "reference"):
