@@ -421,4 +421,12 @@ def test_signing_and_verifying_inside_a_running_event_loop(app, db):
         with app.app_context():
             return signing.verify_pdf(pdf).status
 
-    assert asyncio.run(sign_and_verify()) == "valid"
+    # The coroutine runs in a thread of its own: the test process may itself hold a running loop (Playwright's
+    # sync API leaves one in the main thread after a browser test), where asyncio.run would refuse to start.
+    import threading
+
+    result = {}
+    worker = threading.Thread(target=lambda: result.update(status=asyncio.run(sign_and_verify())))
+    worker.start()
+    worker.join()
+    assert result["status"] == "valid"
