@@ -15,7 +15,7 @@ from models.audit import AuditEvent, utcnow
 
 # Bookkeeping columns that change on every login or save and say nothing about the data.
 IGNORED_FIELDS = {"changed_on", "changed_by_fk", "created_on", "created_by_fk", "last_login", "login_count",
-                  "fail_login_count"}
+                  "fail_login_count", "session_version"}
 MASKED_FIELDS = {"password"}
 UNAUDITED_TABLES = {"core_audit_event"}
 
@@ -40,7 +40,8 @@ def _actor():
         uid, uname = user.id, user.username
     else:
         uid, uname = None, None
-    return uid, uname, request.headers.get("X-Forwarded-For", request.remote_addr), request.full_path[:512]
+    # remote_addr, never a client-supplied X-Forwarded-For: behind trusted proxies ProxyFix sets it (app/__init__)
+    return uid, uname, request.remote_addr, request.full_path[:512]
 
 
 def _row(action, object_type=None, object_id=None, changes=None, user=None, username=None):

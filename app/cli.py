@@ -203,3 +203,19 @@ def create_user_command(username, roles, password, first_name, last_name, email,
     if user is None:
         raise click.ClickException(f"user {username} exists")
     _echo(f"created {username}")
+
+
+@sanarip.command("unlock")
+@click.argument("username")
+@with_appcontext
+def unlock_command(username):
+    """Unlock a login (by user name or e-mail) and forget its failed logins: the way back when the only admin is
+    locked."""
+    from app.services.accounts import unlock
+
+    user = current_app.appbuilder.sm.find_login_user(username)
+    if user is None:
+        raise click.ClickException(f"no user {username}")
+    unlock(db.session, user)
+    db.session.commit()
+    _echo(f"unlocked {user.username}")

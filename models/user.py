@@ -31,7 +31,10 @@ class SanaripUser(User):
                 "organisation": _l("Organisation"), "organisation_inn": _l("INN of the organisation"),
                 "organisation_address": _l("Address of the organisation"), "pin": _l("PIN"),
                 "position": _l("Position"), "valid_from": _l("Valid from"), "valid_until": _l("Valid until"),
-                "locked_at": _l("Locked at")})
+                "locked_at": _l("Locked at"),
+                "session_version": F(_l("Session version"), _l("Increased on logout, password change, lock and "
+                                                              "\"End sessions\": older sessions and tokens stop "
+                                                              "working."), personal="none")})
 
     territory_id = Column(Integer, ForeignKey("ref_territory.id"), index=True)
     territory = relationship("Territory", foreign_keys=[territory_id])
@@ -45,6 +48,8 @@ class SanaripUser(User):
     valid_from = Column(Date)
     valid_until = Column(Date)
     locked_at = Column(DateTime)
+    # increased to end every session and token of the user (app/security.py, "Sessions")
+    session_version = Column(Integer, nullable=False, default=0, server_default="0")
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (

@@ -53,7 +53,7 @@ def make_app(database_url, **overrides):
     from app import create_app
 
     settings = dict(SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY="test-secret-key-of-at-least-32-bytes!", TESTING=True,
-                    LOGIN_RATE_LIMIT="10000 per minute", SERVER_NAME=None)
+                    LOGIN_RATE_LIMIT="10000 per minute", LOGIN_THROTTLE_DELAY_SEC=0, SERVER_NAME=None)
     settings.update(overrides)
     app = create_app(**settings)
 
