@@ -20,7 +20,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from flask_jwt_extended import create_access_token, create_refresh_token, get_jwt, get_jwt_identity, jwt_required
 from flask_limiter.util import get_remote_address
 from flask_login import logout_user
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from app import audit, clock
 from app.scope import SCOPE_FILTER
@@ -241,8 +241,10 @@ class SanaripSecurityManager(SecurityManager):
         """Failures count from the last successful login or unlock of the account, at most `horizon` back."""
         since = clock.now().replace(tzinfo=None) - horizon
         if user is not None:
-            last = self.session.scalar(select(func.max(AuditEvent.at)).where(
-                AuditEvent.user_id == user.id, AuditEvent.action.in_(("login", "unlock"))))
+            last = self.session.scalar(select(func.max(AuditEvent.at)).where(or_(
+                and_(AuditEvent.user_id == user.id, AuditEvent.action == "login"),
+                and_(AuditEvent.action == "unlock", AuditEvent.object_type == "ab_user",
+                     AuditEvent.object_id == str(user.id)))))
             if last is not None and last > since:
                 since = last
         return since
