@@ -312,7 +312,8 @@ class SanaripSecurityManager(SecurityManager):
 
     def _token_claims(self, identity):
         user = self.get_user_by_id(int(identity))
-        return {"sv": user.session_version or 0, "auth_time": int(clock.now().timestamp())}
+        version = user.session_version or 0 if user is not None else None
+        return {"sv": version, "auth_time": int(clock.now().timestamp())}
 
     @staticmethod
     def _token_refused(reason):

@@ -381,7 +381,7 @@ def test_readers_read_but_cannot_edit(app, db, make_user, role, territory):
         assert b.get(url).status_code == 403, url
     assert b.post("/cpchildview/add", _add_form(db, "10101201800078")).status_code == 403
     assert b.get("/childprotectioncharts/").status_code == 200
-    assert b.client.post("/api/v1/child_protection_child/", json={}).status_code in (401, 403)
+    assert b.api.post("/api/v1/child_protection_child/", json={}).status_code in (401, 403)
 
 
 # --- printing -------------------------------------------------------------------------------------------------------

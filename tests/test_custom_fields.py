@@ -48,7 +48,7 @@ def _key(prefix="f"):
 
 
 def _add_field(b, dataset=HOUSEHOLDS, **body):
-    response = b.client.post(f"/api/v1/catalogue/datasets/{dataset}/fields", json=body)
+    response = b.api.post(f"/api/v1/catalogue/datasets/{dataset}/fields", json=body)
     return response
 
 
@@ -136,12 +136,12 @@ def test_api_bodies_info_openapi_and_validation_of_a_custom_field(app, make_user
                       pattern="[0-9]{6}", required=False).status_code == 201
     clerk = _clerk(app, make_user)
     household = _household_in_a(db)
-    bad = clerk.client.put(f"/api/v1/household/{household.id}", json={key: "12a"})
+    bad = clerk.api.put(f"/api/v1/household/{household.id}", json={key: "12a"})
     assert bad.status_code == 422 and key in bad.get_json()["message"]
-    good = clerk.client.put(f"/api/v1/household/{household.id}", json={key: "123456", "phone": "0555 123 456"})
+    good = clerk.api.put(f"/api/v1/household/{household.id}", json={key: "123456", "phone": "0555 123 456"})
     assert good.status_code == 200 and good.get_json()["result"][key] == "123456"
     territory = household.territory_id
-    posted = clerk.client.post("/api/v1/household/", json={"territory": territory, "number": f"X-{uuid.uuid4().hex[:6]}",
+    posted = clerk.api.post("/api/v1/household/", json={"territory": territory, "number": f"X-{uuid.uuid4().hex[:6]}",
                                                            "address": "Test street 1", key: "654321"})
     assert posted.status_code == 201, posted.get_json()
     assert posted.get_json()["result"][key] == "654321"
@@ -165,13 +165,13 @@ def test_custom_values_obey_the_scope(app, make_user, db):
                       label_ky="Коңшу чарба", label_en="Neighbour household").status_code == 201
     clerk = _clerk(app, make_user)
     household, outside = _household_in_a(db), _household_outside_a(db)
-    refused = clerk.client.put(f"/api/v1/household/{household.id}", json={key: outside.id})
+    refused = clerk.api.put(f"/api/v1/household/{household.id}", json={key: outside.id})
     assert refused.status_code == 422
-    assert clerk.client.put(f"/api/v1/household/{household.id}", json={key: household.id}).status_code == 200
+    assert clerk.api.put(f"/api/v1/household/{household.id}", json={key: household.id}).status_code == 200
     form = clerk.get(f"/householdview/edit/{household.id}").get_data(as_text=True)
     assert f'value="{outside.id}"' not in form.split(f'name="{key}"')[1].split("</select>")[0]
     # the other territory's row stays out of reach through the custom values too
-    assert clerk.client.put(f"/api/v1/household/{outside.id}", json={key: household.id}).status_code == 404
+    assert clerk.api.put(f"/api/v1/household/{outside.id}", json={key: household.id}).status_code == 404
 
 
 def test_ui_adds_a_field_and_retiring_keeps_the_history(app, make_user, db):
@@ -189,7 +189,7 @@ def test_ui_adds_a_field_and_retiring_keeps_the_history(app, make_user, db):
     field = db.session.query(CustomField).filter_by(key=key).one()
     household = _household_in_a(db)
     clerk = _clerk(app, make_user)
-    assert clerk.client.put(f"/api/v1/household/{household.id}", json={key: True}).status_code == 200
+    assert clerk.api.put(f"/api/v1/household/{household.id}", json={key: True}).status_code == 200
     # a bad key is refused with the reason next to the field, and nothing is created
     bad = admin.post("/customfieldview/add", {"dataset": HOUSEHOLDS, "key": "Bad Key", "kind": "text",
                                               "label_ru": "x", "personal": "none", "sort_order": "1"},

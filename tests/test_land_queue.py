@@ -483,22 +483,22 @@ def test_api_registers_through_the_same_service(app, db):
     body = {"territory": _territory(db, FREE["form"]).id, "kind": "lease",
             "category": _category(db, "general").id, "last_name": "Жумабаев", "first_name": "Айбек",
             "pin": "20202198867890", "address": "Токтогул көчөсү, 9", "family_size": 1}
-    response = b.client.post("/api/v1/land_application/", json=body)
+    response = b.api.post("/api/v1/land_application/", json=body)
     assert response.status_code == 201, response.get_data(as_text=True)
     created = db.session.get(LandApplication, response.get_json()["id"])
     assert created.number.startswith(f"{datetime.date.today().year}-08203826-") and created.position >= 1
-    again = b.client.post("/api/v1/land_application/", json=body)
+    again = b.api.post("/api/v1/land_application/", json=body)
     assert again.status_code == 422 and "already in the queue" in again.get_json()["message"]
     shown = b.client.get(f"/api/v1/land_application/{created.id}").get_json()["result"]
     assert shown["position"] == created.position and shown["status"] == "queue"
     # an edit through the API: data fields only, a new category moves the application to the front
-    answer = b.client.put(f"/api/v1/land_application/{created.id}",
+    answer = b.api.put(f"/api/v1/land_application/{created.id}",
                           json={"category": _category(db, "orphans").id, "phone": "+996 555 000111"})
     assert answer.status_code == 200, answer.get_data(as_text=True)
     db.session.expire_all()
     edited = db.session.get(LandApplication, created.id)
     assert (edited.position, edited.phone) == (1, "+996 555 000111")
-    assert b.client.put(f"/api/v1/land_application/{created.id}", json={"kind": "housing"}).status_code in (400, 422)
+    assert b.api.put(f"/api/v1/land_application/{created.id}", json={"kind": "housing"}).status_code in (400, 422)
 
 
 # --- public page ------------------------------------------------------------------------------------------------

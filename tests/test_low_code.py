@@ -64,9 +64,9 @@ def test_admin_adds_a_classifier_item_that_forms_offer_at_once(app, make_user, d
 
     member = db.session.query(HouseholdMember).filter(HouseholdMember.is_active.is_(True)).first()
     national = _browser(app, make_user)
-    bad = national.client.put(f"/api/v1/household_member/{member.id}", json={"relation": "cousin_twice_removed"})
+    bad = national.api.put(f"/api/v1/household_member/{member.id}", json={"relation": "cousin_twice_removed"})
     assert bad.status_code == 422 and "cousin_twice_removed" in json.dumps(bad.get_json(), ensure_ascii=False)
-    assert national.client.put(f"/api/v1/household_member/{member.id}", json={"relation": code}).status_code == 200
+    assert national.api.put(f"/api/v1/household_member/{member.id}", json={"relation": code}).status_code == 200
     # codes are stable, closed lists take no new items, system items stay in use
     item = db.session.query(ClassifierItem).filter_by(code=code).one()
     admin.post(f"/classifieritemview/edit/{item.id}", {"name_ky": "Камкордугундагы", "name_ru": "Подопечный",

@@ -721,7 +721,7 @@ def test_api_creates_passports_by_the_same_rules(app, db, make_user):
     b = Browser(app.test_client())
     b.login(clerk)
     aimak = _territory(db, "41708203819000")
-    created = b.client.post("/api/v1/lsg_passport/", json={"territory": aimak.id, "year": 2024, "area_km2": 99.5})
+    created = b.api.post("/api/v1/lsg_passport/", json={"territory": aimak.id, "year": 2024, "area_km2": 99.5})
     assert created.status_code == 201, created.get_data(as_text=True)
     pk = created.get_json()["id"]
     shown = b.get(f"/api/v1/lsg_passport/{pk}").get_json()["result"]
@@ -729,10 +729,10 @@ def test_api_creates_passports_by_the_same_rules(app, db, make_user):
     assert shown["population_total"] is None  # nothing entered yet
     demo = b.get(f"/api/v1/lsg_passport/{_passport(db, '41708203805000').id}").get_json()["result"]
     assert float(demo["population_total"]) == float(_passport(db, "41708203805000").population_total) > 0
-    again = b.client.post("/api/v1/lsg_passport/", json={"territory": aimak.id, "year": 2024})
+    again = b.api.post("/api/v1/lsg_passport/", json={"territory": aimak.id, "year": 2024})
     assert again.status_code == 422
     village = db.session.query(Territory).filter(Territory.kind == "village",
                                                  Territory.path.startswith(aimak.path)).first()
-    assert b.client.post("/api/v1/lsg_passport/", json={"territory": village.id, "year": 2024}).status_code == 422
+    assert b.api.post("/api/v1/lsg_passport/", json={"territory": village.id, "year": 2024}).status_code == 422
     listed = b.get("/api/v1/lsg_passport/", query_string={"q": "(page_size:100)"}).get_json()
     assert listed["count"] == len(_passports(db, _territory(db, RAYON_A).path, year=None)) and pk in listed["ids"]

@@ -450,7 +450,7 @@ def test_decommissioned_object_leaves_the_active_register_but_stays_in_history(a
     assert db.session.get(PropertyObject, gone.id).note == "Архивге өттү"
     # and the API refuses any other change
     body = {"name": "Башка ат"}
-    answer = b.client.put(f"/api/v1/municipal_property_object/{gone.id}", json=body)
+    answer = b.api.put(f"/api/v1/municipal_property_object/{gone.id}", json=body)
     assert answer.status_code == 422
     assert db.session.get(PropertyObject, gone.id).name == gone.name
 
@@ -768,18 +768,18 @@ def test_api_creates_objects_through_the_rules(app, db):
     body = {"territory": owner.id, "kind": "infrastructure", "inventory_number": "API-1", "name": "Суу түтүгү",
             "balance_value": "2500000", "depreciation": "500000", "acquisition_basis": "construction",
             "acquired_on": "2018-09-01", "condition": "good", "use_mode": "vacant"}
-    created = b.client.post("/api/v1/municipal_property_object/", json=body)
+    created = b.api.post("/api/v1/municipal_property_object/", json=body)
     assert created.status_code == 201, created.get_data(as_text=True)
     obj = db.session.get(PropertyObject, created.get_json()["id"])
     assert obj.residual_value == Decimal("2000000") and obj.events[0].kind == "acquired"
     shown = b.get(f"/api/v1/municipal_property_object/{obj.id}").get_json()["result"]
     assert shown["inventory_number"] == "API-1" and shown["status"] == "active"
-    refused = b.client.post("/api/v1/municipal_property_object/?_l_=en",
+    refused = b.api.post("/api/v1/municipal_property_object/?_l_=en",
                             json=dict(body, inventory_number="API-2", depreciation="2500000.01"))
     assert refused.status_code == 422 and "residual value" in refused.get_json()["message"]
-    assert b.client.put(f"/api/v1/municipal_property_object/{obj.id}", json={"status": "decommissioned"}).status_code \
+    assert b.api.put(f"/api/v1/municipal_property_object/{obj.id}", json={"status": "decommissioned"}).status_code \
         in (400, 422)
-    assert b.client.delete(f"/api/v1/municipal_property_object/{obj.id}").status_code in (403, 404, 405)
+    assert b.api.delete(f"/api/v1/municipal_property_object/{obj.id}").status_code in (403, 404, 405)
     db.session.expire_all()
     assert db.session.get(PropertyObject, obj.id).status == "active"
 

@@ -226,9 +226,9 @@ def test_scope_matrix_apis(app, probe):
         perms = api.base_permissions or []
         assert probe.get(f"{base}/{pk}").status_code == 404, base
         if not perms or "can_put" in perms:
-            assert probe.client.put(f"{base}/{pk}", json={}).status_code == 404
+            assert probe.api.put(f"{base}/{pk}", json={}).status_code == 404
         if not perms or "can_delete" in perms:
-            assert probe.client.delete(f"{base}/{pk}").status_code == 404
+            assert probe.api.delete(f"{base}/{pk}").status_code == 404
         listed = probe.get(f"{base}/", query_string={"q": "(page_size:100)"})
         assert listed.status_code == 200, (base, listed.get_data(as_text=True)[:200])
         assert listed.get_json()["count"] == _count(app, model, scope), f"{base}: API list leaks"
@@ -244,7 +244,7 @@ def test_scope_matrix_apis(app, probe):
                 for c in api.add_columns:
                     if api.datamodel.is_relation(c):
                         body[c] = getattr(row, c).id
-            response = probe.client.post(f"{base}/", json=body)
+            response = probe.api.post(f"{base}/", json=body)
             assert response.status_code in (400, 404, 422), (base, response.status_code)
             assert _count(app, model) == count
 
