@@ -70,14 +70,17 @@ def test_statistician_is_denied_every_personal_view_api_and_export(app, db, make
     b = Browser(app.test_client())
     b.login(make_user(("Statistician",)))
     for view in views:
+        # the permission is refused before any row is looked up: a view without rows yet (custom fields) is tried
+        # with an id that would be the first one
         row = db.session.query(view.datamodel.obj).first()
-        assert row is not None, view
-        for url in (f"{view.route_base}/list/", f"{view.route_base}/show/{row.id}",
-                    f"{view.route_base}/export/xlsx", f"{view.route_base}/print/{row.id}"):
+        pk = row.id if row is not None else 1
+        for url in (f"{view.route_base}/list/", f"{view.route_base}/show/{pk}",
+                    f"{view.route_base}/export/xlsx", f"{view.route_base}/print/{pk}"):
             assert b.get(url).status_code == 403, url
     for api in apis:
         row = db.session.query(api.datamodel.obj).first()
-        for url in (f"/api/v1/{api.resource_name}/", f"/api/v1/{api.resource_name}/{row.id}"):
+        pk = row.id if row is not None else 1
+        for url in (f"/api/v1/{api.resource_name}/", f"/api/v1/{api.resource_name}/{pk}"):
             assert b.get(url).status_code in (401, 403), url
     assert b.get("/voterlist/").status_code == 403
 
