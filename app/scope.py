@@ -166,11 +166,14 @@ def _before_flush(session, _flush_context, _instances):
     scope = _writer_scope()
     if scope is None:
         return
-    stored = _changed(session, session.dirty) + [o for o in session.deleted if is_scoped(o)]
-    if not stored:
-        return
+    changed = _changed(session, session.dirty)
+    stored = changed + [o for o in session.deleted if is_scoped(o)]
     with session.no_autoflush:
-        bad = _outside(session, scope, stored)
+        bad = _outside(session, scope, stored) if stored else None
+        # the values the rows will have, checked in memory first: a refusal then comes before any constraint
+        # of the database can answer with something else
+        bad = bad or next((o for o in [*session.new, *changed] if is_scoped(o) and not scope.permits(session, o)),
+                          None)
     if bad is not None:
         raise ScopeViolation(bad)
 
