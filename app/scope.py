@@ -104,6 +104,37 @@ class ScopeFilter(BaseFilter):
 SCOPE_FILTER = ["id", ScopeFilter, None]
 
 
+# --- lookups and duplicate checks: nothing of another territory leaks through them --------------------------------
+OUTSIDE_DUPLICATE = _l("Already registered in another territory; the registrar there can help.")
+
+
+def lookup_condition(model):
+    """Condition for finding rows of `model` by an identifier (a PIN) on behalf of the current user: inside their
+    scope, and only in a dataset they may read (a module they have no access to is not searched at all)."""
+    from sqlalchemy import false
+
+    scope = current_scope()
+    if has_request_context() and getattr(g, "user", None) is not None and \
+            getattr(g.user, "is_authenticated", False):
+        from flask import current_app
+
+        from app.catalogue.charts import may_read
+
+        if not may_read(current_app.appbuilder, model):
+            return false()
+    return scope.condition(model)
+
+
+def refuse_duplicate(session, twin, message, field=None, code=None):
+    """Refuse a write because `twin` already holds the value. `message` (a callable, so that nothing of the twin
+    is even formatted otherwise) names the twin only when it lies inside the user's scope; a twin elsewhere is
+    told apart by nothing but the fact."""
+    with session.no_autoflush:
+        inside = current_scope().permits(session, twin)
+    raise DomainError(message() if inside else OUTSIDE_DUPLICATE, field=field,
+                      code=code if inside else "duplicate_elsewhere")
+
+
 # --- the session-level guard -------------------------------------------------------------------------------------
 class ScopeViolation(DomainError):
     """A write that would leave (or reach into) another territory. Raised inside the flush: nothing is written."""
