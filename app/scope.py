@@ -104,6 +104,30 @@ class ScopeFilter(BaseFilter):
 SCOPE_FILTER = ["id", ScopeFilter, None]
 
 
+def deny_outside(object_type, object_id):
+    """Answer 404 for a record that exists outside the user's scope and audit the attempt as denied (the
+    after-request hook in app/__init__.py writes it): report, chart and print views asked for another territory's
+    record end here, like the model views (views/base.py ScopeGuard)."""
+    from flask import abort
+
+    g.audit_denied = (object_type, object_id)
+    abort(404)
+
+
+def require_territory_code(session, code):
+    """The territory of SOATE `code` when it lies inside the user's scope; None for no code or an unknown one;
+    a unit outside the scope is denied (404, audited)."""
+    from models.reference import Territory
+
+    code = (code or "").strip()
+    if not code:
+        return None
+    territory = session.scalar(select(Territory).where(Territory.code == code))
+    if territory is not None and not current_scope().permits_territory(session, territory.id):
+        deny_outside("ref_territory", territory.id)
+    return territory
+
+
 # --- lookups and duplicate checks: nothing of another territory leaks through them --------------------------------
 OUTSIDE_DUPLICATE = _l("Already registered in another territory; the registrar there can help.")
 

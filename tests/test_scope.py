@@ -500,3 +500,49 @@ def test_session_guard_refuses_every_path(app, probe):
                 db.session.rollback()
                 tried += 1
     assert tried > 5
+
+
+def test_reports_charts_and_prints_deny_other_territories(app, probe):
+    """Report, chart and print views asked for a record or unit of another territory answer 404 and audit the
+    attempt as denied (issue 7, item 10)."""
+    from app.scope import is_scoped
+    from charts.base import ChartView
+    from models.reference import Territory
+
+    outside_id, _ = _outside_row(app, Territory)
+    with app.app_context():
+        from app.extensions import db
+
+        code = db.session.get(Territory, outside_id).code
+
+    def denied_for(object_type, object_id):
+        return [e for e in audit_events(app, action="denied", object_type=object_type, object_id=str(object_id))
+                if e.username == "scope_probe"]
+
+    tried = []
+    for view in app.appbuilder.baseviews:
+        if isinstance(view, ChartView):
+            for chart in view.charts:
+                for name in view.territory_filters:
+                    if name not in chart.filters:
+                        continue
+                    before = len(denied_for("ref_territory", outside_id))
+                    url = f"{view.route_base}/?chart={chart.key}&{name}={code}"
+                    assert probe.get(url).status_code == 404, url
+                    assert len(denied_for("ref_territory", outside_id)) == before + 1, f"{url}: not audited"
+                    tried.append(url)
+        elif getattr(view, "printable", False) and hasattr(view, "print_record") and \
+                is_scoped(view.datamodel.obj):
+            pk, _ = _outside_row(app, view.datamodel.obj)
+            url = f"{view.route_base}/print/{pk}"
+            status = probe.get(url).status_code
+            if status == 403:  # the view does not print (no permission is registered for it)
+                continue
+            assert status == 404, url
+            assert denied_for(view.datamodel.obj.__tablename__, pk), f"{url}: not audited"
+            tried.append(url)
+    url = f"/socialsupportlist/?territory={outside_id}"
+    before = len(denied_for("ref_territory", outside_id))
+    assert probe.get(url).status_code == 404
+    assert len(denied_for("ref_territory", outside_id)) == before + 1
+    assert any("/print/" in u for u in tried) and any("chart=" in u for u in tried), tried
