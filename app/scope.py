@@ -152,9 +152,11 @@ def lookup_condition(model):
 def refuse_duplicate(session, twin, message, field=None, code=None):
     """Refuse a write because `twin` already holds the value. `message` (a callable, so that nothing of the twin
     is even formatted otherwise) names the twin only when it lies inside the user's scope; a twin elsewhere is
-    told apart by nothing but the fact."""
+    told apart by nothing but the fact. Whose scope: the writer's, as for the flush guard (an anonymous request
+    writes no scoped rows; the CLI and seeding see everything)."""
+    scope = _writer_scope()
     with session.no_autoflush:
-        inside = current_scope().permits(session, twin)
+        inside = scope is None or scope.permits(session, twin)
     raise DomainError(message() if inside else OUTSIDE_DUPLICATE, field=field,
                       code=code if inside else "duplicate_elsewhere")
 
