@@ -137,16 +137,17 @@ def lookup_condition(model):
     scope, and only in a dataset they may read (a module they have no access to is not searched at all)."""
     from sqlalchemy import false
 
-    scope = current_scope()
-    if has_request_context() and getattr(g, "user", None) is not None and \
-            getattr(g.user, "is_authenticated", False):
-        from flask import current_app
+    scope = _writer_scope()  # lookups run on saving: the writer's scope, as for the flush guard
+    if scope is None and not (has_request_context() and getattr(getattr(g, "user", None), "is_authenticated",
+                                                                 False)):
+        return true()  # CLI, seeding
+    from flask import current_app
 
-        from app.catalogue.charts import may_read
+    from app.catalogue.charts import may_read
 
-        if not may_read(current_app.appbuilder, model):
-            return false()
-    return scope.condition(model)
+    if not may_read(current_app.appbuilder, model):
+        return false()
+    return true() if scope is None else scope.condition(model)
 
 
 def refuse_duplicate(session, twin, message, field=None, code=None):
@@ -219,6 +220,18 @@ def _changed(session, objs):
     return [o for o in objs if is_scoped(o) and session.is_modified(o, include_collections=False)]
 
 
+def _kept(objs):
+    """Rows that stay after the flush: not an orphan removed from its parent's collection (deleted by the flush
+    under delete-orphan; its stored row is still checked as a delete before the flush)."""
+    kept = []
+    for obj in objs:
+        state = inspect(obj)
+        if state.deleted or state.was_deleted or state.mapper._is_orphan(state):
+            continue
+        kept.append(obj)
+    return kept
+
+
 def _before_flush(session, _flush_context, _instances):
     scope = _writer_scope()
     if scope is None:
@@ -229,8 +242,8 @@ def _before_flush(session, _flush_context, _instances):
         bad = _outside(session, scope, stored) if stored else None
         # the values the rows will have, checked in memory first: a refusal then comes before any constraint
         # of the database can answer with something else
-        bad = bad or next((o for o in [*session.new, *changed] if is_scoped(o) and not scope.permits(session, o)),
-                          None)
+        bad = bad or next((o for o in _kept([*session.new, *changed]) if is_scoped(o) and
+                           not scope.permits(session, o)), None)
     if bad is not None:
         raise ScopeViolation(bad)
 
@@ -239,7 +252,7 @@ def _after_flush(session, _flush_context):
     scope = _writer_scope()
     if scope is None:
         return
-    written = [o for o in session.new if is_scoped(o)] + _changed(session, session.dirty)
+    written = _kept([o for o in session.new if is_scoped(o)] + _changed(session, session.dirty))
     if not written:
         return
     bad = _outside(session, scope, written)
