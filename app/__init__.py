@@ -57,6 +57,9 @@ def create_app(config=None, **overrides):
     csrf.init_app(app)
     _wtforms_translations()
     audit.install()
+    from app import scope as scope_guard
+
+    scope_guard.install()
     from app import catalogue
 
     catalogue.install()

@@ -12,7 +12,7 @@ from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, Str
     event, select
 from sqlalchemy.orm import relationship
 
-from models.base import Multilingual, TerritoryScoped, Tracked
+from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
 from models.household_book import SEXES  # noqa: F401  (one classifier of sexes: the codes of the PIN layout)
@@ -211,7 +211,7 @@ class _ThroughChild:
         return cls.child_id.in_(select(CpChild.id).where(CpChild.territory_id.in_(territory_ids)))
 
     def scope_territory_id(self):
-        return self.child.scope_territory_id() if self.child is not None else None
+        return parent_scope_territory_id(self, "child")
 
 
 class CpRelative(_ThroughChild, Tracked, Model):

@@ -13,7 +13,7 @@ from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Index, Integ
     UniqueConstraint, event, select, text
 from sqlalchemy.orm import relationship
 
-from models.base import Multilingual, TerritoryScoped, Tracked
+from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
 
@@ -181,7 +181,7 @@ class LandFamilyMember(Tracked, Model):
         return cls.application_id.in_(select(LandApplication.id).where(LandApplication.territory_id.in_(territory_ids)))
 
     def scope_territory_id(self):
-        return self.application.territory_id if self.application is not None else None
+        return parent_scope_territory_id(self, "application")
 
     def __repr__(self):
         return f"{self.full_name} ({self.pin})"
@@ -213,7 +213,7 @@ class LandStatusChange(Tracked, Model):
         return cls.application_id.in_(select(LandApplication.id).where(LandApplication.territory_id.in_(territory_ids)))
 
     def scope_territory_id(self):
-        return self.application.territory_id if self.application is not None else None
+        return parent_scope_territory_id(self, "application")
 
     def __repr__(self):
         before = STATUSES.get(self.from_status, self.from_status or "—")

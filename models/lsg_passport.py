@@ -7,7 +7,7 @@ from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, Numer
     TypeDecorator, UniqueConstraint, select, text
 from sqlalchemy.orm import relationship
 
-from models.base import Multilingual, TerritoryScoped, Tracked
+from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
 from models.reference import Territory
@@ -223,7 +223,7 @@ class _InPassport:
         return cls.passport_id.in_(_passports_in(territory_ids))
 
     def scope_territory_id(self):
-        return self.passport.territory_id if self.passport is not None else None
+        return parent_scope_territory_id(self, "passport")
 
 
 class LsgIndicatorValue(_InPassport, Tracked, Model):

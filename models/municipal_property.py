@@ -15,7 +15,7 @@ from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer
     UniqueConstraint, event, select, text
 from sqlalchemy.orm import relationship
 
-from models.base import Multilingual, TerritoryScoped, Tracked
+from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
 
@@ -183,7 +183,7 @@ class _OfObject:
         return cls.object_id.in_(select(PropertyObject.id).where(PropertyObject.territory_id.in_(territory_ids)))
 
     def scope_territory_id(self):
-        return self.object.territory_id if self.object is not None else None
+        return parent_scope_territory_id(self, "object")
 
 
 class PropertyLease(Extensible, _OfObject, Tracked, Model):

@@ -20,7 +20,7 @@ from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, Num
     UniqueConstraint, select
 from sqlalchemy.orm import relationship
 
-from models.base import Multilingual, TerritoryScoped, Tracked
+from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, related_now
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
 from models.household_book import Household  # the passport describes a household of the book
@@ -248,11 +248,10 @@ class SocialPassport(Extensible, TerritoryScoped, Tracked, Model):
 
     def scope_territory_id(self):
         # a new passport lies where its household does (the service copies the territory on creation)
-        if self.territory_id is not None:
-            return self.territory_id
-        if self.territory is not None:
-            return self.territory.id
-        return self.household.scope_territory_id() if self.household is not None else None
+        territory = related_now(self, "territory")
+        if territory is not None:
+            return territory.id
+        return parent_scope_territory_id(self, "household")
 
     @property
     def editable(self):
@@ -274,7 +273,7 @@ class _PassportChild:
         return cls.passport_id.in_(select(SocialPassport.id).where(SocialPassport.territory_id.in_(territory_ids)))
 
     def scope_territory_id(self):
-        return self.passport.scope_territory_id() if self.passport is not None else None
+        return parent_scope_territory_id(self, "passport")
 
 
 class PassportMember(_PassportChild, Model):

@@ -22,7 +22,7 @@ from app import audit, tabular
 from app.catalogue import dictionary
 from app.errors import DomainError
 from app.pdf import render_pdf
-from app.scope import current_scope
+from app.scope import current_scope, deny_outside
 from app.services import social_passport as service
 from models.household_book import EMPLOYMENTS, RELATIONS, SEXES
 from models.reference import Territory
@@ -341,8 +341,10 @@ class SupportListView(BaseView):
             return None
         session = self.appbuilder.session
         territory = session.get(Territory, int(raw))
-        if territory is None or not current_scope().permits_territory(session, territory.id):
+        if territory is None:
             abort(404)
+        if not current_scope().permits_territory(session, territory.id):
+            deny_outside("ref_territory", territory.id)
         return territory
 
     def _territories(self):

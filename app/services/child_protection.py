@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, select
 from app.catalogue import custom, policy
 from app.errors import DomainError
 from app.pin import check_person, parse_pin
+from app.scope import lookup_condition, refuse_duplicate
 from app.workdays import add_working_days
 from models.dictionary import Legal
 from models.child_protection import ACTIVITY_STATUSES, RULE_FIELDS, RULE_OPERATORS, STATUSES, CpActivity, \
@@ -71,7 +72,8 @@ def check_child(session, child: CpChild, today: datetime.date | None = None):
         with session.no_autoflush:
             twin = session.scalar(select(CpChild).where(CpChild.pin == child.pin, CpChild.id != (child.id or -1)))
         if twin is not None:
-            raise DomainError(_l("A child with this PIN is already registered."), field="pin", code="double_pin")
+            refuse_duplicate(session, twin, lambda: _l("A child with this PIN is already registered."), field="pin",
+                             code="double_pin")
 
 
 def register_child(session, child: CpChild, note=None, today=None, user_id=None):
@@ -139,8 +141,10 @@ def link_household_member(session, relative: CpRelative):
     member = None
     if relative.pin:
         with session.no_autoflush:
+            # only a resident the user may see: the link shows the person's name (issue 7)
             member = session.scalar(select(HouseholdMember).where(HouseholdMember.pin == relative.pin,
-                                                                  HouseholdMember.is_active.is_(True)))
+                                                                  HouseholdMember.is_active.is_(True),
+                                                                  lookup_condition(HouseholdMember)))
     relative.household_member = member
     return member
 

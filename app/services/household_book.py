@@ -11,6 +11,7 @@ from sqlalchemy import case, select
 from app.catalogue import policy
 from app.errors import DomainError
 from app.pin import check_person
+from app.scope import refuse_duplicate
 from app.services.lsg_bodies import BODY_KINDS
 from models.dictionary import Legal
 from models.household_book import HouseholdMember, Movement
@@ -30,9 +31,9 @@ def check_member(session, member: HouseholdMember):
             select(HouseholdMember).where(HouseholdMember.pin == member.pin, HouseholdMember.is_active.is_(True),
                                           HouseholdMember.id != (member.id or -1)))
         if twin is not None:
-            raise DomainError(_l("This person (PIN %(pin)s) is already an active member of household №%(number)s.",
-                                 pin=member.pin, number=twin.household.number), field="pin",
-                              code="double_membership")
+            refuse_duplicate(session, twin, lambda: _l(
+                "This person (PIN %(pin)s) is already an active member of household №%(number)s.",
+                pin=member.pin, number=twin.household.number), field="pin", code="double_membership")
         if member.relation != "head" or member.household is None:
             return
         household = member.household

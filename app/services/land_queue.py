@@ -29,6 +29,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app import audit
 from app.errors import DomainError
 from app.pin import parse_pin
+from app.scope import refuse_duplicate
 from models.land_queue import KINDS, REMOVAL_REASONS, LandApplication, LandCategory, LandFamilyMember, \
     LandStatusChange
 from models.reference import Territory
@@ -159,16 +160,17 @@ def check_applicant(session, application, now=None):
             LandApplication.pin == application.pin, LandApplication.kind == application.kind,
             LandApplication.status == "queue", LandApplication.id != (application.id or -1)))
         if twin is not None:
-            raise DomainError(_l("This person (PIN %(pin)s) is already in the queue: application №%(number)s.",
-                                 pin=application.pin, number=twin.number), field="pin", code="already_in_queue")
+            refuse_duplicate(session, twin, lambda: _l(
+                "This person (PIN %(pin)s) is already in the queue: application №%(number)s.",
+                pin=application.pin, number=twin.number), field="pin", code="already_in_queue")
         if application.kind == "housing":
             granted = session.scalar(select(LandApplication).where(
                 LandApplication.pin == application.pin, LandApplication.kind == "housing",
                 LandApplication.status == "allocated", LandApplication.id != (application.id or -1)))
             if granted is not None:
-                raise DomainError(_l("This person has already received a plot for individual housing "
-                                     "(application №%(number)s); it is granted once.", number=granted.number),
-                                  field="pin", code="already_allocated")
+                refuse_duplicate(session, granted, lambda: _l(
+                    "This person has already received a plot for individual housing (application №%(number)s); it "
+                    "is granted once.", number=granted.number), field="pin", code="already_allocated")
 
 
 def _check_fixed_fields(application):
@@ -275,9 +277,9 @@ def allocate(session, application, cadastral_number, plot_address, area, decisio
         taken = session.scalar(select(LandApplication).where(
             LandApplication.plot_cadastral_number == cadastral_number, LandApplication.id != application.id))
     if taken is not None:
-        raise DomainError(_l("The plot %(plot)s is already allocated (application №%(number)s).",
-                             plot=cadastral_number, number=taken.number), field="cadastral_number",
-                          code="plot_taken")
+        refuse_duplicate(session, taken, lambda: _l("The plot %(plot)s is already allocated (application "
+                                                    "№%(number)s).", plot=cadastral_number, number=taken.number),
+                         field="cadastral_number", code="plot_taken")
     if not (plot_address or "").strip():
         raise DomainError(_l("This field is required."), field="plot_address", code="required")
     try:
