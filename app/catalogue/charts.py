@@ -295,13 +295,16 @@ def aggregate(session, scope, request, suppress=False, today=None, check_only=Fa
 
 
 def _suppress(frame, names, statistics):
-    """The statistics' small-cell rule on the counts behind each cell (sums too: a sum over 2 families tells
-    about them)."""
+    """The statistics' small-cell rule (`statistics.withhold`, the one implementation) on the counts behind each
+    cell (sums too: a sum over 2 families tells about them). Every margin of a chart is published by another
+    chart of the same dataset (grouped by the other field, or by nothing), so rows and columns are equations."""
     if len(names) == 1:
-        frame["withheld"] = frame["n"] < statistics.THRESHOLD
+        counts = frame.groupby("g1", dropna=False)[["n"]].sum()
+        hidden = statistics.withhold(counts)
+        frame["withheld"] = [bool(hidden.loc[a, "n"]) for a in frame["g1"]]
     else:
         counts = frame.pivot_table(index="g1", columns="g2", values="n", aggfunc="sum", fill_value=0)
-        hidden = statistics.suppress(counts).drop(columns="total").isna()
+        hidden = statistics.withhold(counts)
         frame["withheld"] = [bool(hidden.loc[a, b]) for a, b in zip(frame["g1"], frame["g2"])]
     frame.loc[frame["withheld"], "value"] = None
     return frame
