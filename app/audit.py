@@ -11,7 +11,7 @@ from flask import g, has_request_context, request
 from sqlalchemy import event, inspect, insert
 from sqlalchemy.orm import Session
 
-from models.audit import AuditEvent, utcnow
+from app import clock
 
 # Bookkeeping columns that change on every login or save and say nothing about the data.
 IGNORED_FIELDS = {"changed_on", "changed_by_fk", "created_on", "created_by_fk", "last_login", "login_count",
@@ -50,7 +50,7 @@ def _row(action, object_type=None, object_id=None, changes=None, user=None, user
     if username is not None:
         uname = username
     return {
-        "at": utcnow(), "user_id": uid, "username": uname, "action": action,
+        "at": clock.now(), "user_id": uid, "username": uname, "action": action,
         "object_type": object_type, "object_id": None if object_id is None else str(object_id)[:64],
         "changes": json.dumps(changes, ensure_ascii=False, default=str) if changes else None,
         "ip": ip, "path": path,
@@ -59,6 +59,8 @@ def _row(action, object_type=None, object_id=None, changes=None, user=None, user
 
 def record(session, action, object_type=None, object_id=None, details=None, user=None, username=None):
     """Add one audit event to `session` (the caller commits)."""
+    from models.audit import AuditEvent  # models import app (the clock); app.audit is imported by app
+
     session.execute(insert(AuditEvent), [_row(action, object_type, object_id, details, user, username)])
 
 
@@ -139,6 +141,8 @@ def _after_flush(session, _flush_context):
                 changes = {k: v[1] for k, v in _changes(obj, only_changed=False).items() if v[1] is not None}
             rows.append(_row(action, table, _pk(obj), changes))
     if rows:
+        from models.audit import AuditEvent
+
         session.connection().execute(insert(AuditEvent), rows)
 
 

@@ -24,6 +24,7 @@ from app import audit
 from app.scope import SCOPE_FILTER
 from models.audit import AuditEvent, utcnow
 from models.user import SanaripUser
+from app.clock import local_today
 
 PASSWORD_MIN_LENGTH = 10
 
@@ -44,7 +45,7 @@ def password_complexity(password: str) -> None:
 
 
 def today():
-    return datetime.date.today()
+    return local_today()
 
 
 def _login_limit():

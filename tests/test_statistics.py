@@ -2,6 +2,8 @@
 record anywhere (walks every registered personal view and API)."""
 import io
 
+from app.clock import local_today
+
 import pandas as pd
 import pytest
 
@@ -22,7 +24,6 @@ def test_primary_and_secondary_suppression():
 
 
 def test_population_table_matches_the_household_book(app, db):
-    import datetime
 
     from app.scope import NATIONAL
     from app.services import statistics
@@ -32,7 +33,7 @@ def test_population_table_matches_the_household_book(app, db):
     members = db.session.query(HouseholdMember).filter(HouseholdMember.is_active.is_(True)).all()
     assert int(frame.to_numpy().sum()) == len(members)
     chuy = [m for m in members if m.household.territory.path.startswith("/41708000000000/")]
-    today = datetime.date.today()
+    today = local_today()
     adult_women = [m for m in chuy if m.sex == "F" and 18 <= m.age_on(today) <= 34]
     assert frame.loc["41708000000000", "F 18–34"] == len(adult_women)
     assert set(names) <= {"41702000000000", "41703000000000", "41704000000000", "41705000000000",
@@ -96,7 +97,7 @@ def test_voter_list_extract(app, db, make_user, role):
     b = Browser(app.test_client())
     b.get("/lang/ky")
     b.login(make_user((role,), territory="41708203000000"))
-    election = datetime.date.today() + datetime.timedelta(days=30)
+    election = local_today() + datetime.timedelta(days=30)
     cutoff = coming_of_age_cutoff(election, 18)
     expected = (db.session.query(HouseholdMember).join(Household).join(Territory)
                 .filter(Territory.path.startswith("/41708000000000/41708203000000/"),

@@ -23,6 +23,7 @@ from app.errors import DomainError
 from app.scope import SCOPE_FILTER, current_scope, is_scoped
 from views import custom_fields
 from views.lookup import LookupField, search as lookup_search, uses_lookup
+from app import clock
 
 
 class LabelMap(dict):
@@ -438,7 +439,7 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
                 rows.append((str(self.label_columns.get(col, col)),
                              "" if value is None else formatter(value) if formatter else value))
             sections.append((str(heading), rows))
-        now = datetime.datetime.now()
+        now = clock.now()
         data = render_pdf("pdf/record.html", title=str(self.show_title), sections=sections,
                           printed_on=format_datetime(now, "short"), printed_by=g.user.username)
         return data, {"printed_on": now.isoformat(timespec="seconds")}

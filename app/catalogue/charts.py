@@ -18,6 +18,7 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 from app.catalogue import classifiers, custom, dictionary
 from app.errors import DomainError
 from app.i18n import current_language
+from app.clock import local_today
 
 OPERATORS = {"eq": "=", "ne": "≠", "gte": "≥", "lte": "≤"}
 BY_YEAR, BY_MONTH, BY_AGE = _l("year"), _l("month"), _l("age group")
@@ -241,7 +242,7 @@ def aggregate(session, scope, request, suppress=False, today=None, check_only=Fa
     One SQL GROUP BY inside `scope`; labels in the current language."""
     from app.services import statistics
 
-    today = today or datetime.date.today()
+    today = today or local_today()
     info = dictionary.dataset(request.dataset)
     if info is None:
         raise DomainError(_l("Unknown dataset or field."), field="dataset", code="unknown_dataset")

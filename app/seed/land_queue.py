@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.services import land_queue
 from models.land_queue import LandApplication, LandCategory, LandFamilyMember
+from app.clock import local_today
 
 #: (code, rank, minimum age, name_ky, name_ru, name_en, legal basis). Equal ranks are served by time received.
 #: Sources: Land Code of the Kyrgyz Republic (1999); Regulation on providing land plots for individual housing
@@ -82,7 +83,7 @@ def seed(session, echo=print, per_territory=APPLICATIONS_PER_TERRITORY):
     rng = random.Random(20261124)
     categories = {c.code: c for c in session.scalars(select(LandCategory))}
     weighted = [code for code, weight in CATEGORY_WEIGHTS.items() for _ in range(weight)]
-    today = datetime.date.today()
+    today = local_today()
     serial = 40000
     added = 0
     for index, territory in enumerate(demo_territories(session)):

@@ -32,6 +32,7 @@ from app.pin import parse_pin
 from models.land_queue import KINDS, REMOVAL_REASONS, LandApplication, LandCategory, LandFamilyMember, \
     LandStatusChange
 from models.reference import Territory
+from app import clock
 
 #: Territorial units that keep a land queue: an aiyl aimak (its aiyl okmotu) or a city / town with its own
 #: mayor's office (SOATE kinds, see views/reference.py).
@@ -126,7 +127,7 @@ def check_applicant(session, application, now=None):
     the category's own minimum, e.g. 16 for orphans under the Children's Code), a family of at least one person
     (the applicant) and no fewer than the members listed, a known kind; one application "in queue" per person and
     kind; a free plot for individual housing once (Regulation No. 177)."""
-    now = now or datetime.datetime.now()
+    now = now or clock.now()
     info = parse_pin(application.pin)
     application.pin = info.pin
     for field in ("last_name", "first_name", "address"):
@@ -197,7 +198,7 @@ def register(session, application, now=None):
     """Register an application (Regulation No. 177: the citizen is entered in the list in the order applications
     are received): the time received (now unless a paper application's time is given), the number
     `<year>-<territory tail>-<seq>`, status "in queue", a history entry and the queue position (`renumber`)."""
-    now = (now or datetime.datetime.now()).replace(microsecond=0)
+    now = (now or clock.now()).replace(microsecond=0)
     with session.no_autoflush:
         territory = application.territory or (session.get(Territory, application.territory_id)
                                               if application.territory_id else None)
@@ -263,7 +264,7 @@ def allocate(session, application, cadastral_number, plot_address, area, decisio
     than 0), the decision's number and date (not in the future, not before the application). A plot is allocated
     once. Allocating to anyone but the first of the queue needs the reason in the note. The application leaves
     the queue and the others move up."""
-    now = now or datetime.datetime.now()
+    now = now or clock.now()
     lock_queue(session, application.territory_id)
     session.refresh(application)
     _check_in_queue(application)
@@ -308,7 +309,7 @@ def allocate(session, application, cadastral_number, plot_address, area, decisio
 def remove(session, application, reason, removed_on, note=None, now=None):
     """Take an application off the queue for a listed reason (REMOVAL_REASONS) on a date (not in the future, not
     before the application); the others move up."""
-    now = now or datetime.datetime.now()
+    now = now or clock.now()
     lock_queue(session, application.territory_id)
     session.refresh(application)
     _check_in_queue(application)

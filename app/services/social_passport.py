@@ -36,6 +36,8 @@ from models.dictionary import Legal
 from models.reference import Territory
 from models.social_passport import (EDITABLE_STATUSES, INCOME_SOURCES, LIVESTOCK, STATUSES, Need, PassportMember,
                                     PovertyLine, SocialPassport, StatusChange, passport_need, passport_reason)
+from app import clock
+from app.clock import local_today
 
 SCORE_THRESHOLD = 35
 REVIEW_MONTHS = 12
@@ -88,7 +90,7 @@ CENT = Decimal("0.01")
 
 
 def _now(now=None):
-    return now or datetime.datetime.now()
+    return now or clock.now()
 
 
 def _money(value) -> Decimal:
@@ -254,7 +256,7 @@ def check_values(passport):
                              "(%(children)s).", n=passport.children_out_of_school,
                              children=passport.children_under_18 or 0),
                           field="children_out_of_school", code="out_of_school_count")
-    if passport.surveyed_on is not None and passport.surveyed_on > datetime.date.today():
+    if passport.surveyed_on is not None and passport.surveyed_on > local_today():
         raise DomainError(_l("The survey date cannot be in the future."), field="surveyed_on", code="future_survey")
 
 
@@ -265,11 +267,11 @@ def evaluate(session, passport: SocialPassport):
     members = passport.members_count or 0
     passport.income_total = total
     passport.income_per_member = (total / members).quantize(CENT, ROUND_HALF_UP) if members else total
-    year = (passport.surveyed_on or datetime.date.today()).year
+    year = (passport.surveyed_on or local_today()).year
     line = find_poverty_line(session, passport.scope_territory_id(), year)
     passport.poverty_line = line
     passport.poverty_line_amount = line.amount if line is not None else None
-    on = passport.surveyed_on or datetime.date.today()  # the parameters in force on the survey day
+    on = passport.surveyed_on or local_today()  # the parameters in force on the survey day
     weights = policy.value(session, SCORE_WEIGHTS, on, record=passport)
     threshold = policy.value(session, SCORE_THRESHOLD_KEY, on, record=passport)
     points = welfare_score(passport, line.amount if line is not None else None,
@@ -317,7 +319,7 @@ def update_passport(session, passport: SocialPassport):
     """Saving a passport: only a draft or a returned passport can be changed; the composition is taken again and
     the passport re-evaluated."""
     check_editable(passport)
-    take_composition(session, passport, passport.surveyed_on or datetime.date.today())
+    take_composition(session, passport, passport.surveyed_on or local_today())
     check_values(passport)
     evaluate(session, passport)
     return passport
