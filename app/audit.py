@@ -7,7 +7,7 @@ import decimal
 import enum
 import json
 
-from flask import g, has_request_context, request
+from flask import after_this_request, g, has_request_context, request
 from sqlalchemy import event, inspect, insert
 from sqlalchemy.orm import Session
 
@@ -62,6 +62,38 @@ def record(session, action, object_type=None, object_id=None, details=None, user
     from models.audit import AuditEvent  # models import app (the clock); app.audit is imported by app
 
     session.execute(insert(AuditEvent), [_row(action, object_type, object_id, details, user, username)])
+
+
+def personal_dataset(model) -> bool:
+    """Whether rows of `model` are personal data: the field dictionary's class of the dataset or of any of its
+    fields (models/dictionary.py), or the model's own `personal` flag."""
+    from app.catalogue import dictionary
+
+    info = dictionary.of_model(model)
+    return bool(getattr(model, "personal", False)) or (info is not None and info.personal != "none")
+
+
+def record_bulk_read(session, model, filters, count, rows=None, action="list", **details):
+    """One entry for one bulk read of a personal-data dataset (a list page, an API list call, a lookup, a report
+    screen): who (the request's user), which dataset, the filters as asked, how many rows matched and how many
+    were sent. Committed when the response is ready (committing now would expire the rows the page is about to
+    render); outside a request at once."""
+    if not personal_dataset(model):
+        return
+    record(session, action, object_type_of(model), None,
+           {"filters": filters, "count": count, "rows": count if rows is None else rows, **details})
+    if not has_request_context():
+        session.commit()
+        return
+
+    @after_this_request
+    def _commit(response):
+        try:
+            session.commit()
+        except Exception:  # pragma: no cover - the database went away; the read must not be served unrecorded
+            session.rollback()
+            raise
+        return response
 
 
 def record_denial(details, object_type=None, object_id=None):

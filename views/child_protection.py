@@ -333,6 +333,8 @@ class CpOverdueView(BaseView):
     @has_access
     def index(self):
         today, rows = self._rows()
+        audit.record_bulk_read(self.appbuilder.session, CpActivity, [["deadline", "overdue_on", today.isoformat()]],
+                               len(rows), action="report")
         return self.render_template("child_protection/overdue.html", title=gettext("Overdue activities"),
                                     rows=rows, today=today, labels=dictionary.labels(CpActivity), plans=PLANS,
                                     bodies=BODIES,

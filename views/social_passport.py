@@ -382,6 +382,9 @@ class SupportListView(BaseView):
         total = session.scalar(select(func.count()).select_from(query.subquery()))
         page = int(request.args.get("page", "0")) if request.args.get("page", "0").isdigit() else 0
         rows = session.scalars(query.limit(self.page_size).offset(page * self.page_size)).all()
+        audit.record_bulk_read(session, SocialPassport,
+                               [["territory", "support_list", territory.code if territory is not None else None]],
+                               total, len(rows), action="report", page=page)
         return self.render_template(
             "social_passport/support_list.html", title=self.title, columns=SUPPORT_COLUMNS,
             rows=[(p, self._values(p)) for p in rows], total=total, page=page,
