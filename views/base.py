@@ -595,6 +595,17 @@ class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
             self.edit_query_rel_fields)
         super().__init__(*args, **kwargs)
 
+    def _get_field_info(self, field, filter_rel_field, page=None, page_size=None):
+        # FAB passes the label and description through gettext again; gettext("") answers with the catalog's
+        # header ("Project-Id-Version: …"). Ours are translated already (lazy strings of the field dictionary).
+        info = super()._get_field_info(field, filter_rel_field, page=page, page_size=page_size)
+        info["label"] = str(self.label_columns.get(field.name) or "")
+        info["description"] = str(self.description_columns.get(field.name) or "")
+        return info
+
+    def _description_columns_json(self, cols=None):
+        return {key: str(value or "") for key, value in self.description_columns.items() if key in (cols or [])}
+
     def get_list_headless(self, **kwargs):
         response = super().get_list_headless(**kwargs)
         if response.status_code == 200:
