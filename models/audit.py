@@ -20,7 +20,7 @@ class AuditEvent(Model):
         _l("Logins, changes with old and new values, reads of personal records, exports, PDFs and denied "
            "attempts; rows are only ever added."), Legal("personal_data_law"), personal="personal",
         retention=_l("Kept permanently: nobody edits or deletes the audit trail."),
-        fields={"at": _l("Time (UTC)"), "username": _l("User"), "user_id": _l("User ID"), "action": _l("Action"),
+        fields={"at": _l("Time"), "username": _l("User"), "user_id": _l("User ID"), "action": _l("Action"),
                 "object_type": _l("Object"), "object_id": _l("Object ID"), "changes": _l("Details"),
                 "ip": _l("IP address"), "path": _l("Address")})
 
