@@ -204,7 +204,7 @@ class LandApplicationView(SanaripModelView):
             "land_queue/notice.html", application=item, kind=KINDS.get(item.kind, item.kind),
             status=STATUSES.get(item.status, item.status), category=_local_name(item.category, language),
             body=_local_name(item.territory, language), received=format_datetime(item.received_at, "medium"),
-            issued_on=format_date(now.date(), "long"), check_url=url_for("land_queue_public.check", _external=True))
+            issued_on=format_date(local_today(now), "long"), check_url=url_for("land_queue_public.check", _external=True))
         audit.record(self.datamodel.session, "pdf", LandApplication.__tablename__, item.id,
                      {"document": "registration_notice", "printed_on": now.isoformat(timespec="seconds"),
                       "position": item.position})

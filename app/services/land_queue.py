@@ -33,6 +33,7 @@ from models.land_queue import KINDS, REMOVAL_REASONS, LandApplication, LandCateg
     LandStatusChange
 from models.reference import Territory
 from app import clock
+from app.clock import local_today
 
 #: Territorial units that keep a land queue: an aiyl aimak (its aiyl okmotu) or a city / town with its own
 #: mayor's office (SOATE kinds, see views/reference.py).
@@ -145,7 +146,7 @@ def check_applicant(session, application, now=None):
     if received > now + datetime.timedelta(minutes=5):
         raise DomainError(_l("The time received cannot be in the future."), field="received_at",
                           code="received_future")
-    if _age_on(info.birth_date, received.date()) < category.min_age:
+    if _age_on(info.birth_date, local_today(received)) < category.min_age:
         raise DomainError(_l("The applicant must be at least %(age)s years old on the day of the application "
                              "(category %(category)s).", age=category.min_age, category=category.name),
                           field="pin", code="too_young")
@@ -249,9 +250,9 @@ def _check_in_queue(application):
 def _check_day(day, application, now, field):
     if day is None:
         raise DomainError(_l("This field is required."), field=field, code="required")
-    if day > now.date():
+    if day > local_today(now):
         raise DomainError(_l("The date cannot be in the future."), field=field, code="date_future")
-    if day < application.received_at.date():
+    if day < local_today(application.received_at):
         raise DomainError(_l("The date cannot be before the application was received."), field=field,
                           code="date_before_received")
 

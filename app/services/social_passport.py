@@ -305,7 +305,7 @@ def create_passport(session, passport: SocialPassport, user=None, now=None):
         raise DomainError(_l("Household №%(number)s already has a social passport; reopen it for review instead.",
                              number=household.number), field="household", code="passport_exists")
     passport.territory = household.territory  # the relationship: a household not yet flushed has no key yet
-    passport.surveyed_on = passport.surveyed_on or now.date()
+    passport.surveyed_on = passport.surveyed_on or local_today(now)
     passport.status = None
     take_composition(session, passport, passport.surveyed_on)
     check_values(passport)
@@ -365,7 +365,7 @@ def submit(session, passport, user=None, comment=None, now=None):
                              "Poverty lines.", year=passport.surveyed_on.year), code="no_poverty_line")
     if passport.needs_support and not passport.reasons:
         raise DomainError(_l("Give at least one reason of low income."), field="reasons", code="reasons_required")
-    passport.submitted_on = now.date()
+    passport.submitted_on = local_today(now)
     return _step(passport, "submit", user, comment, now)
 
 
@@ -374,7 +374,7 @@ def approve(session, passport, user=None, comment=None, now=None):
     the monthly benefit it supports (granted for one year): then the passport is due for annual review."""
     now = _now(now)
     _step(passport, "approve", user, comment, now)
-    passport.approved_on = now.date()
+    passport.approved_on = local_today(now)
     passport.approved_by_fk = getattr(user, "id", None)
     months = policy.value(session, REVIEW_MONTHS_KEY, passport.approved_on, record=passport)
     passport.review_due_on = add_months(passport.approved_on, months)
@@ -411,7 +411,7 @@ def mark_reviews_due(session, now=None):
     Returns the passports marked."""
     now = _now(now)
     due = session.scalars(select(SocialPassport).where(SocialPassport.status == "approved",
-                                                       SocialPassport.review_due_on <= now.date())).all()
+                                                       SocialPassport.review_due_on <= local_today(now))).all()
     for passport in due:
         _step(passport, "mark_review_due", None, None, now)  # by the system: no user
     return due
