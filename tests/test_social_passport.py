@@ -270,19 +270,21 @@ def test_workflow_with_history_and_annual_review(app, db):
         service.return_for_correction(db.session, passport, admin, "Маалымкат жок")
         service.update_passport(db.session, passport)  # a returned passport can be corrected
         service.submit(db.session, passport, admin)
-        approved = datetime.datetime(2025, 2, 28, 10, 0)
+        approved = clock.from_local(datetime.datetime(2025, 2, 28, 10, 0))  # wall clock in Bishkek
         service.approve(db.session, passport, admin, None, approved)
-        assert passport.approved_on == approved.date() and passport.approved_by_fk == admin.id
+        assert passport.approved_on == clock.local_today(approved) and passport.approved_by_fk == admin.id
         assert passport.review_due_on == datetime.date(2026, 2, 28)
         with pytest.raises(DomainError) as error:
             service.approve(db.session, passport, admin)
         assert error.value.code == "bad_transition"
         db.session.flush()
         # the daily run: not before 12 months, then once
-        assert passport not in service.mark_reviews_due(db.session, datetime.datetime(2026, 2, 27, 23, 0))
-        assert passport in service.mark_reviews_due(db.session, datetime.datetime(2026, 2, 28, 6, 0))
+        day_before = clock.from_local(datetime.datetime(2026, 2, 27, 23, 0))  # Bishkek's wall clock
+        assert passport not in service.mark_reviews_due(db.session, day_before)
+        assert passport in service.mark_reviews_due(db.session, clock.from_local(datetime.datetime(2026, 2, 28, 6, 0)))
         db.session.flush()
-        assert passport not in service.mark_reviews_due(db.session, datetime.datetime(2026, 3, 1, 6, 0))
+        next_day = clock.from_local(datetime.datetime(2026, 3, 1, 6, 0))
+        assert passport not in service.mark_reviews_due(db.session, next_day)
         assert passport.status == "review_due"
         with pytest.raises(DomainError):
             service.reopen(db.session, passport, admin, "")
