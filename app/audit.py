@@ -70,7 +70,8 @@ def personal_dataset(model) -> bool:
     from app.catalogue import dictionary
 
     info = dictionary.of_model(model)
-    return bool(getattr(model, "personal", False)) or (info is not None and info.personal != "none")
+    flag = getattr(model, "personal", False)  # a class flag; the custom-field table has a column of that name
+    return flag is True or (info is not None and info.personal != "none")
 
 
 def record_bulk_read(session, model, filters, count, rows=None, action="list", **details):

@@ -59,9 +59,9 @@ def _personal_views(app):
     from views.base import SanaripModelRestApi, SanaripModelView
 
     views = [v for v in app.appbuilder.baseviews if isinstance(v, SanaripModelView)
-             and getattr(v.datamodel.obj, "personal", False)]
+             and getattr(v.datamodel.obj, "personal", False) is True]
     apis = [v for v in app.appbuilder.baseviews if isinstance(v, SanaripModelRestApi)
-            and getattr(v.datamodel.obj, "personal", False)]
+            and getattr(v.datamodel.obj, "personal", False) is True]
     return views, apis
 
 
