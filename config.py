@@ -98,6 +98,9 @@ class Config:
     # Languages: Kyrgyz first
     BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "ky")
     BABEL_TRANSLATION_DIRECTORIES = os.path.join(BASE_DIR, "translations")
+    # The one clock (app/clock.py): instants are stored in UTC and shown in this zone, by Babel too
+    TIMEZONE = os.environ.get("TIMEZONE", "Asia/Bishkek")
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
     LANGUAGES = {
         "ky": {"flag": "kg", "name": "Кыргызча"},
         "ru": {"flag": "ru", "name": "Русский"},

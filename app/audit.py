@@ -7,11 +7,11 @@ import decimal
 import enum
 import json
 
-from flask import g, has_request_context, request
+from flask import after_this_request, g, has_request_context, request
 from sqlalchemy import event, inspect, insert
 from sqlalchemy.orm import Session
 
-from models.audit import AuditEvent, utcnow
+from app import clock
 
 # Bookkeeping columns that change on every login or save and say nothing about the data.
 IGNORED_FIELDS = {"changed_on", "changed_by_fk", "created_on", "created_by_fk", "last_login", "login_count",
@@ -51,7 +51,7 @@ def _row(action, object_type=None, object_id=None, changes=None, user=None, user
     if username is not None:
         uname = username
     return {
-        "at": utcnow(), "user_id": uid, "username": uname, "action": action,
+        "at": clock.now(), "user_id": uid, "username": uname, "action": action,
         "object_type": object_type, "object_id": None if object_id is None else str(object_id)[:64],
         "changes": json.dumps(changes, ensure_ascii=False, default=str) if changes else None,
         "ip": ip, "path": path,
@@ -60,7 +60,42 @@ def _row(action, object_type=None, object_id=None, changes=None, user=None, user
 
 def record(session, action, object_type=None, object_id=None, details=None, user=None, username=None):
     """Add one audit event to `session` (the caller commits)."""
+    from models.audit import AuditEvent  # models import app (the clock); app.audit is imported by app
+
     session.execute(insert(AuditEvent), [_row(action, object_type, object_id, details, user, username)])
+
+
+def personal_dataset(model) -> bool:
+    """Whether rows of `model` are personal data: the field dictionary's class of the dataset or of any of its
+    fields (models/dictionary.py), or the model's own `personal` flag."""
+    from app.catalogue import dictionary
+
+    info = dictionary.of_model(model)
+    flag = getattr(model, "personal", False)  # a class flag; the custom-field table has a column of that name
+    return flag is True or (info is not None and info.personal != "none")
+
+
+def record_bulk_read(session, model, filters, count, rows=None, action="list", **details):
+    """One entry for one bulk read of a personal-data dataset (a list page, an API list call, a lookup, a report
+    screen): who (the request's user), which dataset, the filters as asked, how many rows matched and how many
+    were sent. Committed when the response is ready (committing now would expire the rows the page is about to
+    render); outside a request at once."""
+    if not personal_dataset(model):
+        return
+    record(session, action, object_type_of(model), None,
+           {"filters": filters, "count": count, "rows": count if rows is None else rows, **details})
+    if not has_request_context():
+        session.commit()
+        return
+
+    @after_this_request
+    def _commit(response):
+        try:
+            session.commit()
+        except Exception:  # pragma: no cover - the database went away; the read must not be served unrecorded
+            session.rollback()
+            raise
+        return response
 
 
 def record_denial(details, object_type=None, object_id=None):
@@ -140,6 +175,8 @@ def _after_flush(session, _flush_context):
                 changes = {k: v[1] for k, v in _changes(obj, only_changed=False).items() if v[1] is not None}
             rows.append(_row(action, table, _pk(obj), changes))
     if rows:
+        from models.audit import AuditEvent
+
         session.connection().execute(insert(AuditEvent), rows)
 
 

@@ -26,6 +26,7 @@ from app import audit, clock
 from app.scope import SCOPE_FILTER
 from models.audit import AuditEvent, utcnow
 from models.user import SanaripUser
+from app.clock import local_today
 
 PASSWORD_MIN_LENGTH = 10
 
@@ -46,7 +47,7 @@ def password_complexity(password: str) -> None:
 
 
 def today():
-    return datetime.date.today()
+    return local_today()
 
 
 def _login_limit():
@@ -214,7 +215,7 @@ class SanaripSecurityManager(SecurityManager):
         from app.services import accounts
 
         user = self.find_login_user(username)
-        wait = accounts.throttle_wait(self._pair_failures(user, username), clock.now().replace(tzinfo=None),
+        wait = accounts.throttle_wait(self._pair_failures(user, username), clock.now(),
                                       current_app.config["LOGIN_THROTTLE_FREE"],
                                       current_app.config["LOGIN_THROTTLE_DELAY_SEC"])
         if wait:
@@ -239,7 +240,7 @@ class SanaripSecurityManager(SecurityManager):
 
     def _since_last_login(self, user, horizon):
         """Failures count from the last successful login or unlock of the account, at most `horizon` back."""
-        since = clock.now().replace(tzinfo=None) - horizon
+        since = clock.now() - horizon
         if user is not None:
             last = self.session.scalar(select(func.max(AuditEvent.at)).where(or_(
                 and_(AuditEvent.user_id == user.id, AuditEvent.action == "login"),

@@ -10,6 +10,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from app.errors import DomainError
+from app.clock import local_today, to_local
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -18,7 +19,10 @@ FORMATS = {
 
 
 def cell(value):
-    """A value as a spreadsheet cell: numbers and dates stay typed, everything else is text."""
+    """A value as a spreadsheet cell: numbers and dates stay typed, everything else is text. An instant is
+    written as the wall-clock time of the configured zone (spreadsheets have no time zones)."""
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return to_local(value).replace(tzinfo=None)
     if value is None or isinstance(value, (int, float, bool, datetime.date)):
         return value
     if isinstance(value, decimal.Decimal):
@@ -28,6 +32,7 @@ def cell(value):
 
 def frame_bytes(frame: pd.DataFrame, fmt: str, sheet_name="data") -> bytes:
     buffer = io.BytesIO()
+    frame = frame.map(lambda v: cell(v) if isinstance(v, datetime.datetime) else v) if len(frame) else frame
     if fmt == "xlsx":
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             frame.to_excel(writer, index=False, sheet_name=sheet_name[:31])
@@ -42,7 +47,7 @@ def table_response(headers, rows, fmt, name) -> Response:
 
 
 def frame_response(frame, fmt, name) -> Response:
-    stamp = datetime.date.today().isoformat()
+    stamp = local_today().isoformat()
     return Response(
         frame_bytes(frame, fmt), mimetype=FORMATS[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.{fmt}"'},

@@ -1,11 +1,12 @@
 """Mixins shared by every module's models."""
-import datetime
 
 from flask import g, has_request_context
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, select
+from sqlalchemy import Column, ForeignKey, Integer, String, select
 from sqlalchemy.orm import declared_attr, relationship
 
+from app import clock
 from app.i18n import localized_name
+from models.types import UTCDateTime
 
 
 def _current_user_id():
@@ -20,8 +21,8 @@ class Tracked:
     """Who created and last changed a row, and when. Unlike FAB's AuditMixin the user may be empty: reference
     data and seeds are written by the system, not by a login. The full history is in the audit trail."""
 
-    created_on = Column(DateTime, default=datetime.datetime.now, nullable=False)
-    changed_on = Column(DateTime, default=datetime.datetime.now, onupdate=datetime.datetime.now, nullable=False)
+    created_on = Column(UTCDateTime, default=clock.now, nullable=False)
+    changed_on = Column(UTCDateTime, default=clock.now, onupdate=clock.now, nullable=False)
 
     @declared_attr
     def created_by_fk(cls):

@@ -16,11 +16,12 @@ after approval (a daily command marks it) → reopened as a draft for the review
 and a row of `StatusChange`; only a draft or a returned passport can be edited."""
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Table, Text, \
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, Numeric, String, Table, Text, \
     UniqueConstraint, select
 from sqlalchemy.orm import relationship
 
 from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, related_now
+from models.types import UTCDateTime
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
 from models.household_book import Household  # the passport describes a household of the book
@@ -328,7 +329,7 @@ class StatusChange(_PassportChild, Model):
     passport_id = Column(Integer, ForeignKey("social_passport_passport.id", ondelete="CASCADE"), nullable=False,
                          index=True)
     passport = relationship(SocialPassport, back_populates="history")
-    at = Column(DateTime, nullable=False)
+    at = Column(UTCDateTime, nullable=False)
     user_id = Column(Integer, ForeignKey("ab_user.id"))
     user = relationship("User", foreign_keys=[user_id], enable_typechecks=False)
     from_status = Column(String(12))

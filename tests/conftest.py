@@ -27,6 +27,8 @@ def _compile_catalogs():
 
 
 _compile_catalogs()
+# every model on the metadata before any test imports one module's models (a half-imported set fails to map)
+__import__("models").import_all()
 PASSWORD = "Testpass123"
 
 

@@ -2,6 +2,8 @@
 path (form, import, API), listed, searched, exported, imported, in the API bodies, _info and OpenAPI, scoped,
 audited old → new, retired with their history, erased by retention, promoted to a column by a migration."""
 import io
+
+from app.clock import local_today
 import json
 import re
 import uuid
@@ -242,7 +244,6 @@ def test_import_template_and_import_take_custom_fields(app, make_user, db):
 
 
 def test_retention_erases_personal_custom_values(app, make_user, db):
-    import datetime
 
     from app.catalogue import custom
     from app.services import child_protection
@@ -259,10 +260,10 @@ def test_retention_erases_personal_custom_values(app, make_user, db):
     custom.erase_personal(child)
     assert child.custom == {plain: 3}
     db.session.rollback()
-    due = child_protection.past_retention(db.session, datetime.date.today())
+    due = child_protection.past_retention(db.session, local_today())
     for row in due:
         row.custom = {personal: "secret", plain: 1}
-    child_protection.anonymise(db.session, datetime.date.today())
+    child_protection.anonymise(db.session, local_today())
     assert all(personal not in (row.custom or {}) for row in due)
     db.session.rollback()
 
@@ -327,25 +328,25 @@ def test_catalogue_snapshot_moves_the_configuration_between_installations(app, m
     from models.catalogue import ClassifierItem, CustomField
 
     taken = snapshot.take(db.session)
-    assert snapshot.apply(db.session, taken, datetime.date.today(), clock.now(), dry_run=True) == []
+    assert snapshot.apply(db.session, taken, local_today(), clock.now(), dry_run=True) == []
     key = _key("snap")
     taken["custom_fields"].append({"dataset": HOUSEHOLDS, "key": key, "kind": "text", "label_ru": "Из снимка",
                                    "personal": "none"})
     item = next(i for i in taken["classifier_items"] if i["classifier"] == "registration" and i["code"] == "none")
     item["name_en"] = "Without registration"
-    future = (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
+    future = (local_today() + datetime.timedelta(days=10)).isoformat()
     taken["parameters"].append({"key": "household_book.certificate_validity_days", "effective_from": future,
                                 "value": "45", "regulation": "lsg_law", "clause": None, "note": None})
-    planned = snapshot.apply(db.session, taken, datetime.date.today(), clock.now(), dry_run=True)
+    planned = snapshot.apply(db.session, taken, local_today(), clock.now(), dry_run=True)
     assert planned == [f"+ custom field {HOUSEHOLDS}.{key}",
                        "~ item registration/none name_en: 'Not registered' → 'Without registration'",
                        f"+ parameter household_book.certificate_validity_days from {future}: 45"]
     assert db.session.query(CustomField).filter_by(key=key).count() == 0
-    snapshot.apply(db.session, taken, datetime.date.today(), clock.now())
+    snapshot.apply(db.session, taken, local_today(), clock.now())
     db.session.commit()
     assert db.session.query(CustomField).filter_by(key=key).one().label_ru == "Из снимка"
     assert db.session.query(ClassifierItem).filter_by(code="none").filter(
         ClassifierItem.name_en == "Without registration").count() == 1
     item["name_en"] = "Not registered"
-    snapshot.apply(db.session, taken, datetime.date.today(), clock.now())
+    snapshot.apply(db.session, taken, local_today(), clock.now())
     db.session.commit()

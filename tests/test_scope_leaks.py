@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 
+from app import clock
+from app.clock import local_today
 from app.errors import DomainError
 from tests.conftest import PASSWORD
 from tests.test_scope import PROBE_ROLE, TERRITORY_A, probe  # noqa: F401  (the fixture: a user of A, all rights)
@@ -64,7 +66,7 @@ class TestNothingLeaksAcrossTerritories:
             own.pin, own.sex, own.birth_date = twin.pin, twin.sex, twin.birth_date
             own.identified_on = max(own.identified_on, twin.birth_date)
             with pytest.raises(DomainError) as error:
-                child_protection.check_child(session, own, datetime.date.today())
+                child_protection.check_child(session, own, local_today())
             assert error.value.code == code
             session.rollback()
             own = session.get(CpChild, own.id)
@@ -91,7 +93,7 @@ class TestNothingLeaksAcrossTerritories:
                                                      LandApplication.kind == own.kind).first() or foreign
         own.pin, own.kind = twin.pin, twin.kind
         with session.no_autoflush:
-            _refused_elsewhere(lambda: land_queue.check_applicant(session, own, datetime.datetime.now()),
+            _refused_elsewhere(lambda: land_queue.check_applicant(session, own, clock.now()),
                                twin.number, number)
 
     def test_housing_plot_granted_elsewhere(self, as_probe):
@@ -109,7 +111,7 @@ class TestNothingLeaksAcrossTerritories:
         own.pin, own.kind = granted.pin, "housing"
         try:
             with session.no_autoflush:
-                land_queue.check_applicant(session, own, datetime.datetime.now())
+                land_queue.check_applicant(session, own, clock.now())
         except DomainError as exc:
             if exc.code in ("already_allocated", "duplicate_elsewhere"):
                 assert exc.code == "duplicate_elsewhere" and granted.number not in str(exc)
@@ -128,7 +130,7 @@ class TestNothingLeaksAcrossTerritories:
         received = own.received_at.date() if isinstance(own.received_at, datetime.datetime) else own.received_at
         _refused_elsewhere(lambda: land_queue.allocate(
             session, own, cadastral_number=taken.plot_cadastral_number, plot_address="Ала-Арча", area=600,
-            decision_number="1", decision_date=max(received or datetime.date.today(), datetime.date.today()),
+            decision_number="1", decision_date=max(received or local_today(), local_today()),
             note="out of order for the test"), taken.number)
 
     def test_relative_links_only_residents_the_user_may_see(self, as_probe):

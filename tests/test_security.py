@@ -1,6 +1,9 @@
 """Accounts: lockout, validity period, idle timeout, password rules, rate limits, CSRF, security headers."""
 import datetime
 
+from app import clock
+from app.clock import local_today
+
 from tests.conftest import PASSWORD, audit_events, make_app
 
 
@@ -47,7 +50,7 @@ def _locked_message_in(lang, app):
     from models.user import SanaripUser
 
     with app.test_request_context(), force_locale(lang):
-        message = str(login_refusal(SanaripUser(locked_at=datetime.datetime.now()), datetime.date.today()))
+        message = str(login_refusal(SanaripUser(locked_at=clock.now()), local_today()))
     assert "locked" not in message  # really translated
     return message
 
@@ -79,7 +82,7 @@ def test_admin_unlocks(app, browser, make_user):
 
 
 def test_expired_and_future_accounts_are_refused(app, browser, make_user):
-    today = datetime.date.today()
+    today = local_today()
     expired = make_user(valid_until=today - datetime.timedelta(days=1))
     future = make_user(valid_from=today + datetime.timedelta(days=1))
     for name in (expired, future):
@@ -98,7 +101,7 @@ def test_account_expiring_during_a_session_stops_working(app, browser, make_user
     assert browser.get("/users/list/").status_code == 200
     with app.app_context():
         user = db.session.query(SanaripUser).filter_by(username=name).one()
-        user.valid_until = datetime.date.today() - datetime.timedelta(days=1)
+        user.valid_until = local_today() - datetime.timedelta(days=1)
         db.session.commit()
     assert browser.get("/users/list/").status_code != 200
 

@@ -185,6 +185,10 @@ class VoterListView(BaseView):
     def index(self):
         session, scope, choices, territory, election = self._request()
         voters = self._voters(session, scope, territory, election) if territory and election else None
+        if voters is not None:
+            audit.record_bulk_read(session, HouseholdMember, [["territory", "voter_list", territory.code],
+                                                              ["election", "date", election.isoformat()]],
+                                   len(voters), min(len(voters), self.preview_rows), action="report")
         error = None
         if request.args and (territory is None or election is None):
             error = gettext("Choose a territory and an election date.")

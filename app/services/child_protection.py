@@ -17,6 +17,8 @@ from app.workdays import add_working_days
 from models.dictionary import Legal
 from models.child_protection import ACTIVITY_STATUSES, RULE_FIELDS, RULE_OPERATORS, STATUSES, CpActivity, \
     CpAssessment, CpChild, CpPlanRule, CpRelative, CpTransition, CpVisit
+from app import clock
+from app.clock import local_today
 
 #: the case lifecycle (Regulation No. 156): status -> statuses it may move to
 TRANSITIONS = {
@@ -49,7 +51,7 @@ def check_child(session, child: CpChild, today: datetime.date | None = None):
     """Regulation No. 156, the child's data: a PIN when known (valid and agreeing with sex and date of birth),
     otherwise the record is flagged `pin_unknown`; a child is under 18 when identified, and the identification is
     not in the future nor before the birth."""
-    today = today or datetime.date.today()
+    today = today or local_today()
     if child.anonymised_on is not None:
         raise DomainError(_l("The record is anonymised and closed for changes."), code="anonymised")
     child.pin = (child.pin or "").strip() or None
@@ -86,7 +88,7 @@ def register_child(session, child: CpChild, note=None, today=None, user_id=None)
 
 
 def _history(session, child, before, after, note, user_id=None, at=None):
-    step = CpTransition(child=child, at=at or datetime.datetime.now(), from_status=before, to_status=after,
+    step = CpTransition(child=child, at=at or clock.now(), from_status=before, to_status=after,
                         note=note)
     if user_id is not None:
         step.created_by_fk = user_id
@@ -158,7 +160,7 @@ def add_relative(session, relative: CpRelative):
 # --- assessment ---------------------------------------------------------------------------------------------------
 def record_assessment(session, assessment: CpAssessment, today=None):
     """The comprehensive assessment (Regulation No. 156): not in the future nor before the identification."""
-    today = today or datetime.date.today()
+    today = today or local_today()
     assessment.assessed_on = assessment.assessed_on or today
     child = assessment.child
     if assessment.assessed_on > today or (child is not None and assessment.assessed_on < child.identified_on):
@@ -245,7 +247,7 @@ def generate_plan(session, child: CpChild, today: datetime.date | None = None):
     Each matching rule adds its activity (responsible body, deadline in working days from `today`) unless the
     child already has an activity of that rule; existing activities — generated, edited or entered by hand — are
     never changed or deleted. Returns the activities added."""
-    today = today or datetime.date.today()
+    today = today or local_today()
     if child.anonymised_on is not None:
         raise DomainError(_l("The record is anonymised and closed for changes."), code="anonymised")
     facts = facts_of(child, child.latest_assessment, today)
@@ -272,7 +274,7 @@ def check_activity(session, activity: CpActivity, edited=False):
     if activity.status not in ACTIVITY_STATUSES:
         raise DomainError(_l("Unknown status of the activity."), field="status", code="activity_status")
     if activity.status == "done" and activity.done_on is None:
-        activity.done_on = datetime.date.today()
+        activity.done_on = local_today()
     if activity.status != "done":
         activity.done_on = None
     if edited:
@@ -291,7 +293,7 @@ def overdue(session, scope, today: datetime.date):
 
 def record_visit(session, visit: CpVisit, today=None):
     """A monitoring visit: not in the future nor before the identification."""
-    today = today or datetime.date.today()
+    today = today or local_today()
     child = visit.child
     if visit.visited_on is None or visit.visited_on > today or \
             (child is not None and visit.visited_on < child.identified_on):

@@ -15,6 +15,7 @@ from app.scope import refuse_duplicate
 from app.services.lsg_bodies import BODY_KINDS
 from models.dictionary import Legal
 from models.household_book import HouseholdMember, Movement
+from app.clock import local_today
 
 
 def check_member(session, member: HouseholdMember):
@@ -50,7 +51,7 @@ def check_member(session, member: HouseholdMember):
 
 def register_member(session, member: HouseholdMember, how="arrival", on_date=None, place=None):
     """Add a person to a household; a birth or an arrival is recorded as a movement (history)."""
-    member.joined_on = member.joined_on or on_date or datetime.date.today()
+    member.joined_on = member.joined_on or on_date or local_today()
     check_member(session, member)
     session.add(member)
     if how in ("birth", "arrival"):
@@ -68,7 +69,7 @@ def record_movement(session, movement: Movement):
     if not member.is_active:
         raise DomainError(_l("%(name)s has already left the household.", name=member.full_name),
                           field="member", code="already_left")
-    if movement.on_date < member.birth_date or movement.on_date > datetime.date.today():
+    if movement.on_date < member.birth_date or movement.on_date > local_today():
         raise DomainError(_l("The date of the movement is impossible."), field="on_date", code="movement_date")
     member.is_active = False
     member.left_on = movement.on_date

@@ -33,6 +33,8 @@ from app.scope import refuse_duplicate
 from models.land_queue import KINDS, REMOVAL_REASONS, LandApplication, LandCategory, LandFamilyMember, \
     LandStatusChange
 from models.reference import Territory
+from app import clock
+from app.clock import local_today
 
 #: Territorial units that keep a land queue: an aiyl aimak (its aiyl okmotu) or a city / town with its own
 #: mayor's office (SOATE kinds, see views/reference.py).
@@ -127,7 +129,7 @@ def check_applicant(session, application, now=None):
     the category's own minimum, e.g. 16 for orphans under the Children's Code), a family of at least one person
     (the applicant) and no fewer than the members listed, a known kind; one application "in queue" per person and
     kind; a free plot for individual housing once (Regulation No. 177)."""
-    now = now or datetime.datetime.now()
+    now = now or clock.now()
     info = parse_pin(application.pin)
     application.pin = info.pin
     for field in ("last_name", "first_name", "address"):
@@ -145,7 +147,7 @@ def check_applicant(session, application, now=None):
     if received > now + datetime.timedelta(minutes=5):
         raise DomainError(_l("The time received cannot be in the future."), field="received_at",
                           code="received_future")
-    if _age_on(info.birth_date, received.date()) < category.min_age:
+    if _age_on(info.birth_date, local_today(received)) < category.min_age:
         raise DomainError(_l("The applicant must be at least %(age)s years old on the day of the application "
                              "(category %(category)s).", age=category.min_age, category=category.name),
                           field="pin", code="too_young")
@@ -199,7 +201,7 @@ def register(session, application, now=None):
     """Register an application (Regulation No. 177: the citizen is entered in the list in the order applications
     are received): the time received (now unless a paper application's time is given), the number
     `<year>-<territory tail>-<seq>`, status "in queue", a history entry and the queue position (`renumber`)."""
-    now = (now or datetime.datetime.now()).replace(microsecond=0)
+    now = (now or clock.now()).replace(microsecond=0)
     with session.no_autoflush:
         territory = application.territory or (session.get(Territory, application.territory_id)
                                               if application.territory_id else None)
@@ -250,9 +252,9 @@ def _check_in_queue(application):
 def _check_day(day, application, now, field):
     if day is None:
         raise DomainError(_l("This field is required."), field=field, code="required")
-    if day > now.date():
+    if day > local_today(now):
         raise DomainError(_l("The date cannot be in the future."), field=field, code="date_future")
-    if day < application.received_at.date():
+    if day < local_today(application.received_at):
         raise DomainError(_l("The date cannot be before the application was received."), field=field,
                           code="date_before_received")
 
@@ -265,7 +267,7 @@ def allocate(session, application, cadastral_number, plot_address, area, decisio
     than 0), the decision's number and date (not in the future, not before the application). A plot is allocated
     once. Allocating to anyone but the first of the queue needs the reason in the note. The application leaves
     the queue and the others move up."""
-    now = now or datetime.datetime.now()
+    now = now or clock.now()
     lock_queue(session, application.territory_id)
     session.refresh(application)
     _check_in_queue(application)
@@ -310,7 +312,7 @@ def allocate(session, application, cadastral_number, plot_address, area, decisio
 def remove(session, application, reason, removed_on, note=None, now=None):
     """Take an application off the queue for a listed reason (REMOVAL_REASONS) on a date (not in the future, not
     before the application); the others move up."""
-    now = now or datetime.datetime.now()
+    now = now or clock.now()
     lock_queue(session, application.territory_id)
     session.refresh(application)
     _check_in_queue(application)
