@@ -129,7 +129,8 @@ def _count_xlsx(archive, member, max_rows, max_columns):
             if not chunk:
                 break
             data = tail + chunk
-            cut = max(0, len(data) - 64)  # a tag split between chunks is counted in the next round
+            cut = data.rfind(b"<")  # the last tag may be cut by the chunk: it is counted in the next round
+            cut = len(data) if cut < 0 else cut
             head, tail = data[:cut], data[cut:]
             rows += len(_ROW.findall(head))
             if _widest(head) > max_columns:
@@ -155,14 +156,16 @@ def _read_xlsx(stream, config):
         raise DomainError(_l("The file is too large once unpacked (at most %(n)s MB).",
                              n=config["UPLOAD_MAX_UNPACKED_MB"]))
     try:
+        # every sheet is counted before openpyxl opens the workbook (it would scan a sheet without a declared
+        # dimension in full just to size it)
+        for info in archive.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                rows = _count_xlsx(archive, info.filename, max_rows, max_columns)
         book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         sheet = book.worksheets[0]
-        member = sheet._worksheet_path.lstrip("/")  # openpyxl keeps no public name for the part
         if (sheet.max_column or 0) > max_columns:  # the declared dimension, when the file has one
             raise _too_wide()
-        if (sheet.max_row or 0) > max_rows + 1:
-            raise _too_many_rows()
-        rows = _count_xlsx(archive, member, max_rows, max_columns)
+        rows = _count_xlsx(archive, sheet._worksheet_path.lstrip("/"), max_rows, max_columns)
     except DomainError:
         raise
     except Exception:
