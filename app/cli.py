@@ -258,3 +258,48 @@ def restore_command(file, verify_only, yes):
         raise click.ClickException(str(exc))
     _echo(f"restored {file} (taken {manifest['created_at']}): {len(manifest['tables'])} tables match the manifest")
     _echo(f"schema {', '.join(manifest['schema_revisions'])}: run `flask sanarip setup` if this code is newer")
+
+
+# --- periodic duties ------------------------------------------------------------------------------------------
+def run_daily(now, echo=_echo):
+    """Every enabled module's periodic duty (ModuleSpec.daily), each in its own transaction; a failing duty is
+    rolled back and reported, the others still run. Returns the names of the duties that failed."""
+    failed = []
+    for spec in current_app.extensions["sanarip_modules"]:
+        if spec.daily is None:
+            continue
+        try:
+            lines = spec.daily(db.session, now) or []
+            db.session.commit()
+        except Exception as exc:  # reported, and the exit status says so: cron/systemd then mail the operator
+            db.session.rollback()
+            current_app.logger.exception("daily duty of %s failed", spec.key)
+            failed.append(spec.key)
+            echo(f"{spec.key}: FAILED: {exc}")
+            continue
+        for line in lines:
+            echo(f"{spec.key}: {line}")
+    return failed
+
+
+@sanarip.command("daily")
+@click.option("--backup", "with_backup", is_flag=True, help="Also back up the database (to BACKUP_DIR).")
+@with_appcontext
+def daily_command(with_backup):
+    """Run every periodic duty once (child-record retention, annual review of social passports, …); for a daily
+    systemd timer or cron line. Idempotent: a second run the same day changes nothing."""
+    from app import backup, clock
+
+    now = clock.now()
+    _echo(f"daily duties at {now.isoformat(timespec='seconds')}")
+    failed = run_daily(now)
+    if with_backup:
+        try:
+            path, _ = backup.backup(db.engine, _backup_folder(None), now)
+            backup.verify_file(path)
+            _echo(f"backup: {path}")
+        except backup.BackupError as exc:
+            failed.append("backup")
+            _echo(f"backup: FAILED: {exc}")
+    if failed:
+        raise click.ClickException(f"failed: {', '.join(failed)}")
