@@ -131,6 +131,7 @@ def _sqlite_like_a_server(engine):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA secure_delete=ON")  # erased values (retention) do not linger in free pages
         cursor.close()
 
 
