@@ -60,7 +60,7 @@ class Sheet:
     def __init__(self, rows_factory, rows):
         self._rows_factory = rows_factory
         self.rows = rows  # data rows counted before reading (empty ones included)
-        first = next(self._rows_factory(), None)
+        first = next(self._rows_factory(None), None)
         self.columns = [_text(c).strip() for c in (first[1] if first else [])]
         while self.columns and not self.columns[-1]:  # read-only rows are padded to the width read
             self.columns.pop()
@@ -69,7 +69,7 @@ class Sheet:
         return self.rows
 
     def iterrows(self):
-        rows = self._rows_factory()
+        rows = self._rows_factory(len(self.columns))  # cells right of the header name no column: not read
         next(rows, None)  # the header
         for line, values in rows:
             texts = [_text(v) for v in values]
@@ -171,10 +171,10 @@ def _read_xlsx(stream, config):
     except Exception:
         raise _unreadable()
 
-    def rows_factory():
-        for row in sheet.iter_rows(max_col=max_columns + 1):
+    def rows_factory(width):
+        for row in sheet.iter_rows(max_col=(width or max_columns) + 1):
             values = [getattr(c, "value", None) for c in row]
-            if len(values) > max_columns and values[max_columns] not in (None, ""):
+            if width is None and len(values) > max_columns and values[max_columns] not in (None, ""):
                 raise _too_wide()
             line = next((c.row for c in row if getattr(c, "row", None)), None)
             yield line, values[:max_columns]
@@ -184,9 +184,9 @@ def _read_xlsx(stream, config):
 
 def _numbered(factory):
     """Rows without a row number (empty ones in read-only mode) take the next line."""
-    def numbered():
+    def numbered(width):
         line = 0
-        for number, values in factory():
+        for number, values in factory(width):
             line = number or line + 1
             yield line, values
     return numbered
@@ -221,7 +221,7 @@ def _read_csv(stream, config):
     except (UnicodeDecodeError, csv.Error, ValueError):
         raise _unreadable()
 
-    def rows_factory():
+    def rows_factory(width):
         text, rows = reader()
         try:
             for line, row in enumerate(rows, start=1):
