@@ -14,7 +14,7 @@ def _find_everywhere(engine, needles):
     metadata.reflect(bind=engine)
     found = []
     with engine.connect() as connection:
-        for table in metadata.sorted_tables:
+        for table in metadata.tables.values():
             for column in table.columns:
                 if not isinstance(column.type, (sa.String, sa.Text, sa.JSON)):
                     continue
