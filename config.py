@@ -109,6 +109,8 @@ class Config:
 
     LAND_QUEUE_CHECK_RATE_LIMIT = os.environ.get("LAND_QUEUE_CHECK_RATE_LIMIT", "10 per minute")
     UPLOAD_MAX_ROWS = _int("UPLOAD_MAX_ROWS", 50000)
+    UPLOAD_MAX_COLUMNS = _int("UPLOAD_MAX_COLUMNS", 100)  # a sheet wider than this is refused before it is read
+    UPLOAD_MAX_UNPACKED_MB = _int("UPLOAD_MAX_UNPACKED_MB", 256)  # xlsx: the sheets and strings once unzipped
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 
     # PDF signatures (app/signing.py): keys in <instance>/signing, encrypted with this passphrase (generated into

@@ -52,7 +52,7 @@ def create_app(config=None, **overrides):
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            _sqlite_like_a_server(db.engine)
+            _sqlite_like_a_server(db.engine, app.config.get("SQLITE_BUSY_TIMEOUT_MS", 30000))
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"))
     csrf.init_app(app)
     _wtforms_translations()
@@ -144,7 +144,7 @@ def _switch_language(locale):
     return redirect(same_site_path(request.referrer, request.host))
 
 
-def _sqlite_like_a_server(engine):
+def _sqlite_like_a_server(engine, busy_timeout_ms=30000):
     """SQLite with enforced foreign keys, WAL (readers never wait for the writer), a busy timeout, and Unicode
     lower()/upper() so that case-insensitive search (ILIKE) works for Cyrillic as it does on PostgreSQL.
 
@@ -162,7 +162,9 @@ def _sqlite_like_a_server(engine):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        # writers queue (one at a time) instead of failing: parallel registrations wait their turn
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA secure_delete=ON")  # erased values (retention) do not linger in free pages
         cursor.close()
 
 

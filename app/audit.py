@@ -8,7 +8,7 @@ import enum
 import json
 
 from flask import after_this_request, g, has_request_context, request
-from sqlalchemy import event, inspect, insert
+from sqlalchemy import event, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -184,3 +184,72 @@ def install():
     """Capture every create/update/delete flushed by any session."""
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
+
+
+# --- erasure (retention) ----------------------------------------------------------------------------------------
+ERASED = "***"
+
+
+def _scrub(value, fields, needles):
+    """`value` (decoded JSON of an event) with the values of `fields` replaced and every string containing one of
+    `needles` cut out."""
+    if isinstance(value, dict):
+        return {k: (_erase_value(v) if k in fields else _scrub(v, fields, needles)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v, fields, needles) for v in value]
+    if isinstance(value, str):
+        for needle in needles:
+            if needle and needle in value:
+                value = value.replace(needle, ERASED)
+    return value
+
+
+def _erase_value(value):
+    if isinstance(value, list) and len(value) == 2:  # an update's [old, new]
+        return [None if v is None else ERASED for v in value]
+    return None if value is None else ERASED
+
+
+def erase(session, objects, fields, needles, everywhere=()):
+    """Retention reaches the audit trail: in the events about `objects` ({table: ids}) the values of the erased
+    `fields` ({table: names}) become "***" and every text containing one of `needles` (names, dates, addresses)
+    is cut; in every event, the strings `everywhere` (what identifies the person alone: the PIN, the full name)
+    are cut from the details and the address (a PIN in a search URL). Who did what and when (user, action, time,
+    object) stays. Returns the number of events changed.
+
+    The only place that rewrites audit rows: it runs inside the retention's own transaction."""
+    def longest_first(strings):
+        return sorted({n for n in strings if n and len(n) >= 4}, key=len, reverse=True)
+
+    from models.audit import AuditEvent
+
+    everywhere = longest_first(everywhere)
+    needles = longest_first(list(needles) + everywhere)
+    table = AuditEvent.__table__
+    changed = {}
+    for object_type, ids in objects.items():
+        ids = [str(i) for i in ids]
+        for start in range(0, len(ids), 500):
+            for row in session.execute(select(table.c.id, table.c.changes, table.c.path).where(
+                    table.c.object_type == object_type, table.c.object_id.in_(ids[start:start + 500]))):
+                changed[row.id] = (row, set(fields.get(object_type, ())))
+    if everywhere:
+        matches = or_(*[column.contains(n, autoescape=True) for n in everywhere for column in (table.c.changes,
+                                                                                              table.c.path)])
+        for row in session.execute(select(table.c.id, table.c.changes, table.c.path).where(matches)):
+            changed.setdefault(row.id, (row, None))
+    count = 0
+    for pk, (row, erased_fields) in changed.items():
+        own = erased_fields is not None  # an event about one of the objects: every needle, else only `everywhere`
+        erased_fields, cut = (erased_fields, needles) if own else (set(), everywhere)
+        changes = row.changes
+        if changes:
+            try:
+                changes = json.dumps(_scrub(json.loads(changes), erased_fields, cut), ensure_ascii=False)
+            except ValueError:
+                changes = _scrub(changes, set(), cut)
+        path = _scrub(row.path, set(), cut) if row.path else row.path
+        if (changes, path) != (row.changes, row.path):
+            session.execute(table.update().where(table.c.id == pk).values(changes=changes, path=path))
+            count += 1
+    return count

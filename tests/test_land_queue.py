@@ -1,4 +1,4 @@
-"""Land-plot queue: numbers, positions by the documented rule (also under parallel registrations on PostgreSQL),
+"""Land-plot queue: numbers, positions by the documented rule (also under parallel registrations),
 transitions with history, family members, the registration notice (PDF), the public check page, charts, roles."""
 import contextlib
 import datetime
@@ -6,7 +6,6 @@ import datetime
 from app import clock
 from app.clock import local_today
 import io
-import os
 import re
 import threading
 
@@ -659,9 +658,7 @@ def test_demo_data_spans_several_oblasts_with_every_status(db):
     assert seed.seed(db.session, echo=lambda m: None) == 0  # idempotent
 
 
-# --- concurrency (PostgreSQL) -------------------------------------------------------------------------------------
-needs_postgres = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
-                                    reason="parallel registrations need PostgreSQL (TEST_DATABASE_URL)")
+# --- concurrency (SQLite and PostgreSQL) ---------------------------------------------------------------------------
 
 
 def _in_threads(app, jobs):
@@ -691,7 +688,6 @@ def _in_threads(app, jobs):
     return errors
 
 
-@needs_postgres
 def test_parallel_registrations_get_unique_gapless_positions(app, db):
     from app.services import land_queue
 
@@ -717,7 +713,6 @@ def test_parallel_registrations_get_unique_gapless_positions(app, db):
     assert sorted(int(n.rsplit("-", 1)[1]) for n, _ in queue) == list(range(1, 21))
 
 
-@needs_postgres
 def test_parallel_removals_and_registrations_keep_the_queue_gapless(app, db):
     from app.services import land_queue
     from models.land_queue import LandApplication

@@ -217,6 +217,9 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
     import_columns = None
     #: relation column -> attribute of the related model used to find it in an imported sheet (default: id)
     import_keys = {}
+    #: sheet columns that narrow a relation's lookup: {relation: {sheet column: (label, relation of the related
+    #: model, its key)}}, e.g. a member's household by number within the village given by its SOATE code
+    import_filters = {}
     #: what the REST API (`ui_view` = this view) accepts when it differs from the form's columns
     api_add_columns = None
     api_edit_columns = None
@@ -565,7 +568,8 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
                     return redirect(url_for(f"{self.endpoint}.list"))
         return self.render_template(
             "sanarip/import.html", title=gettext("Import: %(entity)s", entity=self.entity_plural or ""),
-            columns=[(c, self.label_columns.get(c, c)) for c in self.all_import_columns()],
+            columns=[(c, self.label_columns.get(c, c)) for c in self.all_import_columns()]
+            + [(name, label) for narrowing in self.import_filters.values() for name, (label, _, _) in narrowing.items()],
             keys=self.import_keys, report=report, appbuilder=self.appbuilder, view=self)
 
 

@@ -61,6 +61,8 @@ class MemberView(SanaripModelView):
     import_columns = ["household", "last_name", "first_name", "patronymic", "pin", "sex", "birth_date",
                       "relation", "citizenship", "registration", "employment"]
     import_keys = {"household": "number"}
+    # household numbers are unique only within a village (uq_household_number)
+    import_filters = {"household": {"village": (_l("Village (SOATE code)"), "territory", "code")}}
 
     def __init__(self, *args, **kwargs):
         from wtforms import SelectField

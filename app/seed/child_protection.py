@@ -202,7 +202,9 @@ def retention_command(dry_run):
     """Anonymise children's records past retention (the child turned 28): run daily; idempotent."""
     from app.extensions import db
 
-    due = service.anonymise(db.session, local_today(), dry_run=dry_run)
+    from app import clock
+
+    due = service.anonymise(db.session, clock.local_today(clock.now()), dry_run=dry_run)
     for child in due:
         click.echo(f"  #{child.id}: born {child.birth_date.year}, identified {child.identified_on}")
     if dry_run:

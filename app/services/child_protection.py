@@ -9,6 +9,7 @@ import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 
+from app import audit
 from app.catalogue import custom, policy
 from app.errors import DomainError
 from app.pin import check_person, parse_pin
@@ -334,9 +335,22 @@ def anonymise(session, today: datetime.date, dry_run=False):
     if dry_run:
         return due
     used = policy.version(session, RETENTION_KEY, today)
+    trail = _Erasure()
     for child in due:
         if used is not None:
             policy.record_use(session, child, [used], today)
+        trail.before(child, CHILD_ERASED, values=(child.birth_date.isoformat(),))
+        for relative in child.relatives:
+            trail.before(relative, RELATIVE_ERASED)
+        for assessment in child.assessments:
+            trail.before(assessment, ASSESSMENT_ERASED)
+        for activity in child.activities:
+            trail.before(activity, ("outcome",))
+        for visit in child.visits:
+            trail.before(visit, ("note",))
+        for step in child.transitions:
+            trail.before(step, ("note",))
+        trail.everywhere.update(v for v in (child.pin, child.full_name) if v)
         custom.erase_personal(child)  # personal custom fields go with the columns
         if child.family is not None:
             custom.erase_personal(child.family)
@@ -366,8 +380,49 @@ def anonymise(session, today: datetime.date, dry_run=False):
     families = {c.family for c in due if c.family is not None}
     for family in families:
         if all(c.anonymised_on is not None for c in family.children):
+            trail.before(family, ("name", "address", "note"))
             family.name, family.address, family.note, family.anonymised_on = ANONYMOUS, None, None, today
+    session.flush()  # the anonymisation's own audit events (old → new) exist now and are erased with the rest
+    trail.erase(session)
     return due
+
+
+def daily(session, now):
+    """The periodic duty (`flask sanarip daily`): retention on the day in the configured zone."""
+    from app import clock
+
+    due = anonymise(session, clock.local_today(now))
+    return [f"child records anonymised (retention): {len(due)}"]
+
+
+#: columns whose values retention removes (their old values are erased from the audit trail as well)
+CHILD_ERASED = ("last_name", "first_name", "patronymic", "full_name", "pin", "birth_date", "identification_address",
+                "residence_address", "property_inventory", "other_needs")
+RELATIVE_ERASED = ("last_name", "first_name", "patronymic", "pin", "household_member_id", "note")
+ASSESSMENT_ERASED = tuple(f"{d}_note" for d in ("health", "education", "family", "housing", "income", "safety"))
+
+
+class _Erasure:
+    """What retention removes from one run's records, collected before the values change, for `audit.erase`."""
+
+    def __init__(self):
+        self.objects, self.fields, self.needles, self.everywhere = {}, {}, set(), set()
+
+    def before(self, obj, columns, values=()):
+        table = obj.__tablename__
+        self.objects.setdefault(table, set()).add(obj.id)
+        personal = set(columns) | custom.personal_keys(obj)
+        self.fields.setdefault(table, set()).update(personal)
+        for column in personal:
+            value = getattr(obj, column, None) if column in columns else (obj.custom or {}).get(column)
+            if isinstance(value, str) and column != "household_member_id":
+                self.needles.add(value)
+        if getattr(obj, "last_name", None) and getattr(obj, "first_name", None):
+            self.needles.add(f"{obj.last_name} {obj.first_name}")
+        self.needles.update(values)
+
+    def erase(self, session):
+        return audit.erase(session, self.objects, self.fields, self.needles, self.everywhere)
 
 
 # --- summary (reports) ----------------------------------------------------------------------------------------------

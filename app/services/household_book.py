@@ -8,6 +8,7 @@ import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select
 
+from app import numbering
 from app.catalogue import policy
 from app.errors import DomainError
 from app.pin import check_person
@@ -157,9 +158,15 @@ def issue_certificate(session, certificate, today: datetime.date, now: datetime.
     certificate.signer = signer
     certificate.issuing_body = issuing_body_name(signer, language)
     prefix = f"{today.year}-"
-    last = session.scalar(select(Certificate.number).where(Certificate.number.startswith(prefix))
-                          .order_by(Certificate.number.desc()).limit(1))
-    certificate.number = f"{prefix}{int(last.split('-')[1]) + 1 if last else 1:06d}"
+
+    def issued_before_the_counter():
+        last = session.scalar(select(Certificate.number).where(Certificate.number.startswith(prefix))
+                              .order_by(Certificate.number.desc()).limit(1))
+        return int(last.split("-")[1]) if last else 0
+
+    sequence = numbering.next_number(session, "household_book.certificate", "", today.year,
+                                     floor=issued_before_the_counter)
+    certificate.number = f"{prefix}{sequence:06d}"
     certificate.verification_code = secrets.token_hex(5).upper()
     person = {"name": member.full_name, "pin": member.pin, "birth_date": member.birth_date.isoformat(),
               "sex": member.sex}

@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, inspect, select, text
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app import audit
+from app import audit, numbering
 from app.errors import DomainError
 from app.pin import parse_pin
 from app.scope import refuse_duplicate
@@ -55,9 +55,11 @@ def lock_queue(session, territory_id):
 
     PostgreSQL: `pg_advisory_xact_lock(LOCK_NAMESPACE, territory_id)`; it is released by the commit or rollback and
     is taken before any row of the queue is written, so two registrations never compute positions or numbers from
-    the same state (under READ COMMITTED the next statement sees what the previous holder committed). SQLite
-    serialises writers by itself (one write transaction at a time)."""
+    the same state (under READ COMMITTED the next statement sees what the previous holder committed). SQLite:
+    the database's write lock from here on (`numbering.write_lock`, BEGIN IMMEDIATE): without it the reads before
+    the first write ran outside any transaction and parallel registrations wrote the same state."""
     with session.no_autoflush:
+        numbering.write_lock(session)
         connection = session.connection()
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"),
@@ -217,8 +219,9 @@ def register(session, application, now=None):
     check_applicant(session, application, now)
     with session.no_autoflush:
         year = application.received_at.year
-        seq = (session.scalar(select(func.max(LandApplication.seq)).where(
-            LandApplication.territory_id == territory.id, LandApplication.year == year)) or 0) + 1
+        seq = numbering.next_number(session, "land_queue.application", territory.code, year, floor=lambda: session.scalar(
+            select(func.max(LandApplication.seq)).where(LandApplication.territory_id == territory.id,
+                                                        LandApplication.year == year)))
     application.year, application.seq = year, seq
     application.number = application_number(territory, year, seq)
     session.add(application)

@@ -30,13 +30,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
+from app import clock
 from app.catalogue import policy
 from app.errors import DomainError
 from models.dictionary import Legal
 from models.reference import Territory
 from models.social_passport import (EDITABLE_STATUSES, INCOME_SOURCES, LIVESTOCK, STATUSES, Need, PassportMember,
                                     PovertyLine, SocialPassport, StatusChange, passport_need, passport_reason)
-from app import clock
 from app.clock import local_today
 
 SCORE_THRESHOLD = 35
@@ -410,11 +410,18 @@ def mark_reviews_due(session, now=None):
     a history entry by the system. Idempotent: safe to run every day (`flask sanarip social-passport-reviews`).
     Returns the passports marked."""
     now = _now(now)
+    day = clock.local_today(now) if now.tzinfo is not None else now.date()  # the day in the configured zone
     due = session.scalars(select(SocialPassport).where(SocialPassport.status == "approved",
-                                                       SocialPassport.review_due_on <= local_today(now))).all()
+                                                       SocialPassport.review_due_on <= day)).all()
     for passport in due:
         _step(passport, "mark_review_due", None, None, now)  # by the system: no user
     return due
+
+
+def daily(session, now):
+    """The periodic duty (`flask sanarip daily`): the annual review (Regulation: an approval holds 12 months)."""
+    due = mark_reviews_due(session, now)
+    return [f"social passports marked due for annual review: {len(due)}"]
 
 
 STEPS = {"submit": submit, "approve": approve, "return": return_for_correction, "reopen": reopen}
