@@ -95,7 +95,7 @@ def live_server(chromium, catalogs):
         env.pop(name, None)
     flask = [sys.executable, "-m", "flask", "--app", "run"]
     setup = subprocess.run(flask + ["sanarip", "setup", "--demo"], cwd=ROOT, env=env, capture_output=True,
-                           text=True, timeout=120)
+                           text=True, timeout=900)
     if setup.returncode != 0:
         shutil.rmtree(tmpdir, ignore_errors=True)
         pytest.fail(f"flask sanarip setup --demo failed:\n{setup.stdout[-3000:]}\n{setup.stderr[-3000:]}")
