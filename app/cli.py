@@ -53,6 +53,13 @@ def _templates():
     return list(merged.values())
 
 
+def _role_context():
+    """(templates, appbuilder, menus) for app.seed.roles: menus maps each view class to its MenuItem."""
+    specs = current_app.extensions["sanarip_modules"]
+    menus = {item.view: item for spec in specs for item in spec.menu}
+    return _templates(), current_app.appbuilder, menus
+
+
 def create_user(username, password, role_names, first_name="", last_name="", email=None, territory=None):
     """Create a login through the same rules as the UI (password complexity). Returns the user or None if the
     username exists."""
@@ -107,7 +114,14 @@ def prepare_database(echo=_echo):
     echo("3/5 loading reference data")
     load_reference(echo)
     echo("4/5 seeding role templates")
-    roles.seed(current_app.appbuilder.sm, _templates(), echo)
+    templates, appbuilder, menus = _role_context()
+    roles.seed(appbuilder.sm, templates, appbuilder, menus, echo)
+    # roles seeded by an earlier version keep what they have: say what this version would add, do not add it
+    changes = roles.diff(appbuilder.sm, templates, appbuilder, menus)
+    for name, pairs in changes.items():
+        echo(f"  role {name}: {len(pairs)} permissions of this version missing")
+    if changes:
+        echo("  review with `flask sanarip roles diff`, add with `flask sanarip roles apply`")
 
 
 @sanarip.command("setup")
@@ -319,3 +333,44 @@ def daily_command(with_backup):
             _echo(f"backup: FAILED: {exc}")
     if failed:
         raise click.ClickException(f"failed: {', '.join(failed)}")
+
+
+roles_group = AppGroup("roles", help="Seeded roles against the role templates of this version.")
+sanarip.add_command(roles_group)
+
+
+def _print_changes(changes, verb):
+    if not changes:
+        _echo("every seeded role has all the permissions of its template")
+        return
+    for name, pairs in changes.items():
+        _echo(f"{name}: {verb} {len(pairs)}")
+        for permission, view_menu in pairs:
+            _echo(f"  + {permission} on {view_menu}")
+
+
+@roles_group.command("diff")
+@with_appcontext
+def roles_diff_command():
+    """Per seeded role, the permissions its template grants in this version and the role lacks."""
+    from app.seed import roles
+
+    templates, appbuilder, menus = _role_context()
+    _print_changes(roles.diff(appbuilder.sm, templates, appbuilder, menus), "would add")
+
+
+@roles_group.command("apply")
+@with_appcontext
+def roles_apply_command():
+    """Add what `roles diff` lists. Adds only: a permission an admin granted stays, none is removed (one an admin
+    revoked from a template's role comes back: review `roles diff` first)."""
+    from app.audit import record
+    from app.seed import roles
+
+    templates, appbuilder, menus = _role_context()
+    changes = roles.apply(appbuilder.sm, templates, appbuilder, menus)
+    for name, pairs in changes.items():  # the audit trail says which version's templates changed a role
+        record(db.session, "roles_apply", "Role", details={"role": name, "added": [list(p) for p in pairs]},
+               username="cli")
+    db.session.commit()
+    _print_changes(changes, "added")

@@ -65,7 +65,7 @@ def _core():
         ],
         hidden_views=[TerritoryChildrenView],
         apis=[TerritoryApi],
-        role_templates=role_seed.CORE_TEMPLATES,
+        role_templates=role_seed.core_templates(),
         seed_reference=territories.load,
         commands=[territories.coverage_command],  # flask sanarip territory-names: name coverage per level
     )
@@ -75,22 +75,23 @@ def _household_book():
     from flask_babel import lazy_gettext as _l
 
     from app.seed import household_book as seed
-    from app.seed.roles import COMMON, RoleTemplate
+    from app.seed.roles import RoleTemplate, common, grant
     from charts.household_book import HouseholdChartView
     from views.certificates import document_check, verification
     from views.household_book import CertificateView, HouseholdApi, HouseholdView, MemberApi, MemberView, \
         MovementView, VoterListView
 
     category, label = "Household book", _l("Household book")
-    views = ["HouseholdView", "MemberView", "MovementView", "CertificateView"]
-    read = [*COMMON, ("menu_access", category), ("menu_access", "Households"), ("menu_access", "Members"),
-            ("menu_access", "Movements"), ("menu_access", "Household charts"), ("menu_access", "Certificates"),
-            *[(p, v) for v in views for p in ("can_list", "can_show", "can_export", "can_print")],
-            ("can_index", "HouseholdChartView"), ("can_get", "HouseholdApi"), ("can_info", "HouseholdApi"),
-            ("can_get", "MemberApi"), ("can_info", "MemberApi"), ("menu_access", "Voter list"),
-            ("can_index", "VoterListView"), ("can_export", "VoterListView")]
-    write = [*read, *[(p, v) for v in views for p in ("can_add", "can_edit", "can_delete", "can_import")],
-             ("can_*", "HouseholdApi"), ("can_*", "MemberApi")]
+    read = [*common(), grant(HouseholdView, "read", "can_export", "can_print", menu=True),
+            grant(MemberView, "read", "can_export", "can_print", menu=True),
+            grant(MovementView, "read", "can_export", menu=True),
+            grant(CertificateView, "read", "can_export", "can_print", menu=True),
+            grant(VoterListView, "read", "can_export", menu=True), grant(HouseholdChartView, "read", menu=True),
+            grant(HouseholdApi, "read"), grant(MemberApi, "read")]
+    # movements and certificates are records of what happened: added, never edited or deleted
+    write = [*read, grant(HouseholdView, "write", "can_import"), grant(MemberView, "write", "can_import"),
+             grant(MovementView, "can_add"), grant(CertificateView, "can_add"), grant(HouseholdApi, "*"),
+             grant(MemberApi, "*")]
     return ModuleSpec(
         key="household_book",
         label=label,
@@ -117,11 +118,11 @@ def _household_book():
 def _statistics():
     from flask_babel import lazy_gettext as _l
 
-    from app.seed.roles import COMMON, RoleTemplate
+    from app.seed.roles import RoleTemplate, common, grant
     from charts.statistics import StatisticsView
 
     category, label = "Statistics", _l("Statistics")
-    access = [("menu_access", category), ("menu_access", "Population statistics"), ("can_index", "StatisticsView")]
+    access = [grant(StatisticsView, "read", menu=True)]
     return ModuleSpec(
         key="statistics",
         label=label,
@@ -129,8 +130,8 @@ def _statistics():
                        label, "fa-table", "fa-bar-chart")],
         role_templates=[
             # the statistics agency: aggregates only, republic-wide, no personal record anywhere
-            RoleTemplate("Statistician", _l("Statistician"), [*COMMON, *access], territorial=False),
-            RoleTemplate("LSG policy specialist", _l("LSG policy specialist"), [*COMMON, *access],
+            RoleTemplate("Statistician", _l("Statistician"), [*common(), *access], territorial=False),
+            RoleTemplate("LSG policy specialist", _l("LSG policy specialist"), [*common(), *access],
                          territorial=False),
         ],
     )
@@ -140,28 +141,24 @@ def _lsg_passport():
     from flask_babel import lazy_gettext as _l
 
     from app.seed import lsg_passport as seed
-    from app.seed.roles import COMMON, RoleTemplate
+    from app.seed.roles import RoleTemplate, common, grant
     from charts.lsg_passport import LsgPassportChartView
     from views.lsg_passport import LsgActivitySphereView, LsgIndicatorValueView, LsgIndicatorView, \
         LsgObjectTypeView, LsgPassportApi, LsgPassportView, LsgProblemView, LsgSocialObjectView, OfficialFigureView
 
     category, label = "LSG passport", _l("LSG passport")
     reference, reference_label = "Reference", _l("Reference data")
-    views = ["LsgPassportView", "LsgIndicatorValueView", "LsgSocialObjectView", "LsgProblemView"]
-    menus = ["LSG passports", "LSG indicator values", "LSG social objects", "LSG problems and needs",
-             "LSG passport charts", "Official statistics"]
+    views = [LsgPassportView, LsgIndicatorValueView, LsgSocialObjectView, LsgProblemView]
     # passports hold figures, never personal data: reading them needs no territory of its own
-    read = [*COMMON, ("menu_access", category), *[("menu_access", m) for m in menus],
-            *[(p, v) for v in views for p in ("can_list", "can_show", "can_export")],
-            ("can_index", "LsgPassportChartView"), ("can_get", "LsgPassportApi"), ("can_info", "LsgPassportApi"),
-            *[(p, "OfficialFigureView") for p in ("can_list", "can_show", "can_export")]]
+    read = [*common(), *[grant(v, "read", "can_export", menu=True) for v in views],
+            grant(LsgPassportChartView, "read", menu=True), grant(LsgPassportApi, "read"),
+            grant(OfficialFigureView, "read", "can_export", menu=True)]
     # official statistics: entered and imported within the user's territory (the republic by national users)
-    official = [*read, *[(p, "OfficialFigureView") for p in ("can_add", "can_edit", "can_delete", "can_import")]]
-    write = [*official, ("can_add", "LsgPassportView"), ("can_edit", "LsgPassportView"),
-             ("can_refresh", "LsgPassportView"), ("can_import", "LsgIndicatorValueView"),
-             *[(p, v) for v in views[1:] for p in ("can_add", "can_edit", "can_delete")],
-             ("can_get", "LsgPassportApi"), ("can_info", "LsgPassportApi"), ("can_post", "LsgPassportApi"),
-             ("can_put", "LsgPassportApi")]
+    official = [*read, grant(OfficialFigureView, "write", "can_import")]
+    # a passport is never deleted (through the UI or the API); its parts are
+    write = [*official, grant(LsgPassportView, "can_add", "can_edit", "can_refresh"),
+             grant(LsgIndicatorValueView, "can_import"), *[grant(v, "write") for v in views[1:]],
+             grant(LsgPassportApi, "read", "can_post", "can_put")]
     return ModuleSpec(
         key="lsg_passport",
         label=label,
@@ -200,24 +197,20 @@ def _land_queue():
     from flask_babel import lazy_gettext as _l
 
     from app.seed import land_queue as seed
-    from app.seed.roles import COMMON, RoleTemplate
+    from app.seed.roles import RoleTemplate, common, grant
     from charts.land_queue import LandQueueChartView
     from views.land_queue import LandApplicationView, LandCategoryView, LandFamilyMemberView, LandApplicationApi, \
         LandStatusHistoryView, public
 
     category, label = "Land plot queue", _l("Land plot queue")
     reference, reference_label = "Reference", _l("Reference data")
-    charts = [("menu_access", category), ("menu_access", "Land queue charts"), ("can_index", "LandQueueChartView")]
-    read = [*COMMON, *charts, ("menu_access", "Land applications"), ("menu_access", "Land queue categories"),
-            *[(p, "LandApplicationView") for p in ("can_list", "can_show", "can_export", "can_print")],
-            *[(p, "LandFamilyMemberView") for p in ("can_list", "can_show", "can_export")],
-            *[(p, v) for v in ("LandStatusHistoryView", "LandCategoryView") for p in ("can_list", "can_show")],
-            ("can_get", "LandApplicationApi"), ("can_info", "LandApplicationApi")]
+    charts = [grant(LandQueueChartView, "read", menu=True)]
+    read = [*common(), *charts, grant(LandApplicationView, "read", "can_export", "can_print", menu=True),
+            grant(LandFamilyMemberView, "read", "can_export"), grant(LandStatusHistoryView, "read"),
+            grant(LandCategoryView, "read", menu=True), grant(LandApplicationApi, "read")]
     # the clerk registers, allocates and removes in their own territory (the scope limits every write)
-    write = [*read, *[(p, "LandApplicationView") for p in ("can_add", "can_edit", "can_import", "can_allocate",
-                                                        "can_remove")],
-             *[(p, "LandFamilyMemberView") for p in ("can_add", "can_edit", "can_delete")],
-             ("can_post", "LandApplicationApi"), ("can_put", "LandApplicationApi")]
+    write = [*read, grant(LandApplicationView, "can_add", "can_edit", "can_import", "can_allocate", "can_remove"),
+             grant(LandFamilyMemberView, "write"), grant(LandApplicationApi, "can_post", "can_put")]
     return ModuleSpec(
         key="land_queue",
         label=label,
@@ -235,7 +228,7 @@ def _land_queue():
             RoleTemplate("LSG clerk", _l("LSG clerk"), write),
             RoleTemplate("LSG head", _l("LSG head"), read),
             # charts only: counts across the republic, no personal record
-            RoleTemplate("LSG policy specialist", _l("LSG policy specialist"), [*COMMON, *charts],
+            RoleTemplate("LSG policy specialist", _l("LSG policy specialist"), [*common(), *charts],
                          territorial=False),
         ],
         seed_reference=seed.seed_reference,
@@ -248,20 +241,17 @@ def _social_passport():
     from flask_babel import lazy_gettext as _l
 
     from app.seed import social_passport as seed
-    from app.seed.roles import COMMON, RoleTemplate
+    from app.seed.roles import RoleTemplate, common, grant
     from charts.social_passport import SocialPassportChartView
     from views.social_passport import NeedView, PovertyLineView, ReasonView, SocialPassportApi, \
         SocialPassportView, SupportListView, reviews_command
 
     category, label = "Social passports", _l("Social passports")
     reference, reference_label = "Reference", _l("Reference data")
-    passports = [*COMMON, ("menu_access", category), ("menu_access", "Family social passports"),
-                 *[(p, "SocialPassportView") for p in ("can_list", "can_show", "can_export", "can_print")],
-                 ("can_get", "SocialPassportApi"), ("can_info", "SocialPassportApi")]
-    support_list = [("menu_access", "Families needing support"),
-                    *[(p, "SupportListView") for p in ("can_index", "can_export", "can_print")]]
-    charts = [("menu_access", category), ("menu_access", "Social passport charts"),
-              ("can_index", "SocialPassportChartView")]
+    passports = [*common(), grant(SocialPassportView, "read", "can_export", "can_print", menu=True),
+                 grant(SocialPassportApi, "read")]
+    support_list = [grant(SupportListView, "read", "can_export", "can_print", menu=True)]
+    charts = [grant(SocialPassportChartView, "read", menu=True)]
     return ModuleSpec(
         key="social_passport",
         label=label,
@@ -282,14 +272,12 @@ def _social_passport():
         apis=[SocialPassportApi],
         role_templates=[
             RoleTemplate("LSG clerk", _l("LSG clerk"), [
-                *passports, *[(p, "SocialPassportView") for p in ("can_add", "can_edit", "can_delete",
-                                                                  "can_submit", "can_reopen")]]),
+                *passports, grant(SocialPassportView, "write", "can_submit", "can_reopen")]),
             RoleTemplate("LSG head", _l("LSG head"), [
-                *passports, ("can_approve", "SocialPassportView"), ("can_return", "SocialPassportView"),
-                *support_list, *charts]),
+                *passports, grant(SocialPassportView, "can_approve", "can_return"), *support_list, *charts]),
             RoleTemplate("Social protection specialist", _l("Social protection specialist"),
                          [*passports, *support_list]),
-            RoleTemplate("LSG policy specialist", _l("LSG policy specialist"), [*COMMON, *charts],
+            RoleTemplate("LSG policy specialist", _l("LSG policy specialist"), [*common(), *charts],
                          territorial=False),
         ],
         seed_reference=seed.seed_reference,
@@ -303,31 +291,26 @@ def _municipal_property():
     from flask_babel import lazy_gettext as _l
 
     from app.seed import municipal_property as seed
-    from app.seed.roles import COMMON, RoleTemplate
+    from app.seed.roles import RoleTemplate, common, grant
     from charts.municipal_property import PropertyChartView
     from views.municipal_property import DecommissionReasonView, PropertyArchiveView, PropertyDecommissionView, \
         PropertyDocumentView, PropertyEventView, PropertyLeaseView, PropertyObjectApi, PropertyObjectView
 
     category, label = "Municipal property", _l("Municipal property")
     reference, reference_label = "Reference", _l("Reference data")
-    views = ["PropertyObjectView", "PropertyLeaseView", "PropertyDocumentView", "PropertyEventView",
-             "PropertyDecommissionView"]
-    menus = ["Property register", "Property leases", "Property documents", "Property history",
-             "Property decommissioning", "Decommissioned property"]
-    charts = [("menu_access", category), ("menu_access", "Property charts"), ("can_index", "PropertyChartView")]
-    read = [*COMMON, *charts, *[("menu_access", m) for m in menus], ("menu_access", "Decommissioning reasons"),
-            *[(p, v) for v in views for p in ("can_list", "can_show", "can_export")],
-            ("can_print", "PropertyObjectView"), ("can_print", "PropertyLeaseView"),
-            ("can_download", "PropertyDocumentView"),
-            *[(p, "PropertyArchiveView") for p in ("can_list", "can_show", "can_print")],
-            *[(p, "DecommissionReasonView") for p in ("can_list", "can_show")],
-            ("can_get", "PropertyObjectApi"), ("can_info", "PropertyObjectApi")]
+    charts = [grant(PropertyChartView, "read", menu=True)]
+    read = [*common(), *charts, grant(PropertyObjectView, "read", "can_export", "can_print", menu=True),
+            grant(PropertyLeaseView, "read", "can_export", "can_print", menu=True),
+            grant(PropertyDocumentView, "read", "can_export", "can_download", menu=True),
+            grant(PropertyEventView, "read", "can_export", menu=True),
+            grant(PropertyDecommissionView, "read", "can_export", menu=True),
+            grant(PropertyArchiveView, "read", "can_print", menu=True), grant(DecommissionReasonView, "read", menu=True),
+            grant(PropertyObjectApi, "read")]
     # the clerk enters and changes objects, leases, documents and acts in their own territory (scope limits writes)
-    write = [*read, *[(p, v) for v in ("PropertyObjectView", "PropertyLeaseView", "PropertyDocumentView",
-                                       "PropertyDecommissionView") for p in ("can_add", "can_edit")],
-             ("can_import", "PropertyObjectView"), ("can_decommission", "PropertyObjectView"),
-             ("can_delete", "PropertyDocumentView"), ("can_edit", "PropertyArchiveView"),
-             ("can_post", "PropertyObjectApi"), ("can_put", "PropertyObjectApi")]
+    write = [*read, grant(PropertyObjectView, "can_add", "can_edit", "can_import", "can_decommission"),
+             grant(PropertyLeaseView, "can_add", "can_edit"), grant(PropertyDocumentView, "write"),
+             grant(PropertyDecommissionView, "can_add", "can_edit"), grant(PropertyArchiveView, "can_edit"),
+             grant(PropertyObjectApi, "can_post", "can_put")]
     return ModuleSpec(
         key="municipal_property",
         label=label,
@@ -350,13 +333,12 @@ def _municipal_property():
         apis=[PropertyObjectApi],
         role_templates=[
             RoleTemplate("LSG clerk", _l("LSG clerk"), write),
-            RoleTemplate("LSG head", _l("LSG head"), [*read, ("can_approve", "PropertyDecommissionView")]),
+            RoleTemplate("LSG head", _l("LSG head"), [*read, grant(PropertyDecommissionView, "can_approve")]),
             # charts only: objects, values and lease terms across the republic, no tenant names
-            RoleTemplate("LSG policy specialist", _l("LSG policy specialist"), [*COMMON, *charts],
+            RoleTemplate("LSG policy specialist", _l("LSG policy specialist"), [*common(), *charts],
                          territorial=False),
-            RoleTemplate("Reference editor", _l("Reference data editor"), [
-                ("menu_access", reference), ("menu_access", "Decommissioning reasons"),
-                *[(p, "DecommissionReasonView") for p in ("can_list", "can_show", "can_edit")]], territorial=False),
+            RoleTemplate("Reference editor", _l("Reference data editor"),
+                         [grant(DecommissionReasonView, "read", "can_edit", menu=True)], territorial=False),
         ],
         seed_reference=seed.seed_reference,
         seed_demo=seed.seed,
@@ -367,29 +349,23 @@ def _child_protection():
     from flask_babel import lazy_gettext as _l
 
     from app.seed import child_protection as seed
-    from app.seed.roles import COMMON, RoleTemplate
+    from app.seed.roles import RoleTemplate, common, grant
     from charts.child_protection import ChildProtectionChartView
     from views.child_protection import CpActivityView, CpAssessmentView, CpChildApi, CpChildView, CpFamilyView, \
         CpOverdueView, CpPlanRuleView, CpReasonView, CpRelativeView, CpTransitionView, CpVisitView
 
     category, label = "Child protection", _l("Child protection")
     reference, reference_label = "Reference", _l("Reference data")
-    data_views = ["CpChildView", "CpFamilyView", "CpRelativeView", "CpAssessmentView", "CpActivityView",
-                  "CpVisitView", "CpTransitionView"]
-    menus = ["Children in difficult situations", "Families in difficult situations", "Plan activities",
-             "Overdue activities", "Child protection reports", "Child protection reasons",
-             "Child protection plan rules"]
-    read = [*COMMON, ("menu_access", category), ("menu_access", reference), *[("menu_access", m) for m in menus],
-            *[(p, v) for v in data_views for p in ("can_list", "can_show", "can_export")],
-            *[(p, v) for v in ("CpReasonView", "CpPlanRuleView") for p in ("can_list", "can_show")],
-            ("can_index", "CpOverdueView"), ("can_export", "CpOverdueView"), ("can_index", "ChildProtectionChartView"),
-            ("can_get", "CpChildApi"), ("can_info", "CpChildApi")]
+    read = [*common(), *[grant(v, "read", "can_export", menu=True) for v in (CpChildView, CpFamilyView, CpActivityView,
+                                                                             CpOverdueView)],
+            *[grant(v, "read", "can_export") for v in (CpRelativeView, CpAssessmentView, CpVisitView)],
+            grant(CpTransitionView, "read"), grant(ChildProtectionChartView, "read", menu=True),
+            grant(CpReasonView, "read", menu=True), grant(CpPlanRuleView, "read", menu=True), grant(CpChildApi, "read")]
     # the case worker edits within their own territory (the scope limits every write); readers never edit
-    write = [*read, *[(p, v) for v in ("CpChildView", "CpFamilyView", "CpRelativeView", "CpAssessmentView",
-                                       "CpActivityView", "CpVisitView") for p in ("can_add", "can_edit")],
-             ("can_delete", "CpRelativeView"), ("can_delete", "CpActivityView"), ("can_print", "CpChildView"),
-             ("can_print", "CpFamilyView"), ("can_transition", "CpChildView"), ("can_generate", "CpChildView"),
-             ("can_post", "CpChildApi"), ("can_put", "CpChildApi")]
+    write = [*read, grant(CpChildView, "can_add", "can_edit", "can_print", "can_transition", "can_generate"),
+             grant(CpFamilyView, "can_add", "can_edit", "can_print"), grant(CpRelativeView, "write"),
+             grant(CpAssessmentView, "can_add", "can_edit"), grant(CpActivityView, "write"),
+             grant(CpVisitView, "can_add", "can_edit"), grant(CpChildApi, "can_post", "can_put")]
     return ModuleSpec(
         key="child_protection",
         label=label,
@@ -416,10 +392,8 @@ def _child_protection():
             RoleTemplate("Child protection central reader", _l("Child protection central reader"), read,
                          territorial=False),
             RoleTemplate("Reference editor", _l("Reference data editor"), [
-                ("menu_access", reference), ("menu_access", "Child protection reasons"),
-                ("menu_access", "Child protection plan rules"),
-                *[(p, v) for v in ("CpReasonView", "CpPlanRuleView") for p in ("can_list", "can_show", "can_add",
-                                                                            "can_edit")]], territorial=False),
+                grant(v, "read", "can_add", "can_edit", menu=True) for v in (CpReasonView, CpPlanRuleView)],
+                territorial=False),
         ],
         seed_reference=seed.seed_reference,
         seed_demo=seed.seed,
@@ -434,7 +408,7 @@ def _catalogue():
     from flask_babel import lazy_gettext as _l
 
     from app import catalogue
-    from app.seed.roles import RoleTemplate
+    from app.seed.roles import RoleTemplate, grant
     from views.catalogue import CatalogueApi, CatalogueView, ClassifierItemView, ClassifierView, CustomFieldView, \
         DictionaryTextView, PolicyParameterView, catalogue_apply_command, catalogue_snapshot_command, open_data, \
         promote_field_command
@@ -442,12 +416,10 @@ def _catalogue():
 
     admin, admin_label = "Administration", _l("Administration")
     category, label = "Catalogue", _l("Data catalogue")
-    charts = [("menu_access", category), ("menu_access", "Chart builder"), ("menu_access", "Saved charts"),
-              ("can_index", "ChartBuilderView"), ("can_save", "ChartBuilderView"),
-              *[(p, "SavedChartView") for p in ("can_list", "can_show", "can_edit", "can_delete")]]
-    classifier_edit = [("menu_access", "Reference"), ("menu_access", "Classifiers"),
-                       *[(p, "ClassifierView") for p in ("can_list", "can_show", "can_edit")],
-                       *[(p, "ClassifierItemView") for p in ("can_list", "can_show", "can_add", "can_edit")]]
+    charts = [grant(ChartBuilderView, "read", "can_save", menu=True),
+              grant(SavedChartView, "read", "can_edit", "can_delete", menu=True)]
+    classifier_edit = [grant(ClassifierView, "read", "can_edit", menu=True),
+                       grant(ClassifierItemView, "read", "can_add", "can_edit")]
     return ModuleSpec(
         key="catalogue",
         label=label,

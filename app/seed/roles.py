@@ -1,72 +1,169 @@
-"""Role templates shipped as data: created once, then edited by admins in the UI (never FAB_ROLES).
+"""Role templates built from code references: created once, then edited by admins in the UI (never FAB_ROLES).
 
-A template is a list of (permission, view-menu) patterns matched with fnmatch against the permissions that
-exist after `setup` synced them; re-running the seed leaves existing roles untouched."""
+A template entry is a `grant(ViewOrApiClass, "read", "write", "can_print", menu=True)`: the class is imported, so a
+renamed class is an ImportError, and the actions are checked against the permissions FAB derives from the class
+(its `base_permissions`), so a renamed or removed method fails at resolve time instead of silently granting nothing.
+"read"/"write" expand through the read/write maps below (as Superset's MODEL_API_RW_METHOD_PERMISSION_MAP), kept
+to what the class declares. `menu=True` adds the class's menu item and its category (from the registry's MenuItem).
+
+Existing roles are never overwritten; `diff` shows what the running version's templates would add to each seeded
+role and `apply` adds exactly that (adds only: nothing an admin granted is removed)."""
 from dataclasses import dataclass, field
-from fnmatch import fnmatch
 
 from flask_babel import lazy_gettext as _l
+
+#: what "read" and "write" stand for, for model views, chart/report pages (can_index) and REST APIs alike
+RW_PERMISSIONS = {
+    "read": ("can_list", "can_show", "can_index", "can_get", "can_info"),
+    "write": ("can_add", "can_edit", "can_delete", "can_post", "can_put"),
+}
+
+
+class TemplateError(LookupError):
+    """A template entry that grants nothing in the running app (unknown class, action or menu)."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    target: type  # a view or API class
+    actions: tuple = ()  # "read", "write", "*" or concrete permission names ("can_print", "resetmypassword")
+    menu: bool = False  # also menu_access on the class's menu item and its category
+
+    def __str__(self):
+        return f"grant({self.target.__name__}, {', '.join(map(repr, self.actions))}{', menu=True' if self.menu else ''})"
+
+
+def grant(target, *actions, menu=False):
+    if not isinstance(target, type):
+        raise TypeError(f"grant() takes a view or API class, not {target!r}")
+    return Grant(target, tuple(actions), menu)
 
 
 @dataclass
 class RoleTemplate:
     name: str  # stable English name
     label: object  # translated label, shown in the README and the demo listing
-    permissions: list = field(default_factory=list)
+    permissions: list = field(default_factory=list)  # Grant
     territorial: bool = True  # demo users of this role get a territory scope
 
-READ = ["can_list", "can_show", "can_get", "can_info", "can_export"]
+
+def _view_of(appbuilder, cls):
+    for view in appbuilder.baseviews:
+        if type(view) is cls:
+            return view
+    for view in appbuilder.baseviews:  # a subclass registered in its place (e.g. the security manager's views)
+        if isinstance(view, cls):
+            return view
+    raise TemplateError(f"{cls.__name__} is not registered in the running app")
 
 
-def grants(view, perms=("*",), menu=None):
-    """Patterns granting `perms` on `view` (a class permission name) plus the menu entry `menu`."""
-    out = [(p, view) for p in perms]
-    if menu:
-        out.append(("menu_access", menu))
-    return out
+def resolve(entry, appbuilder, menus):
+    """The (permission, view-menu) names one Grant stands for. `menus` maps a view class to its MenuItem."""
+    view = _view_of(appbuilder, entry.target)
+    declared = set(view.base_permissions or ())
+    pairs = []
+    for action in entry.actions:
+        if action == "*":
+            names = sorted(declared)
+        elif action in RW_PERMISSIONS:
+            names = [p for p in RW_PERMISSIONS[action] if p in declared]
+        elif action in declared:
+            names = [action]
+        else:
+            names = []
+        if not names:
+            raise TemplateError(f"{entry}: {entry.target.__name__} has no permission for {action!r} "
+                                f"(it declares {sorted(declared)})")
+        pairs.extend((name, view.class_permission_name) for name in names)
+    if entry.menu:
+        item = menus.get(entry.target)
+        if item is None:
+            raise TemplateError(f"{entry}: {entry.target.__name__} has no menu item")
+        pairs.append(("menu_access", item.name))
+        if item.category:
+            pairs.append(("menu_access", item.category))
+    return pairs
 
 
-COMMON = [("can_userinfo", "UserDBModelView"), ("can_this_form_get", "ResetMyPasswordView"),
-          ("can_this_form_post", "ResetMyPasswordView"), ("can_userinfo", "SanaripUserView"),
-          ("resetmypassword", "SanaripUserView"), ("can_this_form_get", "UserInfoEditView"),
-          ("can_this_form_post", "UserInfoEditView"), ("menu_access", "Reference"),
-          *grants("TerritoryView", ("can_list", "can_show"), "Territories"),
-          *grants("TerritoryChildrenView", ("can_list", "can_show")),
-          ("can_get", "TerritoryApi"), ("can_info", "TerritoryApi"),
-          # everyone sees which datasets the system keeps (counts only of what they may read)
-          ("menu_access", "Catalogue"), ("menu_access", "Data catalogue"), ("can_index", "CatalogueView"),
-          ("can_get", "CatalogueApi")]
-
-CORE_TEMPLATES = [
-    RoleTemplate("Auditor", _l("Auditor"), [
-        *COMMON, ("menu_access", "Administration"),
-        *grants("AuditEventView", ("can_list", "can_show", "can_export"), "Audit trail"),
-        *grants("AuditChartView", ("can_index",), "Audit charts"),
-    ], territorial=False),
-    RoleTemplate("Reference editor", _l("Reference data editor"), [
-        *COMMON, *grants("TerritoryView", ("can_edit", "can_export")), ("can_put", "TerritoryApi"),
-    ], territorial=False),
-]
+def expected(template, appbuilder, menus):
+    """The set of (permission, view-menu) names a template grants."""
+    return {pair for entry in template.permissions for pair in resolve(entry, appbuilder, menus)}
 
 
-def expand(patterns, permission_views):
-    """The (permission, view) pairs of `permission_views` matching any pattern."""
-    return [pv for pv in permission_views
-            if any(fnmatch(pv.permission.name, p) and fnmatch(pv.view_menu.name, v) for p, v in patterns)]
-
-
-def seed(sm, templates, echo=print):
-    """Create the roles that do not exist yet. Returns the names created."""
+def _permission_views(sm, pairs):
     from flask_appbuilder.security.sqla.models import PermissionView
 
-    all_pvs = sm.session.query(PermissionView).all()
+    index = {(pv.permission.name, pv.view_menu.name): pv for pv in sm.session.query(PermissionView).all()}
+    missing = sorted(pair for pair in pairs if pair not in index)
+    if missing:  # resolve() checked the class; the permission table may still lag behind (sync_security not run)
+        raise TemplateError(f"permissions not in the database: {missing}")
+    return [index[pair] for pair in sorted(pairs)]
+
+
+def seed(sm, templates, appbuilder, menus, echo=print):
+    """Create the roles that do not exist yet. Returns the names created."""
     created = []
     for template in templates:
         if sm.find_role(template.name) is not None:
             continue
         role = sm.add_role(template.name)
-        role.permissions = expand(template.permissions, all_pvs)
+        role.permissions = _permission_views(sm, expected(template, appbuilder, menus))
         sm.session.commit()
         created.append(template.name)
         echo(f"  role {template.name}: {len(role.permissions)} permissions")
     return created
+
+
+def diff(sm, templates, appbuilder, menus):
+    """{role name: sorted [(permission, view-menu)]} the templates grant and the existing role lacks (roles not
+    seeded yet are left out: `seed` creates them whole)."""
+    out = {}
+    for template in templates:
+        role = sm.find_role(template.name)
+        if role is None:
+            continue
+        have = {(pv.permission.name, pv.view_menu.name) for pv in role.permissions}
+        missing = sorted(expected(template, appbuilder, menus) - have)
+        if missing:
+            out[template.name] = missing
+    return out
+
+
+def apply(sm, templates, appbuilder, menus):
+    """Add what `diff` lists to each role; never removes a permission. Returns the diff that was applied."""
+    changes = diff(sm, templates, appbuilder, menus)
+    for name, pairs in changes.items():
+        role = sm.find_role(name)
+        role.permissions.extend(_permission_views(sm, pairs))
+    sm.session.commit()
+    return changes
+
+
+def common():
+    """What every role needs: its own account pages, the territory tree and the data catalogue's listing."""
+    from flask_appbuilder.security.views import ResetMyPasswordView, UserInfoEditView
+
+    from app.security import SanaripUserView
+    from views.catalogue import CatalogueApi, CatalogueView
+    from views.reference import TerritoryApi, TerritoryChildrenView, TerritoryView
+
+    return [grant(SanaripUserView, "can_userinfo", "resetmypassword"), grant(ResetMyPasswordView, "*"),
+            grant(UserInfoEditView, "*"),
+            grant(TerritoryView, "read", menu=True), grant(TerritoryChildrenView, "read"), grant(TerritoryApi, "read"),
+            # everyone sees which datasets the system keeps (counts only of what they may read)
+            grant(CatalogueView, "read", menu=True), grant(CatalogueApi, "read")]
+
+
+def core_templates():
+    from charts.audit import AuditChartView
+    from views.audit import AuditEventView
+    from views.reference import TerritoryApi, TerritoryView
+
+    return [
+        RoleTemplate("Auditor", _l("Auditor"), [
+            *common(), grant(AuditEventView, "read", "can_export", menu=True), grant(AuditChartView, "read", menu=True),
+        ], territorial=False),
+        RoleTemplate("Reference editor", _l("Reference data editor"), [
+            *common(), grant(TerritoryView, "can_edit", "can_export"), grant(TerritoryApi, "can_put"),
+        ], territorial=False),
+    ]
