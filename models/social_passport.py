@@ -20,7 +20,7 @@ from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, Num
     UniqueConstraint, select
 from sqlalchemy.orm import relationship
 
-from models.base import Multilingual, TerritoryScoped, Tracked
+from models.base import Multilingual, TerritoryScoped, Tracked, Versioned
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
 from models.household_book import Household  # the passport describes a household of the book
@@ -51,7 +51,7 @@ BENEFITS = Legal("benefits_law")
 SP_RETENTION = _l("Kept while the household is in the book; a reopened passport keeps its history.")
 
 
-class PovertyLine(Tracked, Model):
+class PovertyLine(Versioned, Tracked, Model):
     """The poverty line (som per person per month) of a year, for the whole republic (no territory) or for one
     region; a regional line overrides the national one of the same year. Reference data, edited by admins."""
 
@@ -88,7 +88,7 @@ class PovertyLine(Tracked, Model):
         return f"{self.year}: {self.amount}"
 
 
-class Need(Multilingual, Tracked, Model):
+class Need(Multilingual, Versioned, Tracked, Model):
     """A kind of need of a family (food, fuel, clothing …): classifier edited by admins."""
 
     __tablename__ = "social_passport_need"
@@ -102,7 +102,7 @@ class Need(Multilingual, Tracked, Model):
     active = Column(Boolean, nullable=False, default=True)
 
 
-class Reason(Multilingual, Tracked, Model):
+class Reason(Multilingual, Versioned, Tracked, Model):
     """A reason of low income (unemployment, disability, many children …): classifier edited by admins."""
 
     __tablename__ = "social_passport_reason"
@@ -128,7 +128,7 @@ passport_reason = Table(
 )
 
 
-class SocialPassport(Extensible, TerritoryScoped, Tracked, Model):
+class SocialPassport(Extensible, TerritoryScoped, Versioned, Tracked, Model):
     """The social passport of one household (at most one per household; the annual review reopens it).
 
     Composition, income per member, poverty line, score and need are computed by the services and stored, so that
