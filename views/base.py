@@ -590,7 +590,7 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
                     raise
                 if isinstance(refusal, StaleEdit):  # show the record as it is now, with its current version
                     item = self.datamodel.get(pk, self._base_filters)
-                    form = self.edit_form.refresh(obj=item)
+                    form = self.edit_form(formdata=None, obj=item)  # not the posted (stale) values
                     flash(str(refusal), "danger")
                 else:
                     if version is not None:
