@@ -144,6 +144,26 @@ def check_request():
     view = _view_of_request()
     if view is not None:
         _check_list_args(view)
+        if api and request.method in ("POST", "PUT", "PATCH") and request.is_json:
+            _check_references(view, request.get_json(silent=True))
+
+
+def _check_references(view, body):
+    """A reference in an API body is the id of the record (FAB's schema would try to build a record from an
+    object, and crash)."""
+    model = getattr(getattr(view, "datamodel", None), "obj", None)
+    if model is None or not isinstance(body, dict):
+        return
+    relations = inspect(model).relationships
+    for key, value in body.items():
+        rel = relations.get(key) if isinstance(key, str) else None
+        if rel is None:
+            continue
+        values = value if rel.uselist and isinstance(value, list) else [value]
+        if rel.uselist and not isinstance(value, list) or not all(
+                v is None or (isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= INT4) or
+                (isinstance(v, str) and v.isdigit() and len(v) <= 10) for v in values):
+            refuse(_l("%(field)s: give the id of an existing record.", field=key), 422)
 
 
 def _views_by_name():
@@ -228,8 +248,10 @@ def _check_list_args(view):
         match = _FILTER_ARG.match(key)
         if match and hasattr(view, "datamodel"):
             index, column = int(match.group(1)), match.group(2)
-            filters = view._filters.search_filters.get(column)
-            if filters is None or index >= len(filters):
+            filters = view._filters._search_filters.get(column)
+            # add forms of related views take `_flt_0_<relation>` of a column that is not searched
+            if (filters is None and _column(view.datamodel.obj, column) is None) or \
+                    (filters is not None and index >= len(filters)):
                 refuse(_l("The list cannot be filtered like this."))
             reason = check_filter_value(view.datamodel.obj, column, value)
             if reason:
@@ -272,7 +294,7 @@ def _check_rison(view):
         if not isinstance(spec, dict) or not isinstance(spec.get("col"), str) or \
                 not isinstance(spec.get("opr"), str):
             refuse(_l("The list cannot be filtered like this."))
-        allowed = view._filters.search_filters.get(spec["col"])
+        allowed = view._filters._search_filters.get(spec["col"])
         if allowed is None or spec["opr"] not in {f.arg_name for f in allowed}:
             refuse(_l("The list cannot be filtered like this."))
         reason = check_filter_value(view.datamodel.obj, spec["col"], spec.get("value"))
@@ -405,5 +427,14 @@ def install(app):
     from sqlalchemy.orm import Session
 
     app.before_request_funcs.setdefault(None, []).insert(0, check_request)
+    if not app.config.get("UPLOAD_FOLDER"):
+        # FAB's own views (users, roles, groups) serve files from UPLOAD_FOLDER, which Sanarip does not use
+        from flask_appbuilder.views import ModelView
+
+        for view in app.appbuilder.baseviews:
+            endpoint = f"{view.endpoint}.download"
+            if isinstance(view, ModelView) and type(view).download is ModelView.download and \
+                    endpoint in app.view_functions:
+                app.view_functions[endpoint] = lambda **_: abort(404)
     if not event.contains(Session, "before_flush", _before_flush):  # once per process, like the audit hook
         event.listen(Session, "before_flush", _before_flush)
