@@ -10,6 +10,12 @@
 | LOCKOUT_ATTEMPTS      | 5                                         | failed logins that lock an account …           |
 | LOCKOUT_WINDOW_MIN    | 15                                        | … within this many minutes                     |
 | IDLE_TIMEOUT_MIN      | 30                                        | a session idle this long is logged out         |
+| ACCESS_TOKEN_MIN      | 15                                        | lifetime of a JWT access token                 |
+| SESSION_LIFETIME_HOURS | 12                                       | refresh tokens stop this long after the login  |
+| LOGIN_THROTTLE_FREE   | 3                                         | failed logins per address and account …        |
+| LOGIN_THROTTLE_DELAY_SEC | 5                                      | … then a wait doubling from this per failure   |
+| LOGIN_THROTTLE_HOURS  | 24                                        | how far back the throttle counts failures      |
+| TRUSTED_PROXIES       | 0                                         | reverse proxies in front (nginx: 1); 0 = none  |
 | MAX_PAGE_SIZE         | 100                                       | cap for list and API page sizes                |
 | SESSION_COOKIE_SECURE | 0                                         | set 1 behind HTTPS (see README)                |
 | DEFAULT_LOCALE        | ky                                        | ky, ru or en                                   |
@@ -63,6 +69,13 @@ class Config:
     LOCKOUT_ATTEMPTS = _int("LOCKOUT_ATTEMPTS", 5)
     LOCKOUT_WINDOW_MIN = _int("LOCKOUT_WINDOW_MIN", 15)
     IDLE_TIMEOUT_MIN = _int("IDLE_TIMEOUT_MIN", 30)
+    ACCESS_TOKEN_MIN = _int("ACCESS_TOKEN_MIN", 15)
+    SESSION_LIFETIME_HOURS = _int("SESSION_LIFETIME_HOURS", 12)
+    # per (client address, account): LOGIN_THROTTLE_FREE failures, then waits of DELAY, 2×DELAY, 4×DELAY, …
+    LOGIN_THROTTLE_FREE = _int("LOGIN_THROTTLE_FREE", 3)
+    LOGIN_THROTTLE_DELAY_SEC = _int("LOGIN_THROTTLE_DELAY_SEC", 5)
+    LOGIN_THROTTLE_HOURS = _int("LOGIN_THROTTLE_HOURS", 24)
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
     # Rate limits (Flask-Limiter, created by Flask-AppBuilder's security manager)
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
@@ -85,6 +98,9 @@ class Config:
     # Languages: Kyrgyz first
     BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "ky")
     BABEL_TRANSLATION_DIRECTORIES = os.path.join(BASE_DIR, "translations")
+    # The one clock (app/clock.py): instants are stored in UTC and shown in this zone, by Babel too
+    TIMEZONE = os.environ.get("TIMEZONE", "Asia/Bishkek")
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
     LANGUAGES = {
         "ky": {"flag": "kg", "name": "Кыргызча"},
         "ru": {"flag": "ru", "name": "Русский"},
@@ -93,6 +109,8 @@ class Config:
 
     LAND_QUEUE_CHECK_RATE_LIMIT = os.environ.get("LAND_QUEUE_CHECK_RATE_LIMIT", "10 per minute")
     UPLOAD_MAX_ROWS = _int("UPLOAD_MAX_ROWS", 50000)
+    UPLOAD_MAX_COLUMNS = _int("UPLOAD_MAX_COLUMNS", 100)  # a sheet wider than this is refused before it is read
+    UPLOAD_MAX_UNPACKED_MB = _int("UPLOAD_MAX_UNPACKED_MB", 256)  # xlsx: the sheets and strings once unzipped
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 
     # PDF signatures (app/signing.py): keys in <instance>/signing, encrypted with this passphrase (generated into

@@ -36,6 +36,8 @@ def create_app(config=None, **overrides):
     app.config.from_object(config or config_module.Config)
     app.config.update(overrides)
     app.config["AUTH_RATE_LIMIT"] = app.config["LOGIN_RATE_LIMIT"]  # FAB's login form reads this name
+    _tokens(app.config)
+    _trust_proxies(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
     # FAB must neither create tables (migrations do) nor touch permissions at import; `flask sanarip setup`
@@ -50,11 +52,14 @@ def create_app(config=None, **overrides):
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            _sqlite_like_a_server(db.engine)
+            _sqlite_like_a_server(db.engine, app.config.get("SQLITE_BUSY_TIMEOUT_MS", 30000))
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"))
     csrf.init_app(app)
     _wtforms_translations()
     audit.install()
+    from app import scope as scope_guard
+
+    scope_guard.install()
     from app import catalogue
 
     catalogue.install()
@@ -99,6 +104,39 @@ def create_app(config=None, **overrides):
     return app
 
 
+def _tokens(settings):
+    """Access tokens are short-lived; a refresh token lives as long as the idle timeout and is rotated on every
+    use (app/security.py), so an API client idle for longer has to log in again, as a browser has."""
+    import datetime
+
+    settings.setdefault("JWT_ACCESS_TOKEN_EXPIRES", datetime.timedelta(minutes=settings["ACCESS_TOKEN_MIN"]))
+    settings.setdefault("JWT_REFRESH_TOKEN_EXPIRES", datetime.timedelta(minutes=settings["IDLE_TIMEOUT_MIN"]))
+
+
+def _trust_proxies(app):
+    """Behind TRUSTED_PROXIES reverse proxies (nginx: 1) the client's address, scheme and host come from their
+    X-Forwarded-* headers (Werkzeug's ProxyFix, as Superset's ENABLE_PROXY_FIX); with 0 such headers are never
+    believed. The audit trail and every rate limit then use request.remote_addr: the real client."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count,
+                                x_prefix=count)
+
+
+def same_site_path(target, host):
+    """`target` (a Referer) as a path on this site, or "/": never another host, also not through `//host`,
+    `/\\host` or a scheme such as javascript:."""
+    parsed = urlparse(target or "/")
+    if parsed.scheme not in ("", "http", "https") or (parsed.netloc and parsed.netloc != host):
+        return "/"
+    path = parsed.path or "/"
+    if not path.startswith("/") or path.startswith("//") or "\\" in path or any(ord(c) < 32 for c in path):
+        return "/"
+    return path + (f"?{parsed.query}" if parsed.query else "")
+
+
 def _switch_language(locale):
     """/lang/<code>: remember the language and return to the page the user was on (FAB's own view returns to the
     last list page, which sends a user on the login page to the start page)."""
@@ -106,16 +144,10 @@ def _switch_language(locale):
         abort(404)
     session["locale"] = locale
     refresh()
-    target = request.referrer or "/"
-    parsed = urlparse(target)
-    if parsed.netloc and parsed.netloc != request.host:  # never leave the site
-        target = "/"
-    else:
-        target = parsed.path + (f"?{parsed.query}" if parsed.query else "")
-    return redirect(target)
+    return redirect(same_site_path(request.referrer, request.host))
 
 
-def _sqlite_like_a_server(engine):
+def _sqlite_like_a_server(engine, busy_timeout_ms=30000):
     """SQLite with enforced foreign keys, WAL (readers never wait for the writer), a busy timeout, and Unicode
     lower()/upper() so that case-insensitive search (ILIKE) works for Cyrillic as it does on PostgreSQL.
 
@@ -133,7 +165,9 @@ def _sqlite_like_a_server(engine):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        # writers queue (one at a time) instead of failing: parallel registrations wait their turn
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA secure_delete=ON")  # erased values (retention) do not linger in free pages
         cursor.close()
 
 
@@ -146,7 +180,7 @@ def _wtforms_translations():
 
 
 def _register_request_hooks(app):
-    from app.security import enforce_idle_timeout
+    from app.security import enforce_idle_timeout, no_store, require_csrf_for_cookie_api
     from charts.base import plotly_js
 
     app.add_url_rule("/static/vendor/plotly.min.js", "plotly_js", plotly_js)
@@ -176,6 +210,8 @@ def _register_request_hooks(app):
         return None
 
     app.before_request(enforce_idle_timeout)
+    app.before_request(require_csrf_for_cookie_api)
+    app.after_request(no_store)
 
     @app.after_request
     def _security_headers(response):

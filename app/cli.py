@@ -203,3 +203,119 @@ def create_user_command(username, roles, password, first_name, last_name, email,
     if user is None:
         raise click.ClickException(f"user {username} exists")
     _echo(f"created {username}")
+
+
+@sanarip.command("unlock")
+@click.argument("username")
+@with_appcontext
+def unlock_command(username):
+    """Unlock a login (by user name or e-mail) and forget its failed logins: the way back when the only admin is
+    locked."""
+    from app.services.accounts import unlock
+
+    user = current_app.appbuilder.sm.find_login_user(username)
+    if user is None:
+        raise click.ClickException(f"no user {username}")
+    unlock(db.session, user)
+    db.session.commit()
+    _echo(f"unlocked {user.username}")
+
+
+# --- backups (app/backup.py) ----------------------------------------------------------------------------------
+def _backup_folder(folder):
+    return folder or current_app.config.get("BACKUP_DIR") or os.path.join(current_app.instance_path, "backups")
+
+
+@sanarip.command("backup")
+@click.option("--to", "folder", default=None, help="Folder for the backup (default BACKUP_DIR or <instance>/backups).")
+@click.option("--verify", is_flag=True, help="Check the written backup against its manifest.")
+@click.option("--keep", type=int, default=0, help="Keep only the newest N backups in the folder (0: keep all).")
+@with_appcontext
+def backup_command(folder, verify, keep):
+    """Back up the whole database with a manifest (time, schema revision, row counts, checksums)."""
+    from app import backup, clock
+
+    try:
+        path, manifest_path = backup.backup(db.engine, _backup_folder(folder), clock.now())
+        with open(manifest_path, encoding="utf-8") as fh:
+            manifest = __import__("json").load(fh)
+        _echo(f"backup {path}: {sum(t['rows'] for t in manifest['tables'].values())} rows in "
+              f"{len(manifest['tables'])} tables, schema {', '.join(manifest['schema_revisions'])}, "
+              f"sha256 {manifest['sha256'][:16]}…")
+        if verify:
+            backup.verify_file(path, db.engine)
+            _echo("verified: checksum, tables, counts and contents match the manifest")
+        for name in backup.prune(os.path.dirname(path), keep) if keep else []:
+            _echo(f"removed old {name}")
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc))
+
+
+@sanarip.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--verify", "verify_only", is_flag=True, help="Only check the backup; change nothing.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(file, verify_only, yes):
+    """Restore the database from a backup (its content replaces the current one), then compare every table."""
+    from app import backup
+
+    try:
+        if verify_only:
+            manifest = backup.verify_file(file, db.engine)
+            _echo(f"verified {file}: taken {manifest['created_at']}, schema {', '.join(manifest['schema_revisions'])}"
+                  f", {len(manifest['tables'])} tables match the manifest")
+            return
+        if not yes:
+            click.confirm("This replaces every table of the database by the backup. Continue?", abort=True)
+        db.session.remove()
+        manifest = backup.restore(db.engine, file)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc))
+    _echo(f"restored {file} (taken {manifest['created_at']}): {len(manifest['tables'])} tables match the manifest")
+    _echo(f"schema {', '.join(manifest['schema_revisions'])}: run `flask sanarip setup` if this code is newer")
+
+
+# --- periodic duties ------------------------------------------------------------------------------------------
+def run_daily(now, echo=_echo):
+    """Every enabled module's periodic duty (ModuleSpec.daily), each in its own transaction; a failing duty is
+    rolled back and reported, the others still run. Returns the names of the duties that failed."""
+    failed = []
+    for spec in current_app.extensions["sanarip_modules"]:
+        if spec.daily is None:
+            continue
+        try:
+            lines = spec.daily(db.session, now) or []
+            db.session.commit()
+        except Exception as exc:  # reported, and the exit status says so: cron/systemd then mail the operator
+            db.session.rollback()
+            current_app.logger.exception("daily duty of %s failed", spec.key)
+            failed.append(spec.key)
+            echo(f"{spec.key}: FAILED: {exc}")
+            continue
+        for line in lines:
+            echo(f"{spec.key}: {line}")
+    return failed
+
+
+@sanarip.command("daily")
+@click.option("--backup", "with_backup", is_flag=True, help="Also back up the database (to BACKUP_DIR).")
+@with_appcontext
+def daily_command(with_backup):
+    """Run every periodic duty once (child-record retention, annual review of social passports, …); for a daily
+    systemd timer or cron line. Idempotent: a second run the same day changes nothing."""
+    from app import backup, clock
+
+    now = clock.now()
+    _echo(f"daily duties at {now.isoformat(timespec='seconds')}")
+    failed = run_daily(now)
+    if with_backup:
+        try:
+            path, _ = backup.backup(db.engine, _backup_folder(None), now)
+            backup.verify_file(path)
+            _echo(f"backup: {path}")
+        except backup.BackupError as exc:
+            failed.append("backup")
+            _echo(f"backup: FAILED: {exc}")
+    if failed:
+        raise click.ClickException(f"failed: {', '.join(failed)}")

@@ -39,6 +39,16 @@ def as_utc(value: datetime.datetime | None) -> datetime.datetime | None:
     return value.astimezone(UTC)
 
 
+def from_local(value: datetime.datetime | None) -> datetime.datetime | None:
+    """An instant entered as wall-clock time (a form, an import, a seed: naive, in the configured zone) as aware
+    UTC; an aware value is only converted."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=local_zone())
+    return value.astimezone(UTC)
+
+
 def to_local(value: datetime.datetime | None) -> datetime.datetime | None:
     """The instant in the configured zone, for display."""
     value = as_utc(value)

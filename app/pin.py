@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from app.errors import DomainError
+from app.clock import local_today
 
 FEMALE, MALE = "F", "M"
 
@@ -30,7 +31,7 @@ def parse_pin(pin, field="pin") -> PinInfo:
     except ValueError:
         raise DomainError(_l("Digits 2–9 of a PIN must be a real date of birth (DDMMYYYY)."), field=field,
                           code="pin_date")
-    if birth > datetime.date.today() or birth.year < 1900:
+    if birth > local_today() or birth.year < 1900:
         raise DomainError(_l("The date of birth in the PIN is impossible."), field=field, code="pin_date")
     return PinInfo(pin, FEMALE if pin[0] == "1" else MALE, birth)
 
@@ -58,6 +59,6 @@ def parse_inn(inn, field="organisation_inn") -> datetime.date:
     except ValueError:
         raise DomainError(_l("Digits 2–9 of an INN must be the registration date (DDMMYYYY)."), field=field,
                           code="inn_date")
-    if registered > datetime.date.today():
+    if registered > local_today():
         raise DomainError(_l("The registration date in the INN is in the future."), field=field, code="inn_date")
     return registered

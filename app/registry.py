@@ -29,6 +29,17 @@ class ModuleSpec:
     seed_demo: Callable = None  # (session, echo) -> None: demo data through the services, idempotent
     public_blueprints: list = field(default_factory=list)  # Flask blueprints served without login
     commands: list = field(default_factory=list)  # click commands added to `flask sanarip`
+    #: (session, now) -> [report lines]: the module's periodic duty, run by `flask sanarip daily`; idempotent
+    daily: Callable = None
+
+
+def _duty(service):
+    """The `daily(session, now)` function of a service module, imported when the duty runs."""
+    def run(session, now):
+        import importlib
+
+        return importlib.import_module(service).daily(session, now)
+    return run
 
 
 def _core():
@@ -283,7 +294,8 @@ def _social_passport():
         ],
         seed_reference=seed.seed_reference,
         seed_demo=seed.seed,
-        commands=[reviews_command],  # flask sanarip social-passport-reviews: run daily
+        commands=[reviews_command],  # flask sanarip social-passport-reviews: the same duty on its own
+        daily=_duty("app.services.social_passport"),
     )
 
 
@@ -412,6 +424,7 @@ def _child_protection():
         seed_reference=seed.seed_reference,
         seed_demo=seed.seed,
         commands=[seed.retention_command],
+        daily=_duty("app.services.child_protection"),
     )
 
 

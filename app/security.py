@@ -6,7 +6,7 @@ import datetime
 import re
 import time
 
-from flask import current_app, flash, g, session
+from flask import current_app, flash, g, jsonify, request, session
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
@@ -14,16 +14,19 @@ from flask_appbuilder.security.views import AuthDBView, UserDBModelView, UserGro
 from flask_appbuilder.utils.limit import Limit
 from flask_appbuilder import expose
 from flask_appbuilder.actions import action
+from flask_appbuilder.api import safe
 from flask_appbuilder.security.decorators import no_cache
 from flask_babel import gettext, lazy_gettext as _l
+from flask_jwt_extended import create_access_token, create_refresh_token, get_jwt, get_jwt_identity, jwt_required
 from flask_limiter.util import get_remote_address
 from flask_login import logout_user
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
-from app import audit
+from app import audit, clock
 from app.scope import SCOPE_FILTER
 from models.audit import AuditEvent, utcnow
 from models.user import SanaripUser
+from app.clock import local_today
 
 PASSWORD_MIN_LENGTH = 10
 
@@ -44,7 +47,7 @@ def password_complexity(password: str) -> None:
 
 
 def today():
-    return datetime.date.today()
+    return local_today()
 
 
 def _login_limit():
@@ -52,9 +55,35 @@ def _login_limit():
 
 
 class LimitedSecurityApi(SecurityApi):
-    """FAB's JWT login, with the same rate limit as the login form."""
+    """FAB's JWT login, with the same rate limit as the login form; a throttled login answers 429 with the
+    reason. The refresh token is rotated on every use: it lives only IDLE_TIMEOUT_MIN (an idle client must log in
+    again), and never beyond SESSION_LIFETIME_HOURS after the login (claim `auth_time`)."""
 
     limits = [Limit(limit_value=_login_limit, key_func=get_remote_address, methods=("POST",))]
+
+    @expose("/login", methods=["POST"])
+    @safe
+    def login(self):
+        response = super().login()
+        refusal = g.pop("login_refusal", None)
+        if refusal is not None and getattr(refusal, "code", None) == "throttled":
+            return self.response(429, message=str(refusal))
+        return response
+
+    @expose("/refresh", methods=["POST"])
+    @jwt_required(refresh=True)
+    @safe
+    def refresh(self):
+        claims = get_jwt()
+        auth_time = claims.get("auth_time")
+        lifetime = current_app.config["SESSION_LIFETIME_HOURS"] * 3600
+        if not isinstance(auth_time, (int, float)) or clock.now().timestamp() - auth_time > lifetime:
+            return self.response_401()
+        identity = get_jwt_identity()
+        same_login = {"auth_time": auth_time}
+        return self.response(200, access_token=create_access_token(identity, fresh=False,
+                                                                  additional_claims=same_login),
+                             refresh_token=create_refresh_token(identity, additional_claims=same_login))
 
 
 class SanaripAuthDBView(AuthDBView):
@@ -119,17 +148,32 @@ class SanaripUserView(UserDBModelView):
         from app.services.accounts import check_account
 
         check_account(item)
+        super().pre_add(item)  # FAB's: hashes the typed password
 
-    pre_update = pre_add
+    def pre_update(self, item):
+        from app.services.accounts import check_account, login_refusal
+
+        check_account(item)
+        super().pre_update(item)
+        if not item.active or login_refusal(item, today()) is not None:
+            item.session_version = (item.session_version or 0) + 1  # deactivated, locked or expired: sessions end
 
     @action("unlock", _l("Unlock"), _l("Unlock the selected accounts?"), "fa-unlock")
     def unlock(self, items):
         from app.services.accounts import unlock
 
         for item in items if isinstance(items, list) else [items]:
-            unlock(item)
+            unlock(self.datamodel.session, item)
         self.datamodel.session.commit()
         flash(gettext("Accounts unlocked."), "success")
+        return self._redirect_back()
+
+    @action("end_sessions", _l("End sessions"), _l("End every session of the selected users? They have to log in "
+                                                   "again, on every device and API client."), "fa-sign-out")
+    def end_sessions(self, items):
+        for item in items if isinstance(items, list) else [items]:
+            self.appbuilder.sm.end_sessions(item, "admin")
+        flash(gettext("Sessions ended."), "success")
         return self._redirect_back()
 
     def _redirect_back(self):
@@ -160,10 +204,25 @@ class SanaripSecurityManager(SecurityManager):
         self.session.commit()
 
     # --- login -----------------------------------------------------------------------------------------
+    def find_login_user(self, login):
+        """The account a login name means, as FAB's auth_user_db resolves it: the user name, else the e-mail."""
+        if not login:
+            return None
+        return self.find_user(username=login) or self.find_user(email=login)
+
     def auth_user_db(self, username, password):
+        """Every password login (form, JWT; by user name or e-mail) passes here: throttle, lock, validity."""
         from app.services import accounts
 
-        user = self.find_user(username=username) if username else None
+        user = self.find_login_user(username)
+        wait = accounts.throttle_wait(self._pair_failures(user, username), clock.now(),
+                                      current_app.config["LOGIN_THROTTLE_FREE"],
+                                      current_app.config["LOGIN_THROTTLE_DELAY_SEC"])
+        if wait:
+            g.login_refusal = accounts.throttle_refusal(wait)  # the password is not even checked
+            self._audit("login_throttled", "ab_user", getattr(user, "id", None), {"wait_seconds": wait},
+                        user=user, username=None if user else str(username)[:64])
+            return None
         if user is not None:
             refusal = accounts.login_refusal(user, today())
             if refusal is not None:
@@ -171,49 +230,124 @@ class SanaripSecurityManager(SecurityManager):
 
                 if password and user.password and check_password_hash(user.password, password):
                     g.login_refusal = refusal  # say why only to someone who knows the password
-                self._audit("login_refused", "ab_user", user.id, {"reason": refusal.code},
-                                 user=user)
+                self._audit("login_refused", "ab_user", user.id, {"reason": refusal.code}, user=user)
                 return None
         result = super().auth_user_db(username, password)
         if result is None and user is None and username:
             self._audit("login_failed", "ab_user", None, {"username": str(username)[:64]},
-                             username=str(username)[:64])
+                        username=str(username)[:64])
         return result
+
+    def _since_last_login(self, user, horizon):
+        """Failures count from the last successful login or unlock of the account, at most `horizon` back."""
+        since = clock.now() - horizon
+        if user is not None:
+            last = self.session.scalar(select(func.max(AuditEvent.at)).where(or_(
+                and_(AuditEvent.user_id == user.id, AuditEvent.action == "login"),
+                and_(AuditEvent.action == "unlock", AuditEvent.object_type == "ab_user",
+                     AuditEvent.object_id == str(user.id)))))
+            if last is not None and last > since:
+                since = last
+        return since
+
+    def _pair_failures(self, user, login):
+        """Times of the failed logins of this (client address, account) pair, for the throttle."""
+        since = self._since_last_login(user, datetime.timedelta(hours=current_app.config["LOGIN_THROTTLE_HOURS"]))
+        query = select(AuditEvent.at).where(AuditEvent.action == "login_failed", AuditEvent.at >= since,
+                                            AuditEvent.ip == request.remote_addr)
+        if user is not None:
+            query = query.where(AuditEvent.user_id == user.id)
+        else:
+            query = query.where(AuditEvent.user_id.is_(None), AuditEvent.username == str(login)[:64])
+        return list(self.session.scalars(query))
 
     def on_user_login(self, user):
         self._audit("login", "ab_user", user.id, user=user)
-        session["_last_seen"] = time.time()
+        if not request.path.startswith("/api/"):  # a browser session: remember which sessions of the user count
+            session["_last_seen"] = time.time()
+            session["_sv"] = user.session_version or 0
 
     def on_user_login_failed(self, user):
         from app.services import accounts
 
         self._audit("login_failed", "ab_user", user.id, user=user)
-        if accounts.should_lock(self.session, user, utcnow(), current_app.config["LOCKOUT_ATTEMPTS"],
-                                current_app.config["LOCKOUT_WINDOW_MIN"]):
+        since = self._since_last_login(user, datetime.timedelta(minutes=current_app.config["LOCKOUT_WINDOW_MIN"]))
+        by_address = dict(self.session.execute(
+            select(AuditEvent.ip, func.count(AuditEvent.id)).where(
+                AuditEvent.user_id == user.id, AuditEvent.action == "login_failed", AuditEvent.at >= since)
+            .group_by(AuditEvent.ip)).all())
+        if user.locked_at is None and accounts.should_lock(by_address, current_app.config["LOCKOUT_ATTEMPTS"]):
             user.locked_at = utcnow()
             self.session.commit()
             self._audit("lockout", "ab_user", user.id, user=user)
+            self.end_sessions(user, "lockout")
 
     def on_user_logout(self, user):
         self._audit("logout", "ab_user", user.id, user=user)
+        self.end_sessions(user, None)
+
+    # --- sessions -------------------------------------------------------------------------------------------
+    def end_sessions(self, user, reason):
+        """End every browser session and token of `user`: they carry the session version they were issued
+        with, and only the current one is accepted (load_user, load_user_jwt)."""
+        user.session_version = (user.session_version or 0) + 1
+        self.session.commit()
+        if reason is not None:
+            self._audit("end_sessions", "ab_user", user.id, {"reason": reason})
+
+    def reset_password(self, userid, password):
+        """Own password change and an admin's reset end the other sessions; the user's own one goes on."""
+        super().reset_password(userid, password)
+        user = self.get_user_by_id(userid)
+        self.end_sessions(user, "password")
+        if session.get("_user_id") is not None and str(session.get("_user_id")) == str(userid):
+            session["_sv"] = user.session_version
+
+    def create_jwt_manager(self, app):
+        jwt_manager = super().create_jwt_manager(app)
+        jwt_manager.additional_claims_loader(self._token_claims)
+        # a malformed, forged or wrong-type token is "not authenticated" (401, audited as denied), not 422
+        jwt_manager.invalid_token_loader(self._token_refused)
+        jwt_manager.unauthorized_loader(self._token_refused)
+        return jwt_manager
+
+    def _token_claims(self, identity):
+        user = self.get_user_by_id(int(identity))
+        version = user.session_version or 0 if user is not None else None
+        return {"sv": version, "auth_time": int(clock.now().timestamp())}
+
+    @staticmethod
+    def _token_refused(reason):
+        return jsonify(message=gettext("Not authenticated: log in again.")), 401
 
     # --- every request ------------------------------------------------------------------------------------
-    def load_user(self, pk):
-        """Called by Flask-Login on every request: an expired or locked account stops working at once."""
+    def _accepted(self, user, version):
+        """The one check of every request and token use: an active account, neither locked nor outside its
+        validity period, and a session (or token) of its current session version."""
         from app.services import accounts
 
+        if user is None or not user.is_active or version != (user.session_version or 0):
+            return False
+        if accounts.login_refusal(user, today()) is not None:
+            self.end_sessions(user, None)  # also after an unlock or extension, these sessions stay ended
+            return False
+        return True
+
+    def load_user(self, pk):
+        """Called by Flask-Login on every request with a session cookie."""
         user = super().load_user(pk)
-        if user is not None and accounts.login_refusal(user, today()) is not None:
-            return None
-        return user
+        return user if self._accepted(user, session.get("_sv")) else None
 
     def load_user_jwt(self, _jwt_header, jwt_data):
-        from app.services import accounts
-
-        user = super().load_user_jwt(_jwt_header, jwt_data)
-        if user is not None and accounts.login_refusal(user, today()) is not None:
+        """Called for every access and refresh token."""
+        try:
+            user = self.get_user_by_id(int(jwt_data["sub"]))
+        except (KeyError, TypeError, ValueError):
+            user = None
+        if not self._accepted(user, jwt_data.get("sv")):
             g.user = None
             return None
+        g.user = user
         return user
 
 
@@ -237,9 +371,30 @@ def enforce_idle_timeout():
     return None
 
 
-def failed_logins_since(db_session, user_id, since):
-    return db_session.scalar(
-        select(func.count(AuditEvent.id)).where(
-            AuditEvent.user_id == user_id, AuditEvent.action == "login_failed", AuditEvent.at >= since
-        )
-    )
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def require_csrf_for_cookie_api():
+    """before_request: the REST API is exempt from the form CSRF check because bearer tokens cannot be sent by
+    another site; a call authenticated by the browser's session cookie can, so its unsafe methods need the
+    X-CSRFToken header (the page's csrf-token meta tag)."""
+    if (request.method in UNSAFE_METHODS and request.path.startswith("/api/")
+            and "Authorization" not in request.headers and session.get("_user_id") is not None):
+        from app.extensions import csrf
+
+        csrf.protect()
+
+
+def no_store(response):
+    """after_request: pages of a logged-in user, PDFs and exports are personal; no browser or proxy cache may
+    keep them (the back button after logout, a shared computer)."""
+    user = getattr(g, "user", None)
+    personal = user is not None and getattr(user, "is_authenticated", False)
+    download = response.mimetype == "application/pdf" or "attachment" in response.headers.get(
+        "Content-Disposition", "")
+    static = (request.endpoint or "").endswith("static") or request.endpoint == "plotly_js"
+    if download or (personal and not static):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("Expires", None)
+        response.headers["Pragma"] = "no-cache"
+    return response

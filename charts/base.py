@@ -13,7 +13,7 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 
 from app import tabular
-from app.scope import current_scope
+from app.scope import current_scope, require_territory_code
 
 PLOTLY_JS = os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
 
@@ -44,8 +44,14 @@ class ChartView(BaseView):
                 return chart
         abort(404)
 
+    #: chart filters that name a territory by its SOATE code: one outside the scope is denied, not ignored
+    territory_filters = ("territory", "parent")
+
     def _frame(self, chart):
         filters = {name: request.args.get(name) for name in chart.filters if request.args.get(name)}
+        for name in self.territory_filters:
+            if name in filters:
+                require_territory_code(self.appbuilder.session, filters[name])
         frame = chart.query(self.appbuilder.session, current_scope(), filters)
         return frame, filters
 

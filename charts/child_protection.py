@@ -16,6 +16,8 @@ from charts.base import Chart, ChartView, frame_from
 from models.child_protection import ACTIVITY_STATUSES, PLANS, SEXES, STATUSES, CpActivity, CpChild, CpReason, \
     CpVisit, child_reason
 from models.reference import Territory
+from app import clock
+from app.clock import local_today
 
 GROUPS = {"all": _l("All children identified"), "disability": _l("Children with disabilities"),
           "migrant_parents": _l("Children of migrant parents")}
@@ -117,7 +119,7 @@ def territory_figure(frame):
 def activity_outcomes(session, scope, filters, today=None):
     """Activities by plan and outcome: done, cancelled, overdue (deadline passed, not finished), planned and in
     progress (not yet due)."""
-    today = today or datetime.date.today()
+    today = today or local_today()
     outcome = case((service.overdue_condition(today), "overdue"), else_=CpActivity.status).label("outcome")
     rows = session.execute(select(CpActivity.plan, outcome, func.count(CpActivity.id))
                            .where(scope.condition(CpActivity)).group_by(CpActivity.plan, outcome)).all()
@@ -134,7 +136,7 @@ def outcome_figure(frame):
 
 def monitoring_coverage(session, scope, filters, today=None):
     """Open cases in activities or monitoring: visited in the last 90 days or not."""
-    today = today or datetime.date.today()
+    today = today or local_today()
     since = today - datetime.timedelta(days=COVERAGE_DAYS)
     visited = exists().where(CpVisit.child_id == CpChild.id, CpVisit.visited_on >= since)
     coverage = case((visited, "visited"), else_="not_visited").label("coverage")
@@ -152,7 +154,7 @@ def coverage_figure(frame):
 
 
 def summary(session, scope, filters):
-    return frame_from(service.summary(session, scope, datetime.date.today()), ["indicator", "value"])
+    return frame_from(service.summary(session, scope, local_today()), ["indicator", "value"])
 
 
 def summary_figure(frame):
@@ -196,11 +198,11 @@ class ChildProtectionChartView(ChartView):
         session = self.appbuilder.session
         scope = current_scope()
         rows = [(str(service.SUMMARY_LABELS[k]), v) for k, v in service.summary(session, scope,
-                                                                                 datetime.date.today())]
+                                                                                 local_today())]
         territory = None if scope.national else session.get(Territory, scope.territory_id)
         data = render_pdf("child_protection/summary_pdf.html", title=gettext("Children in difficult life "
                                                                              "situations: summary"),
                           territory=territory.name if territory is not None else gettext("Kyrgyz Republic"),
-                          rows=rows, printed_on=format_datetime(datetime.datetime.now(), "short"))
+                          rows=rows, printed_on=format_datetime(clock.now(), "short"))
         return Response(data, mimetype="application/pdf",
                         headers={"Content-Disposition": 'inline; filename="child-protection-summary.pdf"'})

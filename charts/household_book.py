@@ -1,5 +1,4 @@
 """Household book charts: population by age and sex, households by size, population by territory."""
-import datetime
 
 import plotly.graph_objects as go
 import plotly.express as px
@@ -10,9 +9,10 @@ from app.services.household_book import AGE_GROUPS, age_group_case, age_group_la
 from charts.base import Chart, ChartView, frame_from
 from models.household_book import SEXES, Household, HouseholdMember
 from models.reference import Territory
+from app.clock import local_today
 
 def population_by_age_sex(session, scope, filters, today=None):
-    today = today or datetime.date.today()
+    today = today or local_today()
     group = age_group_case(today).label("age_group")
     rows = session.execute(
         select(group, HouseholdMember.sex, func.count(HouseholdMember.id))

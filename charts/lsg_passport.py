@@ -1,7 +1,6 @@
 """LSG passport charts: population pyramid, social objects by type and condition, comparison of units on an
 indicator, resident population rolled up the SOATE tree. Every query aggregates in SQL inside the user's scope and
 counts, for each passport and indicator, the household-book figure where there is one, otherwise the entered one."""
-import datetime
 
 import plotly.express as px
 from flask import request
@@ -19,6 +18,7 @@ from models.lsg_passport import CONDITIONS, LSG_KINDS, UNITS, LsgIndicator, LsgI
     LsgPassport, LsgSocialObject
 from models.reference import Territory
 from models.reference import KIND_LABELS
+from app.clock import local_today
 
 DEFAULT_INDICATOR = "pop_total"
 _LANG_INDEX = {"ru": 0, "ky": 1, "en": 2}
@@ -39,7 +39,7 @@ def passport_year(session, scope, filters):
     if raw.isdigit():
         return int(raw)
     return session.scalar(select(func.max(LsgPassport.year)).where(scope.condition(LsgPassport))) \
-        or datetime.date.today().year
+        or local_today().year
 
 
 def _passport_conditions(session, scope, filters, place=Territory, key="territory"):
@@ -170,7 +170,7 @@ def official_comparison(session, scope, filters):
     difference."""
     from app.services import official_statistics
 
-    year = int(filters["year"]) if (filters.get("year") or "").isdigit() else datetime.date.today().year
+    year = int(filters["year"]) if (filters.get("year") or "").isdigit() else local_today().year
     rows, indicator = official_statistics.comparison(session, scope, filters.get("indicator") or DEFAULT_INDICATOR,
                                                      year, filters.get("parent"))
     frame = frame_from([(r["code"], r["territory"], _float(r["official"]), _float(r["computed"]),

@@ -12,6 +12,7 @@ from app.i18n import current_language
 from charts.base import Chart, ChartView, frame_from
 from models.municipal_property import CONDITIONS, KINDS, PropertyLease, PropertyObject
 from models.reference import Territory
+from app.clock import local_today
 
 DEFAULT_HORIZON = 90  # days ahead for "leases ending soon"
 MAX_HORIZON = 366
@@ -81,7 +82,7 @@ def lease_end():
 def leases_ending_soon(session, scope, filters, today=None):
     """Leases of objects in the register whose last day falls within the next `days` (default 90) days, soonest
     first, with the days left. Tenants are not shown: the chart is for planning, not a list of people."""
-    today = today or datetime.date.today()
+    today = today or local_today()
     until = today + datetime.timedelta(days=horizon(filters))
     ends = lease_end().label("ends_on")
     rows = session.execute(

@@ -11,8 +11,7 @@ SUPPRESSED = "x"
 
 
 def population(session, scope, filters):
-    frame, names = statistics.population_table(session, scope, filters.get("parent"))
-    table = statistics.suppress(frame)
+    table, names = statistics.published_population(session, scope, filters.get("parent"))
     language = current_language()
     table.insert(0, "territory", [names[c].get(language) or names[c]["ru"] for c in table.index])
     return table.reset_index()

@@ -1,15 +1,16 @@
 """The audit trail. Rows are only ever inserted (app/audit.py); no view or API changes them."""
-import datetime
-
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, DateTime, Integer, String, Text
+from sqlalchemy import Column, Integer, String, Text
 
+from app import clock
 from models.dictionary import Dataset, Legal
+from models.types import UTCDateTime
 
 
 def utcnow():
-    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    """The one clock (app/clock.py); the name is kept for the callers that import it from here."""
+    return clock.now()
 
 
 class AuditEvent(Model):
@@ -19,12 +20,12 @@ class AuditEvent(Model):
         _l("Logins, changes with old and new values, reads of personal records, exports, PDFs and denied "
            "attempts; rows are only ever added."), Legal("personal_data_law"), personal="personal",
         retention=_l("Kept permanently: nobody edits or deletes the audit trail."),
-        fields={"at": _l("Time (UTC)"), "username": _l("User"), "user_id": _l("User ID"), "action": _l("Action"),
+        fields={"at": _l("Time"), "username": _l("User"), "user_id": _l("User ID"), "action": _l("Action"),
                 "object_type": _l("Object"), "object_id": _l("Object ID"), "changes": _l("Details"),
                 "ip": _l("IP address"), "path": _l("Address")})
 
     id = Column(Integer, primary_key=True)
-    at = Column(DateTime, default=utcnow, nullable=False, index=True)
+    at = Column(UTCDateTime, default=utcnow, nullable=False, index=True)
     user_id = Column(Integer, index=True)  # no foreign key: the trail outlives deleted users
     username = Column(String(128), index=True)
     action = Column(String(32), nullable=False, index=True)

@@ -1,11 +1,12 @@
 """Mixins shared by every module's models."""
-import datetime
 
 from flask import g, has_request_context
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, select
+from sqlalchemy import Column, ForeignKey, Integer, String, select
 from sqlalchemy.orm import declared_attr, relationship
 
+from app import clock
 from app.i18n import localized_name
+from models.types import UTCDateTime
 
 
 def _current_user_id():
@@ -20,8 +21,8 @@ class Tracked:
     """Who created and last changed a row, and when. Unlike FAB's AuditMixin the user may be empty: reference
     data and seeds are written by the system, not by a login. The full history is in the audit trail."""
 
-    created_on = Column(DateTime, default=datetime.datetime.now, nullable=False)
-    changed_on = Column(DateTime, default=datetime.datetime.now, onupdate=datetime.datetime.now, nullable=False)
+    created_on = Column(UTCDateTime, default=clock.now, nullable=False)
+    changed_on = Column(UTCDateTime, default=clock.now, onupdate=clock.now, nullable=False)
 
     @declared_attr
     def created_by_fk(cls):
@@ -91,10 +92,47 @@ class TerritoryScoped:
         return cls.territory_id.in_(territory_ids)
 
     def scope_territory_id(self):
-        # a form sets the relationship; the foreign key is filled only at flush
-        if self.territory_id is not None:
-            return self.territory_id
-        return self.territory.id if self.territory is not None else None
+        territory = related_now(self, "territory")
+        return territory.id if territory is not None else None
+
+
+def related_now(obj, rel):
+    """The row `obj.<rel>` will point at once pending changes are flushed, for the scope check before a write.
+
+    A form or the API assigns the relationship while the foreign key keeps the old value until the flush; a
+    service may set the foreign key instead. Reading either one alone let a write check see the territory still
+    on the row (issue 7): whichever of the two was changed wins, else the current relationship."""
+    from sqlalchemy import inspect
+    from sqlalchemy.orm import object_session
+
+    state = inspect(obj)
+    prop = state.mapper.relationships[rel]
+    rel_history = state.attrs[rel].history
+    if rel_history.added:
+        return rel_history.added[0]
+    columns = list(prop.local_columns)
+    if len(columns) == 1:
+        fk_key = state.mapper.get_property_by_column(columns[0]).key
+        fk_history = state.attrs[fk_key].history
+        if fk_history.added:
+            value = fk_history.added[0]
+            session = object_session(obj)
+            if value is None or session is None:
+                return None
+            with session.no_autoflush:
+                return session.get(prop.mapper.class_, value)
+    session = object_session(obj)
+    if session is None:
+        return getattr(obj, rel)
+    with session.no_autoflush:  # a check before the write must not flush the half-built row it checks
+        return getattr(obj, rel)
+
+
+def parent_scope_territory_id(obj, rel):
+    """Territory of a row scoped through its parent `rel`: the parent it will have, and where that parent will
+    lie (a parent moved in the same request counts with its new territory)."""
+    parent = related_now(obj, rel)
+    return parent.scope_territory_id() if parent is not None else None
 
 
 def territory_subtree_ids(path):

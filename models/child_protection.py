@@ -8,11 +8,12 @@ the Children's Code of the Kyrgyz Republic (10 July 2012 No. 100). A child's rec
 moves through the lifecycle by the services only (app/services/child_protection.py)."""
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint, \
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint, \
     event, select
 from sqlalchemy.orm import relationship
 
-from models.base import Multilingual, TerritoryScoped, Tracked, Versioned
+from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, Versioned
+from models.types import UTCDateTime
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
 from models.household_book import SEXES  # noqa: F401  (one classifier of sexes: the codes of the PIN layout)
@@ -211,7 +212,7 @@ class _ThroughChild:
         return cls.child_id.in_(select(CpChild.id).where(CpChild.territory_id.in_(territory_ids)))
 
     def scope_territory_id(self):
-        return self.child.scope_territory_id() if self.child is not None else None
+        return parent_scope_territory_id(self, "child")
 
 
 class CpRelative(_ThroughChild, Versioned, Tracked, Model):
@@ -265,7 +266,7 @@ class CpTransition(_ThroughChild, Tracked, Model):
     id = Column(Integer, primary_key=True)
     child_id = Column(Integer, ForeignKey("child_protection_child.id"), nullable=False, index=True)
     child = relationship(CpChild, back_populates="transitions")
-    at = Column(DateTime, nullable=False)
+    at = Column(UTCDateTime, nullable=False)
     from_status = Column(String(12))
     to_status = Column(String(12), nullable=False)
     note = Column(String(500), nullable=False)

@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String
     select, text
 from sqlalchemy.orm import relationship
 
-from models.base import TerritoryScoped, Tracked, Versioned
+from models.base import TerritoryScoped, Tracked, parent_scope_territory_id, Versioned
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
 
@@ -138,7 +138,7 @@ class HouseholdMember(Extensible, Versioned, Tracked, Model):
         return cls.household_id.in_(select(Household.id).where(Household.territory_id.in_(territory_ids)))
 
     def scope_territory_id(self):
-        return self.household.territory_id if self.household is not None else None
+        return parent_scope_territory_id(self, "household")
 
     def age_on(self, day: datetime.date) -> int:
         years = day.year - self.birth_date.year
@@ -162,7 +162,7 @@ class OfMember:
         return cls.member_id.in_(select(HouseholdMember.id).where(HouseholdMember.scope_condition(territory_ids)))
 
     def scope_territory_id(self):
-        return self.member.scope_territory_id() if self.member is not None else None
+        return parent_scope_territory_id(self, "member")
 
 
 class Movement(OfMember, Tracked, Model):

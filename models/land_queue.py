@@ -9,11 +9,12 @@ are kept by the local body and published. Rules that touch several rows (positio
 app/services/land_queue.py."""
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, \
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, Numeric, String, Text, \
     UniqueConstraint, event, select, text
 from sqlalchemy.orm import relationship
 
-from models.base import Multilingual, TerritoryScoped, Tracked, Versioned
+from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, Versioned
+from models.types import UTCDateTime
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
 
@@ -118,7 +119,7 @@ class LandApplication(Extensible, TerritoryScoped, Versioned, Tracked, Model):
     kind = Column(String(10), nullable=False, default="housing")
     category_id = Column(Integer, ForeignKey("land_queue_category.id"), nullable=False, index=True)
     category = relationship(LandCategory)
-    received_at = Column(DateTime, nullable=False)
+    received_at = Column(UTCDateTime, nullable=False)
     # applicant
     last_name = Column(String(100), nullable=False)
     first_name = Column(String(100), nullable=False)
@@ -181,7 +182,7 @@ class LandFamilyMember(Versioned, Tracked, Model):
         return cls.application_id.in_(select(LandApplication.id).where(LandApplication.territory_id.in_(territory_ids)))
 
     def scope_territory_id(self):
-        return self.application.territory_id if self.application is not None else None
+        return parent_scope_territory_id(self, "application")
 
     def __repr__(self):
         return f"{self.full_name} ({self.pin})"
@@ -202,7 +203,7 @@ class LandStatusChange(Tracked, Model):
     id = Column(Integer, primary_key=True)
     application_id = Column(Integer, ForeignKey("land_queue_application.id"), nullable=False, index=True)
     application = relationship(LandApplication, back_populates="history")
-    at = Column(DateTime, nullable=False)
+    at = Column(UTCDateTime, nullable=False)
     from_status = Column(String(12))  # empty for the registration
     to_status = Column(String(12), nullable=False)
     reason = Column(String(32))  # a REMOVAL_REASONS code for a removal
@@ -213,7 +214,7 @@ class LandStatusChange(Tracked, Model):
         return cls.application_id.in_(select(LandApplication.id).where(LandApplication.territory_id.in_(territory_ids)))
 
     def scope_territory_id(self):
-        return self.application.territory_id if self.application is not None else None
+        return parent_scope_territory_id(self, "application")
 
     def __repr__(self):
         before = STATUSES.get(self.from_status, self.from_status or "—")

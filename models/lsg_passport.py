@@ -3,11 +3,12 @@
 and indicator values (entered, imported or computed)."""
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Table, Text, \
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, Numeric, String, Table, Text, \
     TypeDecorator, UniqueConstraint, select, text
 from sqlalchemy.orm import relationship
 
-from models.base import Multilingual, TerritoryScoped, Tracked, Versioned
+from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, Versioned
+from models.types import UTCDateTime
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
 from models.reference import Territory
@@ -133,7 +134,7 @@ class LsgPassport(Extensible, TerritoryScoped, Versioned, Tracked, Model):
     infrastructure = Column(Text)  # social and cultural infrastructure, in words
     activity_note = Column(Text)  # the economy of the unit, in words
     note = Column(Text)
-    population_refreshed_on = Column(DateTime)
+    population_refreshed_on = Column(UTCDateTime)
 
     spheres = relationship(LsgActivitySphere, secondary=passport_sphere, order_by=LsgActivitySphere.code)
     values = relationship("LsgIndicatorValue", back_populates="passport", cascade="all, delete-orphan")
@@ -223,7 +224,7 @@ class _InPassport:
         return cls.passport_id.in_(_passports_in(territory_ids))
 
     def scope_territory_id(self):
-        return self.passport.territory_id if self.passport is not None else None
+        return parent_scope_territory_id(self, "passport")
 
 
 class LsgIndicatorValue(_InPassport, Versioned, Tracked, Model):

@@ -5,7 +5,6 @@ Legal basis: the Law of the Kyrgyz Republic of 15 March 2002 No. 37 "On municipa
 decides on its use: lease, operational management, free use, alienation) and the regulation on the procedure of
 decommissioning (writing off) municipal property (Муниципалдык менчикти эсептен чыгаруу тартиби жөнүндө жобо).
 The rules themselves live in app/services/municipal_property.py."""
-import datetime
 import decimal
 
 from flask_appbuilder import Model
@@ -15,9 +14,10 @@ from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer
     UniqueConstraint, event, select, text
 from sqlalchemy.orm import relationship
 
-from models.base import Multilingual, TerritoryScoped, Tracked, Versioned
+from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, Versioned
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
+from app.clock import local_today
 
 KINDS = classifier("property_kind", _l("Kinds of municipal property"), {
     "land": _l("Land plot"), "building": _l("Building"), "premises": _l("Premises"),
@@ -154,7 +154,7 @@ class PropertyObject(Extensible, TerritoryScoped, Versioned, Tracked, Model):
         return self.status == "active"
 
     def current_lease(self, day=None):
-        day = day or datetime.date.today()
+        day = day or local_today()
         return next((lease for lease in self.leases if lease.covers(day)), None)
 
     @property
@@ -183,7 +183,7 @@ class _OfObject:
         return cls.object_id.in_(select(PropertyObject.id).where(PropertyObject.territory_id.in_(territory_ids)))
 
     def scope_territory_id(self):
-        return self.object.territory_id if self.object is not None else None
+        return parent_scope_territory_id(self, "object")
 
 
 class PropertyLease(Extensible, _OfObject, Versioned, Tracked, Model):
@@ -240,7 +240,7 @@ class PropertyLease(Extensible, _OfObject, Versioned, Tracked, Model):
 
     @property
     def state(self):
-        today = datetime.date.today()
+        today = local_today()
         if self.effective_end < self.start_date or (self.terminated_on is not None and self.terminated_on <= today):
             return "ended"
         if self.start_date > today:
@@ -249,7 +249,7 @@ class PropertyLease(Extensible, _OfObject, Versioned, Tracked, Model):
 
     @property
     def days_left(self):
-        return (self.effective_end - datetime.date.today()).days
+        return (self.effective_end - local_today()).days
 
     def __repr__(self):
         return f"№{self.contract_number} ({self.tenant_name}, {self.start_date:%d.%m.%Y}–{self.end_date:%d.%m.%Y})"

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Integer, String, event
 from sqlalchemy.orm import relationship, validates
 
-from models.base import Multilingual, Tracked, Versioned
+from models.base import Multilingual, Tracked, related_now, Versioned
 from models.dictionary import Dataset, F, Legal, classifier
 
 KIND_LABELS = classifier("territory_kind", _l("Kinds of territorial units"), {
@@ -68,10 +68,14 @@ class Territory(Multilingual, Versioned, Tracked, Model):
         return cls.id.in_(territory_ids)
 
     def scope_territory_id(self):
-        # A new unit is inside a scope when its parent is.
-        if self.id is not None:
+        # A new unit is inside a scope when its parent is; so is one whose parent is changed (units are not
+        # moved, see set_path, but a changed parent must not be a way out of the scope).
+        from sqlalchemy import inspect
+
+        if self.id is not None and not inspect(self).attrs.parent.history.added:
             return self.id
-        return self.parent.id if self.parent is not None else None
+        parent = related_now(self, "parent")
+        return parent.id if parent is not None else None
 
     @property
     def missing_names(self):

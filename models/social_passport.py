@@ -16,11 +16,12 @@ after approval (a daily command marks it) → reopened as a draft for the review
 and a row of `StatusChange`; only a draft or a returned passport can be edited."""
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Table, Text, \
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, Numeric, String, Table, Text, \
     UniqueConstraint, select
 from sqlalchemy.orm import relationship
 
-from models.base import Multilingual, TerritoryScoped, Tracked, Versioned
+from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, related_now, Versioned
+from models.types import UTCDateTime
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
 from models.household_book import Household  # the passport describes a household of the book
@@ -248,11 +249,10 @@ class SocialPassport(Extensible, TerritoryScoped, Versioned, Tracked, Model):
 
     def scope_territory_id(self):
         # a new passport lies where its household does (the service copies the territory on creation)
-        if self.territory_id is not None:
-            return self.territory_id
-        if self.territory is not None:
-            return self.territory.id
-        return self.household.scope_territory_id() if self.household is not None else None
+        territory = related_now(self, "territory")
+        if territory is not None:
+            return territory.id
+        return parent_scope_territory_id(self, "household")
 
     @property
     def editable(self):
@@ -274,7 +274,7 @@ class _PassportChild:
         return cls.passport_id.in_(select(SocialPassport.id).where(SocialPassport.territory_id.in_(territory_ids)))
 
     def scope_territory_id(self):
-        return self.passport.scope_territory_id() if self.passport is not None else None
+        return parent_scope_territory_id(self, "passport")
 
 
 class PassportMember(_PassportChild, Model):
@@ -329,7 +329,7 @@ class StatusChange(_PassportChild, Model):
     passport_id = Column(Integer, ForeignKey("social_passport_passport.id", ondelete="CASCADE"), nullable=False,
                          index=True)
     passport = relationship(SocialPassport, back_populates="history")
-    at = Column(DateTime, nullable=False)
+    at = Column(UTCDateTime, nullable=False)
     user_id = Column(Integer, ForeignKey("ab_user.id"))
     user = relationship("User", foreign_keys=[user_id], enable_typechecks=False)
     from_status = Column(String(12))

@@ -1,12 +1,13 @@
 """Flask-AppBuilder's user, extended with a scope and a validity period."""
 import datetime
 
-from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String
+from flask_appbuilder.security.sqla.models import ApiKey, RegisterUser, User
+from sqlalchemy import Column, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import relationship
 
 from flask_babel import lazy_gettext as _l
 
+from models.types import UTCDateTime, utc_columns
 from models.dictionary import Dataset, F, Legal
 
 
@@ -31,7 +32,10 @@ class SanaripUser(User):
                 "organisation": _l("Organisation"), "organisation_inn": _l("INN of the organisation"),
                 "organisation_address": _l("Address of the organisation"), "pin": _l("PIN"),
                 "position": _l("Position"), "valid_from": _l("Valid from"), "valid_until": _l("Valid until"),
-                "locked_at": _l("Locked at")})
+                "locked_at": _l("Locked at"),
+                "session_version": F(_l("Session version"), _l("Increased on logout, password change, lock and "
+                                                              "\"End sessions\": older sessions and tokens stop "
+                                                              "working."), personal="none")})
 
     territory_id = Column(Integer, ForeignKey("ref_territory.id"), index=True)
     territory = relationship("Territory", foreign_keys=[territory_id])
@@ -44,7 +48,9 @@ class SanaripUser(User):
     position = Column(String(255))
     valid_from = Column(Date)
     valid_until = Column(Date)
-    locked_at = Column(DateTime)
+    locked_at = Column(UTCDateTime)
+    # increased to end every session and token of the user (app/security.py, "Sessions")
+    session_version = Column(Integer, nullable=False, default=0, server_default="0")
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -54,3 +60,19 @@ class SanaripUser(User):
     @property
     def is_locked(self):
         return self.locked_at is not None
+
+
+# FAB's own tables store instants like ours (aware UTC); FAB writes `datetime.now()`, converted when assigned.
+utc_columns(User, RegisterUser, ApiKey)
+
+
+def _api_key_is_active(self) -> bool:
+    """FAB's check compares the (now aware) expiry with a naive `datetime.now()`; the same rule on the one
+    clock."""
+    from app import clock
+
+    return bool(self.active) and self.revoked_on is None and (
+        self.expires_on is None or self.expires_on >= clock.now())
+
+
+ApiKey.is_active = property(_api_key_is_active)

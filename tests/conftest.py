@@ -27,6 +27,8 @@ def _compile_catalogs():
 
 
 _compile_catalogs()
+# every model on the metadata before any test imports one module's models (a half-imported set fails to map)
+__import__("models").import_all()
 PASSWORD = "Testpass123"
 
 
@@ -53,7 +55,7 @@ def make_app(database_url, **overrides):
     from app import create_app
 
     settings = dict(SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY="test-secret-key-of-at-least-32-bytes!", TESTING=True,
-                    LOGIN_RATE_LIMIT="10000 per minute", SERVER_NAME=None)
+                    LOGIN_RATE_LIMIT="10000 per minute", LOGIN_THROTTLE_DELAY_SEC=0, SERVER_NAME=None)
     settings.update(overrides)
     app = create_app(**settings)
 
@@ -93,11 +95,47 @@ def db(app):
         db.session.rollback()
 
 
+class _CookieApi:
+    """REST calls with the session cookie, as a page's script makes them: unsafe methods carry the X-CSRFToken
+    header (the API refuses them without it)."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self._token = (None, None)
+
+    def _csrf(self):
+        with self.browser.client.session_transaction() as session:
+            raw = session.get("csrf_token")
+        if raw is None or raw != self._token[0]:
+            token = self.browser.token("/")
+            with self.browser.client.session_transaction() as session:
+                self._token = (session.get("csrf_token"), token)
+        return self._token[1]
+
+    def _call(self, method, url, **kw):
+        headers = dict(kw.pop("headers", None) or {})
+        headers.setdefault("X-CSRFToken", self._csrf())
+        return getattr(self.browser.client, method)(url, headers=headers, **kw)
+
+    def post(self, url, **kw):
+        return self._call("post", url, **kw)
+
+    def put(self, url, **kw):
+        return self._call("put", url, **kw)
+
+    def patch(self, url, **kw):
+        return self._call("patch", url, **kw)
+
+    def delete(self, url, **kw):
+        return self._call("delete", url, **kw)
+
+
 class Browser:
-    """A test client that logs in and fills CSRF tokens like a browser does."""
+    """A test client that logs in and fills CSRF tokens like a browser does (`api` for REST calls by cookie)."""
 
     def __init__(self, client):
         self.client = client
+        self.api = _CookieApi(self)
 
     def token(self, url="/"):
         page = self.client.get(url).get_data(as_text=True)

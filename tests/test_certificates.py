@@ -1,6 +1,8 @@
 """Certificates to citizens: issued through the service, PDF in the citizen's language with a QR code,
 public verification showing only number, date, kind and validity; every issue and print audited."""
 import datetime
+
+from app.clock import local_today
 import io
 import json
 import re
@@ -65,7 +67,7 @@ def test_russian_certificate_prints_in_russian(app, db):
         head = _head_in_clerk_territory(db)
         certificate = household_book.issue_certificate(db.session, Certificate(
             member=head, kind="residence", language="ru", signer_name="Асанов", signer_position="Глава"),
-            datetime.date.today())
+            local_today())
         db.session.commit()
     b = Browser(app.test_client())
     b.get("/lang/ky")  # the clerk works in Kyrgyz; the certificate is still Russian
@@ -98,8 +100,8 @@ def test_expired_and_revoked_certificates_are_reported(app, db):
     certificate = db.session.query(Certificate).first()
     assert certificate_status(certificate, certificate.valid_until) == "valid"
     assert certificate_status(certificate, certificate.valid_until + datetime.timedelta(days=1)) == "expired"
-    revoked = Certificate(valid_until=certificate.valid_until, revoked_on=datetime.date.today())
-    assert certificate_status(revoked, datetime.date.today()) == "revoked"
+    revoked = Certificate(valid_until=certificate.valid_until, revoked_on=local_today())
+    assert certificate_status(revoked, local_today()) == "revoked"
 
 
 def test_no_certificate_for_someone_who_left(app, db):
@@ -111,7 +113,7 @@ def test_no_certificate_for_someone_who_left(app, db):
     with app.test_request_context(), pytest.raises(DomainError) as error:
         household_book.issue_certificate(db.session, Certificate(member=gone, kind="residence", language="ky",
                                                                  signer_name="x", signer_position="y"),
-                                         datetime.date.today())
+                                         local_today())
     assert error.value.code == "not_active"
     db.session.rollback()
 
@@ -216,7 +218,7 @@ def test_every_certificate_text_reads_right_in_each_language(app, db):
                 with app.test_request_context():
                     certificate = household_book.issue_certificate(db.session, Certificate(
                         member=head, kind=kind, language=language, signer_name="Асанов", signer_position="Башчы"),
-                        datetime.date.today())
+                        local_today())
                     db.session.flush()
                 text = " ".join(_pdf_text(_printed(app, certificate)).split())
                 assert ".." not in text.replace("...", ""), (language, kind, text)

@@ -2,6 +2,8 @@
 path (form, import, API), listed, searched, exported, imported, in the API bodies, _info and OpenAPI, scoped,
 audited old → new, retired with their history, erased by retention, promoted to a column by a migration."""
 import io
+
+from app.clock import local_today
 import json
 import re
 import uuid
@@ -48,7 +50,7 @@ def _key(prefix="f"):
 
 
 def _add_field(b, dataset=HOUSEHOLDS, **body):
-    response = b.client.post(f"/api/v1/catalogue/datasets/{dataset}/fields", json=body)
+    response = b.api.post(f"/api/v1/catalogue/datasets/{dataset}/fields", json=body)
     return response
 
 
@@ -136,12 +138,12 @@ def test_api_bodies_info_openapi_and_validation_of_a_custom_field(app, make_user
                       pattern="[0-9]{6}", required=False).status_code == 201
     clerk = _clerk(app, make_user)
     household = _household_in_a(db)
-    bad = clerk.client.put(f"/api/v1/household/{household.id}", json={key: "12a"})
+    bad = clerk.api.put(f"/api/v1/household/{household.id}", json={key: "12a"})
     assert bad.status_code == 422 and key in bad.get_json()["message"]
-    good = clerk.client.put(f"/api/v1/household/{household.id}", json={key: "123456", "phone": "0555 123 456"})
+    good = clerk.api.put(f"/api/v1/household/{household.id}", json={key: "123456", "phone": "0555 123 456"})
     assert good.status_code == 200 and good.get_json()["result"][key] == "123456"
     territory = household.territory_id
-    posted = clerk.client.post("/api/v1/household/", json={"territory": territory, "number": f"X-{uuid.uuid4().hex[:6]}",
+    posted = clerk.api.post("/api/v1/household/", json={"territory": territory, "number": f"X-{uuid.uuid4().hex[:6]}",
                                                            "address": "Test street 1", key: "654321"})
     assert posted.status_code == 201, posted.get_json()
     assert posted.get_json()["result"][key] == "654321"
@@ -165,13 +167,13 @@ def test_custom_values_obey_the_scope(app, make_user, db):
                       label_ky="Коңшу чарба", label_en="Neighbour household").status_code == 201
     clerk = _clerk(app, make_user)
     household, outside = _household_in_a(db), _household_outside_a(db)
-    refused = clerk.client.put(f"/api/v1/household/{household.id}", json={key: outside.id})
+    refused = clerk.api.put(f"/api/v1/household/{household.id}", json={key: outside.id})
     assert refused.status_code == 422
-    assert clerk.client.put(f"/api/v1/household/{household.id}", json={key: household.id}).status_code == 200
+    assert clerk.api.put(f"/api/v1/household/{household.id}", json={key: household.id}).status_code == 200
     form = clerk.get(f"/householdview/edit/{household.id}").get_data(as_text=True)
     assert f'value="{outside.id}"' not in form.split(f'name="{key}"')[1].split("</select>")[0]
     # the other territory's row stays out of reach through the custom values too
-    assert clerk.client.put(f"/api/v1/household/{outside.id}", json={key: household.id}).status_code == 404
+    assert clerk.api.put(f"/api/v1/household/{outside.id}", json={key: household.id}).status_code == 404
 
 
 def test_ui_adds_a_field_and_retiring_keeps_the_history(app, make_user, db):
@@ -189,7 +191,7 @@ def test_ui_adds_a_field_and_retiring_keeps_the_history(app, make_user, db):
     field = db.session.query(CustomField).filter_by(key=key).one()
     household = _household_in_a(db)
     clerk = _clerk(app, make_user)
-    assert clerk.client.put(f"/api/v1/household/{household.id}", json={key: True}).status_code == 200
+    assert clerk.api.put(f"/api/v1/household/{household.id}", json={key: True}).status_code == 200
     # a bad key is refused with the reason next to the field, and nothing is created
     bad = admin.post("/customfieldview/add", {"dataset": HOUSEHOLDS, "key": "Bad Key", "kind": "text",
                                               "label_ru": "x", "personal": "none", "sort_order": "1"},
@@ -242,7 +244,6 @@ def test_import_template_and_import_take_custom_fields(app, make_user, db):
 
 
 def test_retention_erases_personal_custom_values(app, make_user, db):
-    import datetime
 
     from app.catalogue import custom
     from app.services import child_protection
@@ -259,10 +260,10 @@ def test_retention_erases_personal_custom_values(app, make_user, db):
     custom.erase_personal(child)
     assert child.custom == {plain: 3}
     db.session.rollback()
-    due = child_protection.past_retention(db.session, datetime.date.today())
+    due = child_protection.past_retention(db.session, local_today())
     for row in due:
         row.custom = {personal: "secret", plain: 1}
-    child_protection.anonymise(db.session, datetime.date.today())
+    child_protection.anonymise(db.session, local_today())
     assert all(personal not in (row.custom or {}) for row in due)
     db.session.rollback()
 
@@ -327,25 +328,25 @@ def test_catalogue_snapshot_moves_the_configuration_between_installations(app, m
     from models.catalogue import ClassifierItem, CustomField
 
     taken = snapshot.take(db.session)
-    assert snapshot.apply(db.session, taken, datetime.date.today(), clock.now(), dry_run=True) == []
+    assert snapshot.apply(db.session, taken, local_today(), clock.now(), dry_run=True) == []
     key = _key("snap")
     taken["custom_fields"].append({"dataset": HOUSEHOLDS, "key": key, "kind": "text", "label_ru": "Из снимка",
                                    "personal": "none"})
     item = next(i for i in taken["classifier_items"] if i["classifier"] == "registration" and i["code"] == "none")
     item["name_en"] = "Without registration"
-    future = (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
+    future = (local_today() + datetime.timedelta(days=10)).isoformat()
     taken["parameters"].append({"key": "household_book.certificate_validity_days", "effective_from": future,
                                 "value": "45", "regulation": "lsg_law", "clause": None, "note": None})
-    planned = snapshot.apply(db.session, taken, datetime.date.today(), clock.now(), dry_run=True)
+    planned = snapshot.apply(db.session, taken, local_today(), clock.now(), dry_run=True)
     assert planned == [f"+ custom field {HOUSEHOLDS}.{key}",
                        "~ item registration/none name_en: 'Not registered' → 'Without registration'",
                        f"+ parameter household_book.certificate_validity_days from {future}: 45"]
     assert db.session.query(CustomField).filter_by(key=key).count() == 0
-    snapshot.apply(db.session, taken, datetime.date.today(), clock.now())
+    snapshot.apply(db.session, taken, local_today(), clock.now())
     db.session.commit()
     assert db.session.query(CustomField).filter_by(key=key).one().label_ru == "Из снимка"
     assert db.session.query(ClassifierItem).filter_by(code="none").filter(
         ClassifierItem.name_en == "Without registration").count() == 1
     item["name_en"] = "Not registered"
-    snapshot.apply(db.session, taken, datetime.date.today(), clock.now())
+    snapshot.apply(db.session, taken, local_today(), clock.now())
     db.session.commit()

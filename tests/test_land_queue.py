@@ -1,9 +1,11 @@
-"""Land-plot queue: numbers, positions by the documented rule (also under parallel registrations on PostgreSQL),
+"""Land-plot queue: numbers, positions by the documented rule (also under parallel registrations),
 transitions with history, family members, the registration notice (PDF), the public check page, charts, roles."""
 import contextlib
 import datetime
+
+from app import clock
+from app.clock import local_today
 import io
-import os
 import re
 import threading
 
@@ -172,7 +174,7 @@ def test_allocation_rules(db):
         (second, {}, "out_of_order"),  # second in the queue, no reason given
         (first, {"cadastral_number": "12/34"}, "cadastral_number"),
         (first, {"area": 0}, "area"),
-        (first, {"decision_date": datetime.date.today() + datetime.timedelta(days=1)}, "date_future"),
+        (first, {"decision_date": local_today() + datetime.timedelta(days=1)}, "date_future"),
         (first, {"decision_date": datetime.date(2021, 12, 31)}, "date_before_received"),
     ]
     for application, change, code_ in cases:
@@ -201,7 +203,7 @@ def test_applicant_rules(db):
         (dict(pin="31505199012345"), "pin_sex_digit"),
         (dict(pin="21505199012345"), "already_in_queue"),  # the same person in the same queue kind
         (dict(category="general", age=17), "too_young"),
-        (dict(received=datetime.datetime.now() + datetime.timedelta(days=2)), "received_future"),
+        (dict(received=clock.now() + datetime.timedelta(days=2)), "received_future"),
         (dict(family_size=0), "family_size"),
     ]
     for kw, code_ in cases:
@@ -319,7 +321,7 @@ def test_register_allocate_and_remove_through_the_forms(app, db):
     first = db.session.query(LandApplication).filter_by(pin="10507199512345").one()
     second = db.session.query(LandApplication).filter_by(pin="20101199054321").one()
     assert (first.number, first.position, first.status) == ("2024-08203826-0001", 1, "queue")
-    assert second.position == 2 and second.received_at.date() == datetime.date.today()
+    assert second.position == 2 and second.received_at.date() == local_today()
     # the same person again: refused with the service's message, nothing saved
     page = b.post("/landapplicationview/add", data, token_from="/landapplicationview/add", follow_redirects=True)
     assert db.session.query(LandApplication).filter_by(pin="20101199054321").count() == 1
@@ -330,14 +332,14 @@ def test_register_allocate_and_remove_through_the_forms(app, db):
     # allocating to the second without a reason is refused next to the note
     url = f"/landapplicationview/allocate/{second.id}"
     plot = {"cadastral_number": "1-08-26-0001-0001", "plot_address": "Кара-Джыгач, 4", "area": "800",
-            "decision_number": "12", "decision_date": datetime.date.today().isoformat()}
+            "decision_number": "12", "decision_date": local_today().isoformat()}
     page = b.post(url, plot, token_from=url).get_data(as_text=True)
     assert "out of order" in page and db.session.get(LandApplication, second.id).status == "queue"
     answer = b.post(url, {**plot, "note": "№1 отказалась"}, token_from=url)
     assert answer.status_code == 302, re.findall(r'(?:help-block|alert)[^>]*>([^<]+)<', answer.get_data(as_text=True))
     db.session.expire_all()
     second = db.session.get(LandApplication, second.id)
-    assert second.status == "allocated" and second.decision_date == datetime.date.today()
+    assert second.status == "allocated" and second.decision_date == local_today()
     url = f"/landapplicationview/remove/{first.id}"
     assert b.post(url, {"reason": "own_request", "removed_on": "2025-03-01"}, token_from=url).status_code == 302
     db.session.expire_all()
@@ -365,7 +367,7 @@ def test_editing_the_category_through_the_form_moves_the_application(app, db):
     db.session.expire_all()
     new, old = db.session.get(LandApplication, new.id), db.session.get(LandApplication, old.id)
     assert (new.position, old.position, new.first_name) == (1, 2, "Бакыт")
-    assert new.received_at == datetime.datetime(2024, 1, 1, 9)  # not a field of the form: unchanged
+    assert new.received_at == clock.from_local(datetime.datetime(2024, 1, 1, 9))  # not a field of the form: unchanged
 
 
 def test_edit_form_offers_data_fields_only(app, db):
@@ -483,22 +485,22 @@ def test_api_registers_through_the_same_service(app, db):
     body = {"territory": _territory(db, FREE["form"]).id, "kind": "lease",
             "category": _category(db, "general").id, "last_name": "Жумабаев", "first_name": "Айбек",
             "pin": "20202198867890", "address": "Токтогул көчөсү, 9", "family_size": 1}
-    response = b.client.post("/api/v1/land_application/", json=body)
+    response = b.api.post("/api/v1/land_application/", json=body)
     assert response.status_code == 201, response.get_data(as_text=True)
     created = db.session.get(LandApplication, response.get_json()["id"])
-    assert created.number.startswith(f"{datetime.date.today().year}-08203826-") and created.position >= 1
-    again = b.client.post("/api/v1/land_application/", json=body)
+    assert created.number.startswith(f"{local_today().year}-08203826-") and created.position >= 1
+    again = b.api.post("/api/v1/land_application/", json=body)
     assert again.status_code == 422 and "already in the queue" in again.get_json()["message"]
     shown = b.client.get(f"/api/v1/land_application/{created.id}").get_json()["result"]
     assert shown["position"] == created.position and shown["status"] == "queue"
     # an edit through the API: data fields only, a new category moves the application to the front
-    answer = b.client.put(f"/api/v1/land_application/{created.id}",
+    answer = b.api.put(f"/api/v1/land_application/{created.id}",
                           json={"category": _category(db, "orphans").id, "phone": "+996 555 000111"})
     assert answer.status_code == 200, answer.get_data(as_text=True)
     db.session.expire_all()
     edited = db.session.get(LandApplication, created.id)
     assert (edited.position, edited.phone) == (1, "+996 555 000111")
-    assert b.client.put(f"/api/v1/land_application/{created.id}", json={"kind": "housing"}).status_code in (400, 422)
+    assert b.api.put(f"/api/v1/land_application/{created.id}", json={"kind": "housing"}).status_code in (400, 422)
 
 
 # --- public page ------------------------------------------------------------------------------------------------
@@ -656,9 +658,7 @@ def test_demo_data_spans_several_oblasts_with_every_status(db):
     assert seed.seed(db.session, echo=lambda m: None) == 0  # idempotent
 
 
-# --- concurrency (PostgreSQL) -------------------------------------------------------------------------------------
-needs_postgres = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
-                                    reason="parallel registrations need PostgreSQL (TEST_DATABASE_URL)")
+# --- concurrency (SQLite and PostgreSQL) ---------------------------------------------------------------------------
 
 
 def _in_threads(app, jobs):
@@ -688,7 +688,6 @@ def _in_threads(app, jobs):
     return errors
 
 
-@needs_postgres
 def test_parallel_registrations_get_unique_gapless_positions(app, db):
     from app.services import land_queue
 
@@ -714,7 +713,6 @@ def test_parallel_registrations_get_unique_gapless_positions(app, db):
     assert sorted(int(n.rsplit("-", 1)[1]) for n, _ in queue) == list(range(1, 21))
 
 
-@needs_postgres
 def test_parallel_removals_and_registrations_keep_the_queue_gapless(app, db):
     from app.services import land_queue
     from models.land_queue import LandApplication
@@ -731,7 +729,7 @@ def test_parallel_removals_and_registrations_keep_the_queue_gapless(app, db):
             if prepared is None:
                 return pk
             application = db_.session.get(LandApplication, pk)
-            land_queue.remove(db_.session, application, "own_request", datetime.date.today())
+            land_queue.remove(db_.session, application, "own_request", local_today())
         return step
 
     def registrar(i):

@@ -2,6 +2,8 @@
 policy parameters as versioned data read on the decision's date, charts built and pinned from the UI, and
 official statistics at any level beside the computed figures."""
 import datetime
+
+from app.clock import local_today
 import decimal
 import io
 import json
@@ -12,7 +14,13 @@ import pytest
 from tests.conftest import Browser
 
 RAYON_A = "41708203000000"
-TODAY = datetime.date.today()
+
+
+def TODAY_():
+    """The app's today (the configured zone), read when used: a run that crosses midnight stays consistent."""
+    return local_today()
+
+
 
 
 def _browser(app, make_user, roles=("Admin",), territory=None, lang="en"):
@@ -64,9 +72,9 @@ def test_admin_adds_a_classifier_item_that_forms_offer_at_once(app, make_user, d
 
     member = db.session.query(HouseholdMember).filter(HouseholdMember.is_active.is_(True)).first()
     national = _browser(app, make_user)
-    bad = national.client.put(f"/api/v1/household_member/{member.id}", json={"relation": "cousin_twice_removed"})
+    bad = national.api.put(f"/api/v1/household_member/{member.id}", json={"relation": "cousin_twice_removed"})
     assert bad.status_code == 422 and "cousin_twice_removed" in json.dumps(bad.get_json(), ensure_ascii=False)
-    assert national.client.put(f"/api/v1/household_member/{member.id}", json={"relation": code}).status_code == 200
+    assert national.api.put(f"/api/v1/household_member/{member.id}", json={"relation": code}).status_code == 200
     # codes are stable, closed lists take no new items, system items stay in use
     item = db.session.query(ClassifierItem).filter_by(code=code).one()
     admin.post(f"/classifieritemview/edit/{item.id}", {"name_ky": "Камкордугундагы", "name_ru": "Подопечный",
@@ -108,13 +116,13 @@ def test_parameters_are_versions_read_on_the_decision_date(app, make_user, db):
     db.session.flush()
     before = policy.used_by(db.session, passport)
     assert any("35" in value for _label, value, *_ in before)
-    tomorrow = TODAY + datetime.timedelta(days=1)
+    tomorrow = local_today() + datetime.timedelta(days=1)
     db.session.add(PolicyParameter(key=service.SCORE_THRESHOLD_KEY, value="1", effective_from=tomorrow,
                                    regulation="benefits_law", clause="art. 5"))
     db.session.flush()
-    assert policy.value(db.session, service.SCORE_THRESHOLD_KEY, TODAY) == 35
+    assert policy.value(db.session, service.SCORE_THRESHOLD_KEY, local_today()) == 35
     assert policy.value(db.session, service.SCORE_THRESHOLD_KEY, tomorrow) == 1
-    passport.surveyed_on = TODAY
+    passport.surveyed_on = local_today()
     service.evaluate(db.session, passport)
     decided_today = passport.needs_support
     passport.surveyed_on = tomorrow  # a survey of tomorrow is scored by tomorrow's parameters
@@ -143,13 +151,13 @@ def test_admin_adds_a_version_in_the_ui_and_past_versions_are_history(app, make_
     from models.catalogue import PolicyParameter
 
     admin = _browser(app, make_user)
-    future = (TODAY + datetime.timedelta(days=30)).isoformat()
+    future = (local_today() + datetime.timedelta(days=30)).isoformat()
     key = household_book.CERTIFICATE_VALIDITY
     response = admin.post("/policyparameterview/add", {"key": key, "value": "60", "effective_from": future,
                                                        "regulation": "lsg_law", "clause": "art. 34"},
                           token_from="/policyparameterview/add")
     assert response.status_code == 302
-    assert db.session.query(PolicyParameter).filter_by(key=key, effective_from=TODAY + datetime.timedelta(days=30)) \
+    assert db.session.query(PolicyParameter).filter_by(key=key, effective_from=local_today() + datetime.timedelta(days=30)) \
         .one().value == "60"
     past = admin.post("/policyparameterview/add", {"key": key, "value": "90", "effective_from": "2020-01-01",
                                                    "regulation": "lsg_law"},
@@ -175,10 +183,10 @@ def test_certificate_keeps_the_validity_it_was_issued_with(app, db):
 
     member = db.session.query(HouseholdMember).filter(HouseholdMember.is_active.is_(True)).first()
     certificate = Certificate(member=member, kind="residence", language="ru", signer_name="A", signer_position="B")
-    household_book.issue_certificate(db.session, certificate, TODAY)
+    household_book.issue_certificate(db.session, certificate, local_today())
     db.session.add(certificate)
     db.session.flush()
-    assert certificate.valid_until == TODAY + datetime.timedelta(days=30)
+    assert certificate.valid_until == local_today() + datetime.timedelta(days=30)
     used = policy.used_by(db.session, certificate)
     assert used and "30" in used[0][1]
     db.session.rollback()
@@ -313,13 +321,13 @@ def test_official_population_of_every_oblast_and_the_republic_comes_back_unchang
     figures = {t.code: 100000 + i * 1111 for i, t in enumerate(oblasts)}
     figures[REPUBLIC_CODE] = 7_300_000
     rows = [["SOATE code", "Year", "Indicator code", "Value", "Source", "As of"]]
-    rows += [[code, TODAY.year, "pop_total", value, "NSC, Population 2025, table 1", f"{TODAY.year}-01-01"]
+    rows += [[code, local_today().year, "pop_total", value, "NSC, Population 2025, table 1", f"{local_today().year}-01-01"]
              for code, value in figures.items()]
     response = admin.post("/officialfigureview/import/", {"file": (_sheet(rows), "official.xlsx")},
                           token_from="/officialfigureview/import/", content_type="multipart/form-data")
     assert response.status_code == 302
-    assert db.session.query(OfficialFigure).filter_by(year=TODAY.year).count() == len(figures)
-    page = admin.get(f"/lsgpassportcharts/?chart=official&indicator=pop_total&year={TODAY.year}").get_data(
+    assert db.session.query(OfficialFigure).filter_by(year=local_today().year).count() == len(figures)
+    page = admin.get(f"/lsgpassportcharts/?chart=official&indicator=pop_total&year={local_today().year}").get_data(
         as_text=True)
     table = page.split('id="chart-table"')[1].split("</table>")[0]
 
@@ -329,12 +337,12 @@ def test_official_population_of_every_oblast_and_the_republic_comes_back_unchang
     from app.scope import NATIONAL
     from app.services import official_statistics
 
-    compared, _ = official_statistics.comparison(db.session, NATIONAL, "pop_total", TODAY.year)
+    compared, _ = official_statistics.comparison(db.session, NATIONAL, "pop_total", local_today().year)
     by_code = {r["code"]: r for r in compared}
     from app.services.lsg_passport import household_book_figures
 
     chuy = next(t for t in oblasts if t.code == "41708000000000")
-    computed = household_book_figures(db.session, chuy, TODAY)["pop_total"]
+    computed = household_book_figures(db.session, chuy, local_today())["pop_total"]
     assert by_code[chuy.code]["computed"] == computed
     assert by_code[chuy.code]["difference"] == decimal.Decimal(figures[chuy.code]) - computed
     assert by_code[REPUBLIC_CODE]["official"] == figures[REPUBLIC_CODE]
@@ -346,10 +354,10 @@ def test_official_import_is_all_or_nothing_and_scoped(app, make_user, db):
     clerk = _browser(app, make_user, roles=("LSG clerk",), territory=RAYON_A)
     before = db.session.query(OfficialFigure).count()
     rows = [["soate", "year", "indicator", "value", "source"],
-            [RAYON_A, TODAY.year, "pop_total", "65000", "NSC"],
-            [REPUBLIC_CODE, TODAY.year, "pop_total", "7000000", "NSC"],
-            ["41702000000000", TODAY.year, "pop_total", "500000", "NSC"],
-            [RAYON_A, TODAY.year, "no_such_indicator", "1", "NSC"]]
+            [RAYON_A, local_today().year, "pop_total", "65000", "NSC"],
+            [REPUBLIC_CODE, local_today().year, "pop_total", "7000000", "NSC"],
+            ["41702000000000", local_today().year, "pop_total", "500000", "NSC"],
+            [RAYON_A, local_today().year, "no_such_indicator", "1", "NSC"]]
     page = clerk.post("/officialfigureview/import/", {"file": (_sheet(rows), "o.xlsx")},
                       token_from="/officialfigureview/import/", content_type="multipart/form-data").get_data(
         as_text=True)
@@ -362,12 +370,12 @@ def test_passport_import_never_reports_rows_nothing_will_show(app, make_user, db
     computed figure: the import refuses it and says where such figures go; nothing is written."""
     from models.lsg_passport import LsgIndicatorValue, LsgPassport
 
-    passport = db.session.query(LsgPassport).filter_by(year=TODAY.year).join(LsgPassport.values).filter(
+    passport = db.session.query(LsgPassport).filter_by(year=local_today().year).join(LsgPassport.values).filter(
         LsgIndicatorValue.source == "computed").first()
     admin = _browser(app, make_user)
     before = db.session.query(LsgIndicatorValue).count()
-    for row, says in (([passport.territory.code, TODAY.year, "pop_total", "123"], "computed from the household book"),
-                      (["41708000000000", TODAY.year, "pop_total", "900000"], "as official statistics")):
+    for row, says in (([passport.territory.code, local_today().year, "pop_total", "123"], "computed from the household book"),
+                      (["41708000000000", local_today().year, "pop_total", "900000"], "as official statistics")):
         rows = [["soate", "year", "indicator", "value"], row]
         page = admin.post("/lsgindicatorvalueview/import/", {"file": (_sheet(rows), "p.xlsx")},
                           token_from="/lsgindicatorvalueview/import/", content_type="multipart/form-data",

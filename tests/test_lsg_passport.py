@@ -1,6 +1,7 @@
 """E-passport of LSG bodies: passport rules, population from the household book (computed vs entered), social
 objects, problems, indicator values, the Excel import, charts recomputed from the seeded data, roles, API."""
-import datetime
+
+from app.clock import local_today
 import decimal
 import html
 import io
@@ -16,7 +17,13 @@ from tests.conftest import Browser, audit_events
 RAYON_A = "41708203000000"  # Alamudun rayon (Chuy): demo passports of three aiyl aimaks
 FREE_AIMAK = "41708203809000"  # Arashan aiyl aimak of rayon A: no demo passport
 OTHER_OBLAST_AIMAK = "41702205805000"  # Ak-Bulun aiyl aimak (Issyk-Kul): a demo aimak with households
-TODAY = datetime.date.today()
+
+
+def TODAY_():
+    """The app's today (the configured zone), read when used: a run that crosses midnight stays consistent."""
+    return local_today()
+
+
 
 
 def _territory(db, code):
@@ -25,7 +32,7 @@ def _territory(db, code):
     return db.session.query(Territory).filter_by(code=code).one()
 
 
-def _passport(db, code, year=TODAY.year):
+def _passport(db, code, year=TODAY_().year):
     from models.lsg_passport import LsgPassport
 
     return db.session.query(LsgPassport).filter_by(territory=_territory(db, code), year=year).one()
@@ -96,16 +103,16 @@ def test_a_passport_belongs_to_a_self_governing_unit(app, db):
 
     village = db.session.query(Territory).filter_by(kind="village").first()
     with pytest.raises(DomainError) as error:
-        lsg_passport.create_passport(db.session, village, TODAY.year)
+        lsg_passport.create_passport(db.session, village, local_today().year)
     assert error.value.code == "not_lsg_unit"
     for kind in ("rayon", "oblast"):
         unit = db.session.query(Territory).filter_by(kind=kind).first()
         with pytest.raises(DomainError):
-            lsg_passport.create_passport(db.session, unit, TODAY.year)
+            lsg_passport.create_passport(db.session, unit, local_today().year)
     db.session.rollback()
 
 
-@pytest.mark.parametrize("year", [1999, TODAY.year + 2])
+@pytest.mark.parametrize("year", [1999, TODAY_().year + 2])
 def test_passport_year_range(app, db, year):
     from app.services import lsg_passport
 
@@ -123,10 +130,10 @@ def test_one_passport_per_unit_and_year(app, db):
 
     aimak = _territory(db, OTHER_OBLAST_AIMAK)
     with pytest.raises(DomainError) as error:
-        lsg_passport.create_passport(db.session, aimak, TODAY.year)
+        lsg_passport.create_passport(db.session, aimak, local_today().year)
     assert error.value.code == "duplicate_passport"
     db.session.rollback()
-    db.session.add(LsgPassport(territory=aimak, year=TODAY.year))  # the database refuses it too
+    db.session.add(LsgPassport(territory=aimak, year=local_today().year))  # the database refuses it too
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
@@ -163,7 +170,7 @@ def _expected_population(db, territory):
         households.add(member.household_id)
         expected["pop_total"] += 1
         expected["pop_male" if member.sex == "M" else "pop_female"] += 1
-        group = _age_group(member.age_on(TODAY))
+        group = _age_group(member.age_on(local_today()))
         key = (member.sex, group)
         expected[key] = expected.get(key, 0) + 1
     expected["households"] = len(households)
@@ -177,14 +184,14 @@ def _without_households(db):
 
     return next(p for p in _passports(db) if p.territory.code.startswith("41702") and
                 {v.source for v in p.values} == {"entered"} and p.population_total and
-                household_book_figures(db.session, p.territory, TODAY) is None)
+                household_book_figures(db.session, p.territory, local_today()) is None)
 
 
 def test_population_is_computed_from_the_household_book(app, db):
     from app.services import lsg_passport
 
     passport = _passport(db, OTHER_OBLAST_AIMAK)
-    figures = lsg_passport.refresh_population(db.session, passport, TODAY)
+    figures = lsg_passport.refresh_population(db.session, passport, local_today())
     db.session.flush()
     expected = _expected_population(db, passport.territory)
     assert expected["pop_total"] > 10
@@ -219,7 +226,7 @@ def test_refresh_without_household_data_keeps_entered_figures(app, db):
 
     passport = _without_households(db)
     entered = {v.indicator.code: v.value for v in passport.values}
-    assert lsg_passport.refresh_population(db.session, passport, TODAY) is None
+    assert lsg_passport.refresh_population(db.session, passport, local_today()) is None
     assert {v.indicator.code: v.value for v in passport.values} == entered
     # the book empties (everybody leaves): computed figures go, entered ones apply again
     with_book = _passport(db, OTHER_OBLAST_AIMAK)
@@ -228,7 +235,7 @@ def test_refresh_without_household_data_keeps_entered_figures(app, db):
     for member in members:
         member.is_active = False
     db.session.flush()
-    lsg_passport.refresh_population(db.session, with_book, TODAY)
+    lsg_passport.refresh_population(db.session, with_book, local_today())
     db.session.flush()
     assert {v.source for v in with_book.values} == {"entered"}
     assert with_book.population_source == str(SOURCES["entered"])
@@ -238,9 +245,9 @@ def test_refresh_without_household_data_keeps_entered_figures(app, db):
 def test_refresh_only_for_the_current_year(app, db):
     from app.services import lsg_passport
 
-    passport = lsg_passport.create_passport(db.session, _territory(db, FREE_AIMAK), TODAY.year - 1)
+    passport = lsg_passport.create_passport(db.session, _territory(db, FREE_AIMAK), local_today().year - 1)
     with pytest.raises(DomainError) as error:
-        lsg_passport.refresh_population(db.session, passport, TODAY)
+        lsg_passport.refresh_population(db.session, passport, local_today())
     assert error.value.code == "refresh_past_year"
     db.session.rollback()
 
@@ -252,7 +259,7 @@ def test_a_new_passport_of_this_year_takes_the_household_book(app, db):
     aimak = _territory(db, OTHER_OBLAST_AIMAK)
     db.session.delete(_passport(db, OTHER_OBLAST_AIMAK))  # children go with it (cascade)
     db.session.flush()
-    passport = lsg_passport.create_passport(db.session, aimak, TODAY.year)
+    passport = lsg_passport.create_passport(db.session, aimak, local_today().year)
     db.session.flush()
     assert passport.population_total == _expected_population(db, aimak)["pop_total"]
     assert db.session.query(LsgPassport).filter_by(territory=aimak).count() == 1
@@ -305,7 +312,7 @@ def test_social_object_rules(app, db):
     school = db.session.query(LsgObjectType).filter_by(code="school").one()
     elsewhere = db.session.query(Territory).filter(Territory.kind == "village",
                                                    ~Territory.path.startswith(passport.territory.path)).first()
-    cases = [({"year_built": TODAY.year + 1}, "year_built"), ({"year_built": 1700}, "year_built"),
+    cases = [({"year_built": local_today().year + 1}, "year_built"), ({"year_built": 1700}, "year_built"),
              ({"capacity": -1}, "capacity"), ({"settlement": elsewhere}, "settlement_outside")]
     for fields, code in cases:
         with db.session.no_autoflush:
@@ -389,8 +396,8 @@ def test_import_of_a_good_file_saves_every_row(app, db, make_user):
     b.login(clerk)
     page = b.get("/lsgindicatorvalueview/import/").get_data(as_text=True)
     assert 'id="indicator-codes"' in page and "pop_m_70_plus" in page
-    rows = [["41708203805000", TODAY.year, "cattle", 4321],  # overwrites the entered demo figure
-            ["41708203805000", TODAY.year, "own_revenue", "12 345,5"],  # spaces and a decimal comma
+    rows = [["41708203805000", local_today().year, "cattle", 4321],  # overwrites the entered demo figure
+            ["41708203805000", local_today().year, "own_revenue", "12 345,5"],  # spaces and a decimal comma
             [FREE_AIMAK, 2025, "pop_total", 5120],  # creates the 2025 passport
             [FREE_AIMAK, 2025, "pastures", 18000.0]]
     response = _import(b, rows)
@@ -415,15 +422,15 @@ def test_import_of_a_bad_file_saves_nothing_and_reports_rows_in_the_users_langua
     b = Browser(app.test_client())
     b.get("/lang/ru")
     b.login(clerk)
-    rows = [["41708203805000", TODAY.year, "horses", 700],  # row 2: good
-            ["41799999999999", TODAY.year, "horses", 1],  # 3: unknown territory
-            ["41708203805000", TODAY.year, "no_such_code", 1],  # 4: unknown indicator
-            ["41708203805000", TODAY.year, "farms", "много"],  # 5: not a number
-            [OTHER_OBLAST_AIMAK, TODAY.year, "horses", 1],  # 6: outside the clerk's rayon
-            ["41708203805000", TODAY.year, "horses", 800],  # 7: repeats row 2
-            ["41708203805010", TODAY.year, "horses", 1],  # 8: a village, not a self-governing unit
+    rows = [["41708203805000", local_today().year, "horses", 700],  # row 2: good
+            ["41799999999999", local_today().year, "horses", 1],  # 3: unknown territory
+            ["41708203805000", local_today().year, "no_such_code", 1],  # 4: unknown indicator
+            ["41708203805000", local_today().year, "farms", "много"],  # 5: not a number
+            [OTHER_OBLAST_AIMAK, local_today().year, "horses", 1],  # 6: outside the clerk's rayon
+            ["41708203805000", local_today().year, "horses", 800],  # 7: repeats row 2
+            ["41708203805010", local_today().year, "horses", 1],  # 8: a village, not a self-governing unit
             ["41708203805000", 1990, "horses", 1],  # 9: impossible year
-            ["41708203805000", TODAY.year, "cattle", 10.5]]  # 10: a count with a fraction
+            ["41708203805000", local_today().year, "cattle", 10.5]]  # 10: a count with a fraction
     before = _values(app)
     response = _import(b, rows)
     page = response.get_data(as_text=True)
@@ -445,7 +452,7 @@ def test_import_of_a_bad_file_saves_nothing_and_reports_rows_in_the_users_langua
             8: (soate, _l("%(unit)s is not an aiyl aimak or a city: passports are kept by local self-government "
                           "bodies. Import figures of oblasts, rayons and the republic as official statistics.",
                           unit=_territory(db, "41708203805010").name)),
-            9: (year, _l("The year must be between %(first)s and %(last)s.", first=2000, last=TODAY.year + 1)),
+            9: (year, _l("The year must be between %(first)s and %(last)s.", first=2000, last=local_today().year + 1)),
             10: (value, _l("%(indicator)s is a count: a whole number, not negative.", indicator=db.session.query(
                 LsgIndicator).filter_by(code="cattle").one().name_ru)),
         }
@@ -459,7 +466,7 @@ def test_import_reports_missing_columns(app, make_user):
     b.get("/lang/ru")
     b.login(clerk)
     before = _values(app)
-    page = _import(b, [["41708203805000", TODAY.year, 1]], header=["soate", "year", "value"]).get_data(as_text=True)
+    page = _import(b, [["41708203805000", local_today().year, 1]], header=["soate", "year", "value"]).get_data(as_text=True)
     assert 'id="import-errors"' in page and "<td>1</td>" in page and _values(app) == before
     assert "Отсутствуют столбцы" in page  # in the user's language
 
@@ -474,7 +481,7 @@ def test_import_accepts_translated_headers_and_csv(app, db, make_user):
     b.login(clerk)
     with app.test_request_context(), force_locale("ru"):
         header = [str(IMPORT_COLUMNS[k]) for k in HEADER]
-    csv = (";".join(header) + "\n" + f"41708203807000;{TODAY.year};horses;321\n").encode("utf-8-sig")
+    csv = (";".join(header) + "\n" + f"41708203807000;{local_today().year};horses;321\n").encode("utf-8-sig")
     response = b.post("/lsgindicatorvalueview/import/", {"file": (io.BytesIO(csv), "values.csv")},
                       token_from="/lsgindicatorvalueview/import/", content_type="multipart/form-data")
     assert response.status_code == 302
@@ -488,7 +495,7 @@ def _effective(passport):
     return {code: row.value for code, row in passport.effective_values().items()}
 
 
-def _passports(db, path=None, year=TODAY.year):
+def _passports(db, path=None, year=TODAY_().year):
     from models.lsg_passport import LsgPassport
 
     query = db.session.query(LsgPassport)
@@ -508,7 +515,7 @@ def test_pyramid_of_a_passport_and_of_a_rayon(app, db):
             for indicator, value in _effective(passport).items():
                 if indicator in AGE_SEX_CODES:
                     expected[AGE_SEX_CODES[indicator]] = expected.get(AGE_SEX_CODES[indicator], 0) + int(value)
-        frame = population_pyramid(db.session, _scope(db), {"territory": code, "year": str(TODAY.year)})
+        frame = population_pyramid(db.session, _scope(db), {"territory": code, "year": str(local_today().year)})
         got = {(r.sex, r.age_group): r.people for r in frame.itertuples()}
         assert got == expected and sum(got.values()) > 0, code
         assert list(dict.fromkeys(frame["age_group"]))[0] == "0–4"  # youngest first
@@ -646,17 +653,17 @@ def test_clerk_fills_a_passport_and_refreshes_it(app, db, make_user):
     aimak = _territory(db, "41708203814000")
     spheres = [s.id for s in db.session.query(LsgActivitySphere).filter(
         LsgActivitySphere.code.in_(["trade", "tourism"]))]
-    data = {"territory": aimak.id, "year": TODAY.year, "administrative_centre": "Васильевка", "area_km2": "120.5",
+    data = {"territory": aimak.id, "year": local_today().year, "administrative_centre": "Васильевка", "area_km2": "120.5",
             "spheres": spheres, "infrastructure": "2 мектеп"}
     assert b.post("/lsgpassportview/add", data, token_from="/lsgpassportview/add").status_code == 302
-    passport = db.session.query(LsgPassport).filter_by(territory_id=aimak.id, year=TODAY.year).one()
+    passport = db.session.query(LsgPassport).filter_by(territory_id=aimak.id, year=local_today().year).one()
     assert passport.settlements > 0 and sorted(s.code for s in passport.spheres) == ["tourism", "trade"]
     event = [e for e in audit_events(app, object_type="lsg_passport_passport", object_id=str(passport.id))
              if e.changes and "spheres" in e.changes][-1]
     assert json.loads(event.changes)["spheres"] == ["", "tourism, trade"] and event.username == clerk
     # the same unit and year again: refused, nothing saved
     b.post("/lsgpassportview/add", data, token_from="/lsgpassportview/add")
-    assert db.session.query(LsgPassport).filter_by(territory_id=aimak.id, year=TODAY.year).count() == 1
+    assert db.session.query(LsgPassport).filter_by(territory_id=aimak.id, year=local_today().year).count() == 1
     # refresh through the action (the book holds nobody there: nothing computed, the action succeeds)
     response = b.post("/lsgpassportview/action_post", {"action": "refresh_population", "rowid": [passport.id]},
                       token_from="/lsgpassportview/list/")
@@ -721,7 +728,7 @@ def test_api_creates_passports_by_the_same_rules(app, db, make_user):
     b = Browser(app.test_client())
     b.login(clerk)
     aimak = _territory(db, "41708203819000")
-    created = b.client.post("/api/v1/lsg_passport/", json={"territory": aimak.id, "year": 2024, "area_km2": 99.5})
+    created = b.api.post("/api/v1/lsg_passport/", json={"territory": aimak.id, "year": 2024, "area_km2": 99.5})
     assert created.status_code == 201, created.get_data(as_text=True)
     pk = created.get_json()["id"]
     shown = b.get(f"/api/v1/lsg_passport/{pk}").get_json()["result"]
@@ -729,10 +736,10 @@ def test_api_creates_passports_by_the_same_rules(app, db, make_user):
     assert shown["population_total"] is None  # nothing entered yet
     demo = b.get(f"/api/v1/lsg_passport/{_passport(db, '41708203805000').id}").get_json()["result"]
     assert float(demo["population_total"]) == float(_passport(db, "41708203805000").population_total) > 0
-    again = b.client.post("/api/v1/lsg_passport/", json={"territory": aimak.id, "year": 2024})
+    again = b.api.post("/api/v1/lsg_passport/", json={"territory": aimak.id, "year": 2024})
     assert again.status_code == 422
     village = db.session.query(Territory).filter(Territory.kind == "village",
                                                  Territory.path.startswith(aimak.path)).first()
-    assert b.client.post("/api/v1/lsg_passport/", json={"territory": village.id, "year": 2024}).status_code == 422
+    assert b.api.post("/api/v1/lsg_passport/", json={"territory": village.id, "year": 2024}).status_code == 422
     listed = b.get("/api/v1/lsg_passport/", query_string={"q": "(page_size:100)"}).get_json()
     assert listed["count"] == len(_passports(db, _territory(db, RAYON_A).path, year=None)) and pk in listed["ids"]

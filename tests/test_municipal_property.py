@@ -4,6 +4,8 @@ files, history, charts recomputed from the data, import/export, API, roles, the 
 Everything a test commits stays active or lies outside rayon 41708203000000: test_scope.py later compares the
 register's export there with every object of that rayon."""
 import datetime
+
+from app.clock import local_today
 import io
 import json
 import os
@@ -15,7 +17,13 @@ from app.errors import DomainError
 from tests.conftest import Browser, audit_events
 
 RAYON_A = "/41708000000000/41708203000000/"
-TODAY = datetime.date.today()
+
+
+def TODAY_():
+    """The app's today (the configured zone), read when used: a run that crosses midnight stays consistent."""
+    return local_today()
+
+
 
 
 # --- helpers --------------------------------------------------------------------------------------------------
@@ -176,8 +184,8 @@ def test_owner_is_an_aiyl_aimak_or_a_city(app, db):
     ("land", {"cadastral_number": "1-02-05"}, "cadastral_format"),
     ("movable", {"area": Decimal("12")}, "area_movable"),
     ("premises", {"area": Decimal("0")}, "area_positive"),
-    ("building", {"acquired_on": TODAY + datetime.timedelta(days=1)}, "acquired_future"),
-    ("building", {"basis_doc_date": TODAY + datetime.timedelta(days=1)}, "basis_date_future"),
+    ("building", {"acquired_on": local_today() + datetime.timedelta(days=1)}, "acquired_future"),
+    ("building", {"basis_doc_date": local_today() + datetime.timedelta(days=1)}, "basis_date_future"),
     ("building", {"use_mode": "operational"}, "holder_required"),
     ("building", {"use_mode": "free_use", "holder_name": "Мектеп", "holder_inn": "11503200512345"},
      "inn_org_digit"),
@@ -219,7 +227,7 @@ def test_revaluation_and_transfer_on_update(app, db):
     service.update_object(db.session, obj)
     db.session.flush()
     kinds = {e.kind: e for e in obj.events}
-    assert kinds["revalued"].note == "1000000.00 → 1500000.00" and kinds["revalued"].on_date == TODAY
+    assert kinds["revalued"].note == "1000000.00 → 1500000.00" and kinds["revalued"].on_date == local_today()
     assert kinds["transferred"].note == "«Нур» коомдук фонду"
     assert obj.residual_value == Decimal("1500000")
     # holders are kept only while someone holds the object
@@ -257,12 +265,12 @@ def test_leases_of_one_object_never_overlap(app, db):
     _discard(db, obj.leases, clash)
     # the day after the first lease ended early, the object may be let again
     second = service.register_lease(db.session, _lease(obj, "L-3", datetime.date(2024, 7, 1),
-                                                       TODAY + datetime.timedelta(days=400)))
+                                                       local_today() + datetime.timedelta(days=400)))
     db.session.flush()
-    inner = _lease(obj, "L-4", TODAY + datetime.timedelta(days=100), TODAY + datetime.timedelta(days=200))
+    inner = _lease(obj, "L-4", local_today() + datetime.timedelta(days=100), local_today() + datetime.timedelta(days=200))
     assert _code(service.register_lease, db.session, inner) == "lease_overlap"
     _discard(db, obj.leases, inner)
-    assert first.effective_end == datetime.date(2024, 6, 30) and second.covers(TODAY)
+    assert first.effective_end == datetime.date(2024, 6, 30) and second.covers(local_today())
     db.session.rollback()
 
 
@@ -270,18 +278,18 @@ def test_a_lease_makes_the_object_leased_until_it_ends(app, db):
     from app.services import municipal_property as service
 
     obj = _registered(db, _owner(db), "T-LU-1", kind="premises")
-    lease = service.register_lease(db.session, _lease(obj, "L-1", TODAY - datetime.timedelta(days=30),
-                                                      TODAY + datetime.timedelta(days=335)))
+    lease = service.register_lease(db.session, _lease(obj, "L-1", local_today() - datetime.timedelta(days=30),
+                                                      local_today() + datetime.timedelta(days=335)))
     db.session.flush()
     assert obj.use_mode == "lease" and obj.tenant == "ЖЧК «Сыноо»" and lease.state == "current"
     obj.use_mode = "vacant"  # not by hand while the contract binds it
     assert _code(service.update_object, db.session, obj) == "lease_open"
     obj.use_mode = "lease"
-    service.end_lease(db.session, lease, TODAY)
+    service.end_lease(db.session, lease, local_today())
     db.session.flush()
     assert obj.use_mode == "vacant" and lease.state == "ended"
     assert [e.kind for e in obj.events] == ["acquired", "lease_started", "lease_ended"]
-    assert _code(service.end_lease, db.session, lease, TODAY) == "lease_already_ended"
+    assert _code(service.end_lease, db.session, lease, local_today()) == "lease_already_ended"
     obj.use_mode = "lease"
     assert _code(service.update_object, db.session, obj) == "lease_by_contract"
     db.session.rollback()
@@ -307,15 +315,15 @@ def test_ending_a_lease_early_through_an_edit(app, db):
     from app.services import municipal_property as service
 
     obj = _registered(db, _owner(db), "T-EE-1", kind="premises")
-    lease = service.register_lease(db.session, _lease(obj, "L-1", TODAY - datetime.timedelta(days=60),
-                                                      TODAY + datetime.timedelta(days=300)))
+    lease = service.register_lease(db.session, _lease(obj, "L-1", local_today() - datetime.timedelta(days=60),
+                                                      local_today() + datetime.timedelta(days=300)))
     db.session.flush()
     lease.terminated_on = lease.start_date - datetime.timedelta(days=1)
     assert _code(service.update_lease, db.session, lease) == "lease_end_date"
-    lease.terminated_on = TODAY
+    lease.terminated_on = local_today()
     service.update_lease(db.session, lease)
     db.session.flush()
-    assert obj.use_mode == "vacant" and obj.events[-1].kind == "lease_ended" and obj.events[-1].on_date == TODAY
+    assert obj.use_mode == "vacant" and obj.events[-1].kind == "lease_ended" and obj.events[-1].on_date == local_today()
     db.session.rollback()
 
 
@@ -323,16 +331,16 @@ def test_objects_held_by_an_organisation_cannot_be_leased(app, db):
     from app.services import municipal_property as service
 
     obj = _registered(db, _owner(db), "T-HO-1", use_mode="operational", holder_name="Бала бакча")
-    lease = _lease(obj, "L-1", TODAY, TODAY + datetime.timedelta(days=30))
+    lease = _lease(obj, "L-1", local_today(), local_today() + datetime.timedelta(days=30))
     assert _code(service.register_lease, db.session, lease) == "object_in_use"
     db.session.rollback()
 
 
 # --- decommissioning ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("number,day,code", [
-    ("", TODAY, "act_required"),
+    ("", local_today(), "act_required"),
     ("5-С", None, "act_required"),
-    ("5-С", TODAY + datetime.timedelta(days=1), "act_date_future"),
+    ("5-С", local_today() + datetime.timedelta(days=1), "act_date_future"),
     ("5-С", datetime.date(2014, 12, 31), "act_before_acquisition"),
 ])
 def test_decommissioning_requires_a_valid_act(app, db, number, day, code):
@@ -351,17 +359,17 @@ def test_approved_decommissioning_ends_the_lease_and_keeps_history(app, db):
     from models.municipal_property import PropertyDecommission
 
     obj = _registered(db, _owner(db), "T-DEC-1", kind="premises")
-    lease = service.register_lease(db.session, _lease(obj, "L-1", TODAY - datetime.timedelta(days=100),
-                                                      TODAY + datetime.timedelta(days=265)))
-    future = service.register_lease(db.session, _lease(obj, "L-2", TODAY + datetime.timedelta(days=266),
-                                                       TODAY + datetime.timedelta(days=600)))
+    lease = service.register_lease(db.session, _lease(obj, "L-1", local_today() - datetime.timedelta(days=100),
+                                                      local_today() + datetime.timedelta(days=265)))
+    future = service.register_lease(db.session, _lease(obj, "L-2", local_today() + datetime.timedelta(days=266),
+                                                       local_today() + datetime.timedelta(days=600)))
     db.session.flush()
-    act_day = TODAY - datetime.timedelta(days=2)
+    act_day = local_today() - datetime.timedelta(days=2)
     act = service.request_decommission(db.session, PropertyDecommission(
         object=obj, reason=_reason(db, "destruction"), act_number="9-С", act_date=act_day))
     db.session.flush()
     assert obj.status == "active" and act.status == "pending"  # nothing happens before the head approves
-    second = PropertyDecommission(object=obj, reason=_reason(db), act_number="10-С", act_date=TODAY)
+    second = PropertyDecommission(object=obj, reason=_reason(db), act_number="10-С", act_date=local_today())
     assert _code(service.request_decommission, db.session, second) == "decommission_pending"
     _discard(db, obj.decommissions, second)
     service.approve_decommission(db.session, act, decided_by=None)
@@ -370,9 +378,9 @@ def test_approved_decommissioning_ends_the_lease_and_keeps_history(app, db):
     assert lease.terminated_on == act_day and lease.effective_end == act_day and future.terminated_on == act_day
     assert [e.kind for e in obj.events] == ["acquired", "lease_started", "lease_started", "lease_ended",
                                             "lease_ended", "decommissioned"]
-    assert act.status == "approved" and act.decided_on == TODAY
+    assert act.status == "approved" and act.decided_on == local_today()
     assert _code(service.approve_decommission, db.session, act) == "decommission_decided"
-    again = PropertyDecommission(object=obj, reason=_reason(db), act_number="11-С", act_date=TODAY)
+    again = PropertyDecommission(object=obj, reason=_reason(db), act_number="11-С", act_date=local_today())
     assert _code(service.request_decommission, db.session, again) == "already_decommissioned"
     db.session.rollback()
 
@@ -381,14 +389,14 @@ def test_decommissioned_object_cannot_be_leased_or_changed_except_its_note(app, 
     from app.services import municipal_property as service
 
     obj = _registered(db, _owner(db), "T-LOCK-1")
-    service.decommission_object(db.session, obj, "3-С", TODAY)
+    service.decommission_object(db.session, obj, "3-С", local_today())
     db.session.flush()
     obj.note = "Имарат бузулду"
     service.update_object(db.session, obj)
     obj.name = "Башка ат"
     assert _code(service.update_object, db.session, obj) == "decommissioned_locked"
     obj.name = "Сыноо имараты"
-    lease = _lease(obj, "L-1", TODAY, TODAY + datetime.timedelta(days=30))
+    lease = _lease(obj, "L-1", local_today(), local_today() + datetime.timedelta(days=30))
     assert _code(service.register_lease, db.session, lease) == "decommissioned_no_lease"
     db.session.rollback()
 
@@ -399,7 +407,7 @@ def test_a_rejected_act_leaves_the_object_in_the_register(app, db):
 
     obj = _registered(db, _owner(db), "T-REJ-1")
     act = service.request_decommission(db.session, PropertyDecommission(
-        object=obj, reason=_reason(db), act_number="1-С", act_date=TODAY))
+        object=obj, reason=_reason(db), act_number="1-С", act_date=local_today()))
     db.session.flush()
     service.reject_decommission(db.session, act)
     db.session.flush()
@@ -408,7 +416,7 @@ def test_a_rejected_act_leaves_the_object_in_the_register(app, db):
     assert _code(service.update_decommission, db.session, act) == "decommission_decided"
     # after a rejection a new act may be drawn up
     service.request_decommission(db.session, PropertyDecommission(object=obj, reason=_reason(db),
-                                                                  act_number="2-С", act_date=TODAY))
+                                                                  act_number="2-С", act_date=local_today()))
     db.session.flush()
     db.session.rollback()
 
@@ -419,7 +427,7 @@ def test_database_keeps_one_open_act_per_object(app, db):
     from models.municipal_property import PropertyDecommission
 
     obj, reason = _registered(db, _owner(db), "T-ONE-1"), _reason(db)
-    db.session.add_all([PropertyDecommission(object=obj, reason=reason, act_number=n, act_date=TODAY,
+    db.session.add_all([PropertyDecommission(object=obj, reason=reason, act_number=n, act_date=local_today(),
                                              status="pending") for n in ("1", "2")])
     with pytest.raises(IntegrityError):
         db.session.flush()
@@ -450,7 +458,7 @@ def test_decommissioned_object_leaves_the_active_register_but_stays_in_history(a
     assert db.session.get(PropertyObject, gone.id).note == "Архивге өттү"
     # and the API refuses any other change
     body = {"name": "Башка ат"}
-    answer = b.client.put(f"/api/v1/municipal_property_object/{gone.id}", json=body)
+    answer = b.api.put(f"/api/v1/municipal_property_object/{gone.id}", json=body)
     assert answer.status_code == 422
     assert db.session.get(PropertyObject, gone.id).name == gone.name
 
@@ -527,7 +535,7 @@ def test_clerk_draws_up_the_act_and_the_head_approves_it(app, make_user):
     answer = clerk.post(f"/propertyobjectview/action/decommission/{obj_id}")
     assert answer.status_code == 302 and f"_flt_0_object={obj_id}" in answer.headers["Location"]
     form = answer.headers["Location"]
-    assert clerk.post(form, {"reason": reason_id, "act_number": "12-С", "act_date": TODAY.isoformat(),
+    assert clerk.post(form, {"reason": reason_id, "act_number": "12-С", "act_date": local_today().isoformat(),
                              "note": "Толук эскирген"}, token_from=form).status_code == 302
     with app.app_context():
         act = db.session.query(PropertyDecommission).filter_by(object_id=obj_id).one()
@@ -541,7 +549,7 @@ def test_clerk_draws_up_the_act_and_the_head_approves_it(app, make_user):
     assert head.post(f"/propertydecommissionview/action/approve/{act_id}").status_code == 302
     with app.app_context():
         act = db.session.get(PropertyDecommission, act_id)
-        assert act.status == "approved" and act.decided_by is not None and act.decided_on == TODAY
+        assert act.status == "approved" and act.decided_by is not None and act.decided_on == local_today()
         obj = db.session.get(PropertyObject, obj_id)
         assert obj.status == "decommissioned" and obj.events[-1].kind == "decommissioned"
 
@@ -672,9 +680,9 @@ def test_leases_ending_soon_lists_the_next_90_days(app, db):
     expected = {}
     for lease in db.session.query(PropertyLease).all():
         end = lease.effective_end
-        if lease.object.status == "active" and TODAY <= end <= TODAY + datetime.timedelta(days=90) and \
-                (lease.terminated_on is None or lease.terminated_on >= TODAY):
-            expected[(lease.object.inventory_number, lease.contract_number)] = (end - TODAY).days
+        if lease.object.status == "active" and local_today() <= end <= local_today() + datetime.timedelta(days=90) and \
+                (lease.terminated_on is None or lease.terminated_on >= local_today()):
+            expected[(lease.object.inventory_number, lease.contract_number)] = (end - local_today()).days
     got = {(r.inventory_number, r.contract_number): r.days_left for r in frame.itertuples()}
     assert got == expected and expected, "the demo data has a lease ending within 90 days"
     assert list(frame["days_left"]) == sorted(frame["days_left"])
@@ -768,18 +776,18 @@ def test_api_creates_objects_through_the_rules(app, db):
     body = {"territory": owner.id, "kind": "infrastructure", "inventory_number": "API-1", "name": "Суу түтүгү",
             "balance_value": "2500000", "depreciation": "500000", "acquisition_basis": "construction",
             "acquired_on": "2018-09-01", "condition": "good", "use_mode": "vacant"}
-    created = b.client.post("/api/v1/municipal_property_object/", json=body)
+    created = b.api.post("/api/v1/municipal_property_object/", json=body)
     assert created.status_code == 201, created.get_data(as_text=True)
     obj = db.session.get(PropertyObject, created.get_json()["id"])
     assert obj.residual_value == Decimal("2000000") and obj.events[0].kind == "acquired"
     shown = b.get(f"/api/v1/municipal_property_object/{obj.id}").get_json()["result"]
     assert shown["inventory_number"] == "API-1" and shown["status"] == "active"
-    refused = b.client.post("/api/v1/municipal_property_object/?_l_=en",
+    refused = b.api.post("/api/v1/municipal_property_object/?_l_=en",
                             json=dict(body, inventory_number="API-2", depreciation="2500000.01"))
     assert refused.status_code == 422 and "residual value" in refused.get_json()["message"]
-    assert b.client.put(f"/api/v1/municipal_property_object/{obj.id}", json={"status": "decommissioned"}).status_code \
+    assert b.api.put(f"/api/v1/municipal_property_object/{obj.id}", json={"status": "decommissioned"}).status_code \
         in (400, 422)
-    assert b.client.delete(f"/api/v1/municipal_property_object/{obj.id}").status_code in (403, 404, 405)
+    assert b.api.delete(f"/api/v1/municipal_property_object/{obj.id}").status_code in (403, 404, 405)
     db.session.expire_all()
     assert db.session.get(PropertyObject, obj.id).status == "active"
 

@@ -209,9 +209,9 @@ def test_wrong_types_in_the_api_are_refused(app, admin, db):
     from models.reference import Territory
 
     unit = db.session.query(Territory).filter_by(level=4).first()
-    response = admin.client.put(f"/api/v1/territory/{unit.id}", json={"name_ru": 12})
+    response = admin.api.put(f"/api/v1/territory/{unit.id}", json={"name_ru": 12})
     assert response.status_code == 422 and "name_ru" in response.get_json()["message"]
-    response = admin.client.put(f"/api/v1/territory/{unit.id}", data="not json", content_type="application/json")
+    response = admin.api.put(f"/api/v1/territory/{unit.id}", data="not json", content_type="application/json")
     assert response.status_code == 400
     db.session.expire_all()
     assert db.session.get(Territory, unit.id).name_ru == unit.name_ru

@@ -226,9 +226,9 @@ def test_scope_matrix_apis(app, probe):
         perms = api.base_permissions or []
         assert probe.get(f"{base}/{pk}").status_code == 404, base
         if not perms or "can_put" in perms:
-            assert probe.client.put(f"{base}/{pk}", json={}).status_code == 404
+            assert probe.api.put(f"{base}/{pk}", json={}).status_code == 404
         if not perms or "can_delete" in perms:
-            assert probe.client.delete(f"{base}/{pk}").status_code == 404
+            assert probe.api.delete(f"{base}/{pk}").status_code == 404
         listed = probe.get(f"{base}/", query_string={"q": "(page_size:100)"})
         assert listed.status_code == 200, (base, listed.get_data(as_text=True)[:200])
         assert listed.get_json()["count"] == _count(app, model, scope), f"{base}: API list leaks"
@@ -244,7 +244,7 @@ def test_scope_matrix_apis(app, probe):
                 for c in api.add_columns:
                     if api.datamodel.is_relation(c):
                         body[c] = getattr(row, c).id
-            response = probe.client.post(f"{base}/", json=body)
+            response = probe.api.post(f"{base}/", json=body)
             assert response.status_code in (400, 404, 422), (base, response.status_code)
             assert _count(app, model) == count
 
@@ -265,3 +265,284 @@ def test_scoped_user_lists_own_subtree_only(app, probe):
     assert "_flt_0_level=2" in start.headers["Location"]
     page = probe.get(start.headers["Location"]).get_data(as_text=True)
     assert page.count("/territoryview/show/") == 1 and TERRITORY_A in page
+
+
+# --- moving a record out of the scope, or creating one under a parent outside it (issue 7) ----------------------
+def _own_row(app, model, scope):
+    from app.extensions import db
+
+    with app.app_context():
+        row = db.session.query(model).filter(scope.condition(model)).order_by(model.id).first()
+        return row.id if row is not None else None
+
+
+def _scope_relations(datamodel, columns):
+    """Relation columns of `columns` that lead to a scoped model: the values that decide where a row lies."""
+    from app.scope import is_scoped
+
+    return [c for c in columns or [] if isinstance(c, str) and datamodel.is_relation(c)
+            and not datamodel.is_relation_many_to_many(c) and not datamodel.is_relation_one_to_many(c)
+            and is_scoped(datamodel.get_related_model(c))]
+
+
+def _still_inside(app, model, pk, scope, col):
+    """The row is where it was: inside the scope, its relation `col` unchanged."""
+    from app.extensions import db
+
+    with app.app_context():
+        inside = db.session.query(model).filter(model.id == pk, scope.condition(model)).first()
+        return inside is not None and (getattr(inside, col).id if getattr(inside, col) is not None else None)
+
+
+def _values(app, view, pk, columns, unique=False):
+    from app.extensions import db
+
+    with app.app_context():
+        model = view.datamodel.obj
+        row = db.session.get(model, pk)
+        data = {col: _form_value(getattr(row, col)) for col in columns if hasattr(row, col)}
+        data = {k: v for k, v in data.items() if v != [] and v != ""}
+        if unique:
+            for col in columns:
+                if col in _unique_columns(model.__table__) and isinstance(data.get(col), str) and \
+                        not model.__table__.columns[col].foreign_keys:
+                    data[col] = _unique_variant(db.session, getattr(model, col), data[col])
+        return data
+
+
+def _jwt(app):
+    client = app.test_client()
+    answer = client.post("/api/v1/security/login",
+                         json={"username": "scope_probe", "password": PASSWORD, "provider": "db"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:200]
+    return client, {"Authorization": f"Bearer {answer.get_json()['access_token']}"}
+
+
+def _api_body(app, api, pk, columns):
+    from app.extensions import db
+
+    with app.app_context():
+        model = api.datamodel.obj
+        row = db.session.get(model, pk)
+        body = {}
+        for c in columns:
+            if not isinstance(c, str) or not hasattr(row, c):
+                continue
+            value = getattr(row, c)
+            if api.datamodel.is_relation(c):
+                if api.datamodel.is_relation_many_to_many(c) or api.datamodel.is_relation_one_to_many(c):
+                    continue
+                body[c] = value.id if value is not None else None
+            elif value is not None:
+                body[c] = value.isoformat() if isinstance(value, (datetime.date, datetime.datetime)) else \
+                    str(value) if isinstance(value, decimal.Decimal) else value
+        for c in columns:
+            if c in _unique_columns(model.__table__) and isinstance(body.get(c), str):
+                body[c] = _unique_variant(db.session, getattr(model, c), body[c])
+        return body
+
+
+def test_scope_walker_moves_and_foreign_parents_views(app, probe):
+    """Every scoped view: an own record moved out of the scope by the edit form, a new one created under a parent
+    outside it by the add form and by the import, is refused; the database is checked, not only the answer."""
+    views, _ = _scoped_views(app)
+    tried = []
+    for view in views:
+        model, base, perms = view.datamodel.obj, view.route_base, view.base_permissions
+        _, scope = _outside_row(app, model)
+        pk = _own_row(app, model, scope)
+        if pk is None:
+            continue
+        if "can_edit" in perms:
+            for col in _scope_relations(view.datamodel, view.edit_columns):
+                before = _still_inside(app, model, pk, scope, col)
+                data = _values(app, view, pk, view.edit_columns)
+                data[col] = str(_outside_row(app, view.datamodel.get_related_model(col))[0])
+                probe.post(f"{base}/edit/{pk}", data)
+                assert _still_inside(app, model, pk, scope, col) == before, f"{base}: edit moved {col} out"
+                tried.append((base, "edit", col))
+        if "can_add" in perms:
+            for col in _scope_relations(view.datamodel, view.add_columns):
+                count = _count(app, model)
+                data = _values(app, view, pk, view.add_columns, unique=True)
+                data[col] = str(_outside_row(app, view.datamodel.get_related_model(col))[0])
+                probe.post(f"{base}/add", data)
+                assert _count(app, model) == count, f"{base}: add created a record under {col} outside"
+                tried.append((base, "add", col))
+        if view.import_columns and "can_import" in perms:
+            for col in _scope_relations(view.datamodel, view.import_columns):
+                count = _count(app, model)
+                assert _import_foreign(app, probe, view, pk, col) != 302, f"{base}: import accepted {col}"
+                assert _count(app, model) == count, f"{base}: import created a record under {col} outside"
+                tried.append((base, "import", col))
+    kinds = {k for _, k, _ in tried}
+    assert {"edit", "add", "import"} <= kinds, tried
+
+
+def _import_foreign(app, probe, view, pk, col):
+    import io
+
+    import pandas as pd
+
+    from app.extensions import db
+
+    columns = view.all_import_columns()
+    with app.app_context():
+        row = db.session.get(view.datamodel.obj, pk)
+        record = {}
+        for c in columns:
+            value = getattr(row, c, None)
+            if view.datamodel.is_relation(c):
+                key = view.import_keys.get(c, "id")
+                value = getattr(value, key) if value is not None else ""
+            record[c] = _form_value(value) if not isinstance(value, str) else value
+        related = view.datamodel.get_related_model(col)
+        outside = db.session.get(related, _outside_row(app, related)[0])
+        record[col] = str(getattr(outside, view.import_keys.get(col, "id")))
+        for c in columns:
+            if c in _unique_columns(view.datamodel.obj.__table__) and isinstance(record.get(c), str):
+                record[c] = _unique_variant(db.session, getattr(view.datamodel.obj, c), record[c])
+    payload = pd.DataFrame([record]).to_csv(index=False).encode()
+    answer = probe.post(f"{view.route_base}/import/", {"file": (io.BytesIO(payload), "rows.csv")},
+                        token_from=f"{view.route_base}/import/", content_type="multipart/form-data")
+    return answer.status_code
+
+
+def test_scope_walker_moves_and_foreign_parents_apis(app, probe):
+    """Every scoped API: PUT of an own record with a scope-determining value outside the scope, POST of a new one
+    under a parent outside it: refused (400/404/422), nothing saved."""
+    _, apis = _scoped_views(app)
+    client, headers = _jwt(app)
+    tried = []
+    for api in apis:
+        model = api.datamodel.obj
+        base = f"/api/v1/{api.resource_name}"
+        perms = api.base_permissions or []
+        _, scope = _outside_row(app, model)
+        pk = _own_row(app, model, scope)
+        if pk is None:
+            continue
+        if not perms or "can_put" in perms:
+            for col in _scope_relations(api.datamodel, api.edit_columns):
+                before = _still_inside(app, model, pk, scope, col)
+                target = _outside_row(app, api.datamodel.get_related_model(col))[0]
+                for method in (client.put, client.patch):
+                    answer = method(f"{base}/{pk}", json={col: target}, headers=headers)
+                    assert answer.status_code != 500, (base, col, answer.get_data(as_text=True)[:200])
+                    assert _still_inside(app, model, pk, scope, col) == before, f"PUT {base}: moved {col} out"
+                tried.append((base, "put", col))
+        if not perms or "can_post" in perms:
+            for col in _scope_relations(api.datamodel, api.add_columns):
+                count = _count(app, model)
+                body = _api_body(app, api, pk, api.add_columns)
+                body[col] = _outside_row(app, api.datamodel.get_related_model(col))[0]
+                answer = client.post(f"{base}/", json=body, headers=headers)
+                assert answer.status_code in (400, 404, 422), (base, col, answer.status_code)
+                assert _count(app, model) == count, f"POST {base}: created a record under {col} outside"
+                tried.append((base, "post", col))
+    assert {"put", "post"} <= {k for _, k, _ in tried}, tried
+    assert any(b.endswith("/household") and c == "territory" for b, k, c in tried if k == "put"), tried
+
+
+def _condition_columns(model):
+    from sqlalchemy import select
+    from sqlalchemy.sql.visitors import iterate
+
+    condition = model.scope_condition(select(1).scalar_subquery())
+    return {c for c in iterate(condition) if getattr(c, "table", None) is model.__table__}
+
+
+def test_session_guard_refuses_every_path(app, probe):
+    """Services, actions and workflow steps write through the session: the flush guard refuses, for every scoped
+    model, a row moved under an out-of-scope parent and a change of a row stored outside the scope."""
+    from flask import g
+    from sqlalchemy import inspect as sa_inspect
+
+    from app.extensions import db
+    from app.scope import ScopeViolation, is_scoped
+    from models.reference import Territory
+
+    tried = 0
+    with app.test_request_context():
+        g.user = app.appbuilder.sm.find_user(username="scope_probe")
+        a = db.session.query(Territory).filter_by(code=TERRITORY_A).one()
+        from app.scope import Scope
+
+        scope = Scope(a.id, a.path)
+        models = {v.datamodel.obj for v in app.appbuilder.baseviews
+                  if hasattr(v, "datamodel") and is_scoped(v.datamodel.obj)}
+        for model in sorted(models, key=lambda m: m.__name__):
+            own = db.session.query(model).filter(scope.condition(model)).order_by(model.id).first()
+            for rel in sa_inspect(model).relationships:
+                if own is None or rel.uselist or not is_scoped(rel.mapper.class_) or rel.viewonly:
+                    continue
+                if not (rel.key == "parent" if model is Territory else
+                        set(rel.local_columns) & _condition_columns(model)):
+                    continue  # a link that does not decide where the row lies (a child's family)
+                outside = db.session.query(rel.mapper.class_).filter(
+                    ~scope.condition(rel.mapper.class_)).first()
+                if outside is None:
+                    continue
+                setattr(own, rel.key, outside)
+                with pytest.raises(ScopeViolation):
+                    db.session.flush()
+                db.session.rollback()
+                own = db.session.get(model, own.id)
+                assert db.session.query(model).filter(model.id == own.id, scope.condition(model)).count() == 1
+                tried += 1
+            foreign = db.session.query(model).filter(~scope.condition(model)).first()
+            column = next((c for c in sa_inspect(model).column_attrs
+                           if c.key in ("note", "notes", "name_ky", "comment", "address")), None)
+            if foreign is not None and column is not None:
+                setattr(foreign, column.key, "changed from another territory")
+                with pytest.raises(ScopeViolation):
+                    db.session.flush()
+                db.session.rollback()
+                tried += 1
+    assert tried > 5
+
+
+def test_reports_charts_and_prints_deny_other_territories(app, probe):
+    """Report, chart and print views asked for a record or unit of another territory answer 404 and audit the
+    attempt as denied (issue 7, item 10)."""
+    from app.scope import is_scoped
+    from charts.base import ChartView
+    from models.reference import Territory
+
+    outside_id, _ = _outside_row(app, Territory)
+    with app.app_context():
+        from app.extensions import db
+
+        code = db.session.get(Territory, outside_id).code
+
+    def denied_for(object_type, object_id):
+        return [e for e in audit_events(app, action="denied", object_type=object_type, object_id=str(object_id))
+                if e.username == "scope_probe"]
+
+    tried = []
+    for view in app.appbuilder.baseviews:
+        if isinstance(view, ChartView):
+            for chart in view.charts:
+                for name in view.territory_filters:
+                    if name not in chart.filters:
+                        continue
+                    before = len(denied_for("ref_territory", outside_id))
+                    url = f"{view.route_base}/?chart={chart.key}&{name}={code}"
+                    assert probe.get(url).status_code == 404, url
+                    assert len(denied_for("ref_territory", outside_id)) == before + 1, f"{url}: not audited"
+                    tried.append(url)
+        elif getattr(view, "printable", False) and hasattr(view, "print_record") and \
+                is_scoped(view.datamodel.obj):
+            pk, _ = _outside_row(app, view.datamodel.obj)
+            url = f"{view.route_base}/print/{pk}"
+            status = probe.get(url).status_code
+            if status == 403:  # the view does not print (no permission is registered for it)
+                continue
+            assert status == 404, url
+            assert denied_for(view.datamodel.obj.__tablename__, pk), f"{url}: not audited"
+            tried.append(url)
+    url = f"/socialsupportlist/?territory={outside_id}"
+    before = len(denied_for("ref_territory", outside_id))
+    assert probe.get(url).status_code == 404
+    assert len(denied_for("ref_territory", outside_id)) == before + 1
+    assert any("/print/" in u for u in tried) and any("chart=" in u for u in tried), tried

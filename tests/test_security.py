@@ -1,6 +1,9 @@
 """Accounts: lockout, validity period, idle timeout, password rules, rate limits, CSRF, security headers."""
 import datetime
 
+from app import clock
+from app.clock import local_today
+
 from tests.conftest import PASSWORD, audit_events, make_app
 
 
@@ -24,8 +27,10 @@ def test_login_logout_are_audited(app, browser, make_user):
 
 
 def test_five_failures_within_window_lock_the_account(app, browser, make_user):
+    """From two addresses: one address alone counts at most four (tests/test_sessions.py)."""
     name = make_user()
-    for _ in range(5):
+    for address in ["10.0.0.1"] * 4 + ["10.0.0.2"]:
+        browser.client.environ_base["REMOTE_ADDR"] = address
         response = browser.login(name, "Wrongpass123")
         assert response.status_code == 302
     assert _user(app, name).locked_at is not None
@@ -45,7 +50,7 @@ def _locked_message_in(lang, app):
     from models.user import SanaripUser
 
     with app.test_request_context(), force_locale(lang):
-        message = str(login_refusal(SanaripUser(locked_at=datetime.datetime.now()), datetime.date.today()))
+        message = str(login_refusal(SanaripUser(locked_at=clock.now()), local_today()))
     assert "locked" not in message  # really translated
     return message
 
@@ -77,7 +82,7 @@ def test_admin_unlocks(app, browser, make_user):
 
 
 def test_expired_and_future_accounts_are_refused(app, browser, make_user):
-    today = datetime.date.today()
+    today = local_today()
     expired = make_user(valid_until=today - datetime.timedelta(days=1))
     future = make_user(valid_from=today + datetime.timedelta(days=1))
     for name in (expired, future):
@@ -96,7 +101,7 @@ def test_account_expiring_during_a_session_stops_working(app, browser, make_user
     assert browser.get("/users/list/").status_code == 200
     with app.app_context():
         user = db.session.query(SanaripUser).filter_by(username=name).one()
-        user.valid_until = datetime.date.today() - datetime.timedelta(days=1)
+        user.valid_until = local_today() - datetime.timedelta(days=1)
         db.session.commit()
     assert browser.get("/users/list/").status_code != 200
 

@@ -1,6 +1,9 @@
 """Social passport of a low-income family: composition snapshot, poverty line, welfare score (hand-computed cases),
 workflow with history, annual review, support lists (Excel, PDF), charts recomputed from the data, roles."""
 import datetime
+
+from app import clock
+from app.clock import local_today
 import io
 import itertools
 import json
@@ -22,7 +25,7 @@ _serials = itertools.count(71000)
 def _years_ago(years, days=30):
     from app.services.social_passport import add_months
 
-    return add_months(datetime.date.today(), -12 * years) - datetime.timedelta(days=days)
+    return add_months(local_today(), -12 * years) - datetime.timedelta(days=days)
 
 
 def _village(db, prefix=RAYON_A_PATH):
@@ -50,7 +53,7 @@ def _family(db, number, people, village=None, departed=()):
         db.session.flush()
         if index >= len(people):
             household_book.record_movement(db.session, Movement(member=member, kind="departure",
-                                                                on_date=datetime.date.today(), place="Бишкек"))
+                                                                on_date=local_today(), place="Бишкек"))
     db.session.flush()
     return household
 
@@ -62,7 +65,7 @@ def _passport(db, household, **values):
     from app.services import social_passport as service
     from models.social_passport import SocialPassport
 
-    passport = SocialPassport(household=household, surveyed_on=values.pop("surveyed_on", datetime.date.today()),
+    passport = SocialPassport(household=household, surveyed_on=values.pop("surveyed_on", local_today()),
                               **values)
     service.create_passport(db.session, passport, None)
     db.session.flush()
@@ -175,7 +178,7 @@ def test_composition_is_a_snapshot_of_active_members(app, db):
         assert passport.head_name.startswith("Сыдыков Тест0")
         assert [m.age for m in passport.members] == [40, 59, 17, 10, 25, 30]
         assert passport.income_total == Decimal("12000") and passport.income_per_member == Decimal("2000.00")
-        line = service.find_poverty_line(db.session, household.territory_id, datetime.date.today().year)
+        line = service.find_poverty_line(db.session, household.territory_id, local_today().year)
         assert passport.poverty_line_amount == line.amount and passport.needs_support is True
         assert json.loads(passport.score_details)["income"] == round(40 * (line.amount - 2000) / line.amount)
         assert [(h.from_status, h.to_status) for h in passport.history] == [(None, "draft")]
@@ -254,7 +257,7 @@ def test_workflow_with_history_and_annual_review(app, db):
         assert error.value.code == "reasons_required"
         passport.reasons.append(_reason(db))
         service.submit(db.session, passport, admin, "готово")
-        assert passport.status == "submitted" and passport.submitted_on == datetime.date.today()
+        assert passport.status == "submitted" and passport.submitted_on == local_today()
         with pytest.raises(DomainError) as error:
             service.update_passport(db.session, passport)
         assert error.value.code == "not_editable"
@@ -267,19 +270,21 @@ def test_workflow_with_history_and_annual_review(app, db):
         service.return_for_correction(db.session, passport, admin, "Маалымкат жок")
         service.update_passport(db.session, passport)  # a returned passport can be corrected
         service.submit(db.session, passport, admin)
-        approved = datetime.datetime(2025, 2, 28, 10, 0)
+        approved = clock.from_local(datetime.datetime(2025, 2, 28, 10, 0))  # wall clock in Bishkek
         service.approve(db.session, passport, admin, None, approved)
-        assert passport.approved_on == approved.date() and passport.approved_by_fk == admin.id
+        assert passport.approved_on == clock.local_today(approved) and passport.approved_by_fk == admin.id
         assert passport.review_due_on == datetime.date(2026, 2, 28)
         with pytest.raises(DomainError) as error:
             service.approve(db.session, passport, admin)
         assert error.value.code == "bad_transition"
         db.session.flush()
         # the daily run: not before 12 months, then once
-        assert passport not in service.mark_reviews_due(db.session, datetime.datetime(2026, 2, 27, 23, 0))
-        assert passport in service.mark_reviews_due(db.session, datetime.datetime(2026, 2, 28, 6, 0))
+        day_before = clock.from_local(datetime.datetime(2026, 2, 27, 23, 0))  # Bishkek's wall clock
+        assert passport not in service.mark_reviews_due(db.session, day_before)
+        assert passport in service.mark_reviews_due(db.session, clock.from_local(datetime.datetime(2026, 2, 28, 6, 0)))
         db.session.flush()
-        assert passport not in service.mark_reviews_due(db.session, datetime.datetime(2026, 3, 1, 6, 0))
+        next_day = clock.from_local(datetime.datetime(2026, 3, 1, 6, 0))
+        assert passport not in service.mark_reviews_due(db.session, next_day)
         assert passport.status == "review_due"
         with pytest.raises(DomainError):
             service.reopen(db.session, passport, admin, "")
@@ -325,7 +330,7 @@ def test_seeded_passports_cover_every_status_in_several_oblasts(app, db):
 
 # --- web ----------------------------------------------------------------------------------------------------------
 def _form(household_id, needs=(), reasons=(), **overrides):
-    data = {"household": household_id, "surveyed_on": datetime.date.today().isoformat(), "income_wages": "3000",
+    data = {"household": household_id, "surveyed_on": local_today().isoformat(), "income_wages": "3000",
             "income_pensions": "0", "income_benefits": "0", "income_agriculture": "0", "income_remittances": "0",
             "income_other": "0", "housing_tenure": "own", "housing_type": "house",
             "housing_condition": "satisfactory", "has_water": "y", "has_electricity": "y", "land_ha": "0",
@@ -505,7 +510,7 @@ def test_support_list_of_a_national_reader_covers_every_oblast(app, db):
 def test_review_due_filter(app, db):
     from models.social_passport import SocialPassport
 
-    today = datetime.date.today()
+    today = local_today()
     due = [p for p in db.session.query(SocialPassport).all()
            if p.status == "review_due" or (p.status == "approved" and p.review_due_on <= today)]
     assert due
@@ -526,7 +531,7 @@ def test_reviews_command_marks_due_passports(app, db):
         household = _family(db, "SP-R1", SMALL_FAMILY)
         passport = _passport(db, household, income_wages=Decimal("90000"))
         service.submit(db.session, passport)
-        service.approve(db.session, passport, None, None, datetime.datetime.now() - datetime.timedelta(days=370))
+        service.approve(db.session, passport, None, None, clock.now() - datetime.timedelta(days=370))
         db.session.commit()
         pk = passport.id
     result = app.test_cli_runner().invoke(args=["sanarip", "social-passport-reviews"])

@@ -11,6 +11,9 @@ ACTION_LABELS = {
     "logout": _l("Logout"), "lockout": _l("Account locked"), "create": _l("Created"), "update": _l("Changed"),
     "delete": _l("Deleted"), "read": _l("Personal record read"), "export": _l("Export"), "pdf": _l("PDF issued"),
     "denied": _l("Access denied"),
+    # bulk reads of personal data (app/audit.py record_bulk_read)
+    "list": _l("List of personal records read"), "api_list": _l("Personal records read through the API"),
+    "lookup": _l("Personal records searched"), "report": _l("Report with personal data read"),
 }
 
 
@@ -38,7 +41,7 @@ class AuditEventView(SanaripModelView):
     list_columns = ["at", "username", "action", "object_type", "object_id", "ip"]
     show_columns = ["at", "username", "user_id", "action", "object_type", "object_id", "changes", "ip", "path"]
     search_columns = ["at", "username", "action", "object_type", "object_id", "ip"]
-    label_columns = {"at": _l("Time (UTC)"), "username": _l("User"), "user_id": _l("User ID"),
+    label_columns = {"at": _l("Time"), "username": _l("User"), "user_id": _l("User ID"),
                      "action": _l("Action"), "object_type": _l("Object"), "object_id": _l("Object ID"),
                      "changes": _l("Details"), "ip": _l("IP address"), "path": _l("Address")}
     formatters_columns = {"action": lambda a: str(ACTION_LABELS.get(a, a)), "object_type": object_label,

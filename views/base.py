@@ -16,7 +16,7 @@ from sqlalchemy import Boolean, Date, DateTime, Numeric
 from wtforms import BooleanField, SelectField
 from wtforms.validators import DataRequired, Optional
 
-from app import audit, edges, tabular
+from app import audit, clock, edges, tabular
 from app.catalogue import classifiers, custom, dictionary
 from app.pdf import render_pdf
 from app.errors import DomainError
@@ -270,6 +270,9 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
     import_columns = None
     #: relation column -> attribute of the related model used to find it in an imported sheet (default: id)
     import_keys = {}
+    #: sheet columns that narrow a relation's lookup: {relation: {sheet column: (label, relation of the related
+    #: model, its key)}}, e.g. a member's household by number within the village given by its SOATE code
+    import_filters = {}
     #: what the REST API (`ui_view` = this view) accepts when it differs from the form's columns
     api_add_columns = None
     api_edit_columns = None
@@ -386,6 +389,19 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
 
     def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", page=None,
                          page_size=None, widgets=None, **kwargs):
+        widgets = self._list_widget_of_page(filters, actions, order_column, order_direction, page, page_size,
+                                            widgets, **kwargs)
+        args = widgets["list"].template_args
+        # the bulk read of this page: the filters asked (FAB's and the custom fields'), the rows matched and shown
+        asked = [[f.column_name, f.arg_name, v[0] if isinstance(v, list) and len(v) == 1 else v]
+                 for f, v in filters.get_filters_values()] + \
+            [[k, "custom", v] for k, v in request.args.items() if k.startswith(custom_fields.PREFIX) and v]
+        audit.record_bulk_read(self.datamodel.session, self.datamodel.obj, asked, args.get("count"),
+                               len(args.get("pks") or []), page=page or 0)
+        return widgets
+
+    def _list_widget_of_page(self, filters, actions=None, order_column="", order_direction="", page=None,
+                             page_size=None, widgets=None, **kwargs):
         specs = self.custom_specs()
         if not specs:
             return super()._get_list_widget(filters, actions, order_column, order_direction, page, page_size,
@@ -452,7 +468,7 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
         related = self._lookup_columns.get(column)
         if related is None:
             abort(404)
-        rows = lookup_search(self.datamodel.session, related, request.args.get("q", ""))
+        rows = lookup_search(self.datamodel.session, related, request.args.get("q", ""), audited=True)
         return jsonify(results=[{"id": row.id, "text": str(row)} for row in rows])
 
     def render_template(self, template, **kwargs):
@@ -497,7 +513,7 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
                 rows.append((str(self.label_columns.get(col, col)),
                              "" if value is None else formatter(value) if formatter else value))
             sections.append((str(heading), rows))
-        now = datetime.datetime.now()
+        now = clock.now()
         data = render_pdf("pdf/record.html", title=str(self.show_title), sections=sections,
                           printed_on=format_datetime(now, "short"), printed_by=g.user.username)
         return data, {"printed_on": now.isoformat(timespec="seconds")}
@@ -633,7 +649,7 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
         labels = {col: {code: str(label) for code, label in choices.items()}  # translated once, not per cell
                   for col, choices in self.choice_columns.items()}
         rows = [[tabular.cell(self._export_value(item, c, labels)) for c in columns] for item in items]
-        if getattr(self.datamodel.obj, "personal", False):
+        if audit.personal_dataset(self.datamodel.obj):
             audit.record(self.datamodel.session, "export", audit.object_type_of(self.datamodel.obj), None,
                          {"rows": count, "format": fmt, "filters": request.query_string.decode()[:300]})
             self.datamodel.session.commit()
@@ -680,7 +696,8 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
                     return redirect(url_for(f"{self.endpoint}.list"))
         return self.render_template(
             "sanarip/import.html", title=gettext("Import: %(entity)s", entity=self.entity_plural or ""),
-            columns=[(c, self.label_columns.get(c, c)) for c in self.all_import_columns()],
+            columns=[(c, self.label_columns.get(c, c)) for c in self.all_import_columns()]
+            + [(name, label) for narrowing in self.import_filters.values() for name, (label, _, _) in narrowing.items()],
             keys=self.import_keys, report=report, appbuilder=self.appbuilder, view=self)
 
 
@@ -709,6 +726,27 @@ class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
             self.datamodel, self.edit_columns or self.datamodel.get_user_columns_list(),
             self.edit_query_rel_fields)
         super().__init__(*args, **kwargs)
+
+    def _get_field_info(self, field, filter_rel_field, page=None, page_size=None):
+        # FAB passes the label and description through gettext again; gettext("") answers with the catalog's
+        # header ("Project-Id-Version: …"). Ours are translated already (lazy strings of the field dictionary).
+        info = super()._get_field_info(field, filter_rel_field, page=page, page_size=page_size)
+        info["label"] = str(self.label_columns.get(field.name) or "")
+        info["description"] = str(self.description_columns.get(field.name) or "")
+        return info
+
+    def _description_columns_json(self, cols=None):
+        return {key: str(value or "") for key, value in self.description_columns.items() if key in (cols or [])}
+
+    def get_list_headless(self, **kwargs):
+        response = super().get_list_headless(**kwargs)
+        if response.status_code == 200:
+            body = response.get_json(silent=True) or {}
+            args = kwargs.get("rison") or {}
+            audit.record_bulk_read(self.datamodel.session, self.datamodel.obj, args.get("filters") or [],
+                                   body.get("count"), len(body.get("ids") or []), action="api_list",
+                                   page=args.get("page", 0))
+        return response
 
     def get_headless(self, pk, **kwargs):
         item = self.scoped_get(pk)

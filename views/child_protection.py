@@ -1,6 +1,5 @@
 """AIS on children and families in difficult life situations: children (cases), families, relatives, assessments,
 plans and activities, monitoring visits, case history, the overdue list, reasons and plan rules (classifiers)."""
-import datetime
 
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
@@ -20,6 +19,7 @@ from app.services import child_protection as service
 from models.child_protection import ACTIVITY_STATUSES, BODIES, DOMAINS, PLANS, STATUSES, CpActivity, CpAssessment, \
     CpChild, CpFamily, CpPlanRule, CpReason, CpRelative, CpTransition, CpVisit
 from views.base import SanaripModelRestApi, SanaripModelView
+from app.clock import local_today
 
 
 
@@ -326,13 +326,15 @@ class CpOverdueView(BaseView):
     def _rows(self):
         from app.scope import current_scope
 
-        today = datetime.date.today()
+        today = local_today()
         return today, service.overdue(self.appbuilder.session, current_scope(), today)
 
     @expose("/")
     @has_access
     def index(self):
         today, rows = self._rows()
+        audit.record_bulk_read(self.appbuilder.session, CpActivity, [["deadline", "overdue_on", today.isoformat()]],
+                               len(rows), action="report")
         return self.render_template("child_protection/overdue.html", title=gettext("Overdue activities"),
                                     rows=rows, today=today, labels=dictionary.labels(CpActivity), plans=PLANS,
                                     bodies=BODIES,

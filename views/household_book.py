@@ -61,6 +61,8 @@ class MemberView(SanaripModelView):
     import_columns = ["household", "last_name", "first_name", "patronymic", "pin", "sex", "birth_date",
                       "relation", "citizenship", "registration", "employment"]
     import_keys = {"household": "number"}
+    # household numbers are unique only within a village (uq_household_number)
+    import_filters = {"household": {"village": (_l("Village (SOATE code)"), "territory", "code")}}
 
     def __init__(self, *args, **kwargs):
         from flask_appbuilder.fieldwidgets import DatePickerWidget
@@ -199,6 +201,10 @@ class VoterListView(BaseView):
     def index(self):
         session, scope, choices, territory, election = self._request()
         voters = self._voters(session, scope, territory, election) if territory and election else None
+        if voters is not None:
+            audit.record_bulk_read(session, HouseholdMember, [["territory", "voter_list", territory.code],
+                                                              ["election", "date", election.isoformat()]],
+                                   len(voters), min(len(voters), self.preview_rows), action="report")
         error = None
         if request.args and (territory is None or election is None):
             error = gettext("Choose a territory and an election date.")

@@ -1,6 +1,5 @@
 """Land-plot queue: applications, family members, status history, priority categories, the REST API, the
 registration notice (PDF) and the public page where applicants check their place without logging in."""
-import datetime
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_appbuilder import expose
@@ -24,6 +23,8 @@ from app.services import land_queue
 from models.land_queue import KINDS, REMOVAL_REASONS, STATUSES, LandApplication, LandCategory, \
     LandFamilyMember, LandStatusChange
 from views.base import SanaripModelRestApi, SanaripModelView
+from app import clock
+from app.clock import local_today
 
 # --- related views -------------------------------------------------------------------------------------------------
 class LandStatusHistoryView(SanaripModelView):
@@ -80,7 +81,7 @@ class RemoveForm(DynamicForm):
     reason = SelectField(_l("Reason for removal"), [DataRequired()], choices=lambda: list(REMOVAL_REASONS.items()),
                          widget=Select2Widget())
     removed_on = DateField(_l("Removed on"), [DataRequired()], widget=DatePickerWidget(),
-                           default=datetime.date.today)
+                           default=local_today)
     note = TextAreaField(_l("Note"), [Optional(), Length(max=500)], widget=BS3TextAreaFieldWidget())
 
 
@@ -197,13 +198,13 @@ class LandApplicationView(SanaripModelView):
         item = self.scoped_get(pk)
         if item is None:
             abort(404)
-        now = datetime.datetime.now()
+        now = clock.now()
         language = current_language()
         data = render_pdf(
             "land_queue/notice.html", application=item, kind=KINDS.get(item.kind, item.kind),
             status=STATUSES.get(item.status, item.status), category=_local_name(item.category, language),
             body=_local_name(item.territory, language), received=format_datetime(item.received_at, "medium"),
-            issued_on=format_date(now.date(), "long"), check_url=url_for("land_queue_public.check", _external=True))
+            issued_on=format_date(local_today(now), "long"), check_url=url_for("land_queue_public.check", _external=True))
         audit.record(self.datamodel.session, "pdf", LandApplication.__tablename__, item.id,
                      {"document": "registration_notice", "printed_on": now.isoformat(timespec="seconds"),
                       "position": item.position})

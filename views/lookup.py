@@ -19,13 +19,20 @@ def scoped_query(session, model):
     return session.query(model).filter(current_scope().condition(model))
 
 
-def search(session, model, term, limit=LOOKUP_LIMIT):
-    """Rows of `model` inside the user's scope whose lookup fields contain `term` (any case)."""
+def search(session, model, term, limit=LOOKUP_LIMIT, audited=False):
+    """Rows of `model` inside the user's scope whose lookup fields contain `term` (any case). `audited`: the
+    search answers a user (the lookup box), a bulk read of personal data recorded as one audit entry."""
     query = scoped_query(session, model)
     term = (term or "").strip()
     if term:
         query = query.filter(or_(*[getattr(model, f).ilike(f"%{term}%") for f in model.lookup_fields]))
-    return query.order_by(getattr(model, model.lookup_fields[0])).limit(limit).all()
+    rows = query.order_by(getattr(model, model.lookup_fields[0])).limit(limit).all()
+    if audited:
+        from app import audit
+
+        audit.record_bulk_read(session, model, [[f, "ilike", term] for f in model.lookup_fields] if term else [],
+                               len(rows), action="lookup")
+    return rows
 
 
 class LookupWidget:

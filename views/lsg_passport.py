@@ -1,6 +1,5 @@
 """E-passport of LSG bodies: passports (with indicator values, social objects and problems as related views), the
 indicator import, classifiers and the REST API."""
-import datetime
 
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose
@@ -18,6 +17,7 @@ from app.services import lsg_passport, official_statistics
 from models.lsg_passport import LSG_KINDS, PROBLEM_STATUSES, SOURCES, UNITS, LsgActivitySphere, LsgIndicator, \
     LsgIndicatorValue, LsgObjectType, LsgPassport, LsgProblem, LsgSocialObject, OfficialFigure
 from views.base import SanaripModelRestApi, SanaripModelView
+from app.clock import local_today
 
 RECORD = (_l("Record"), {"fields": ["created_by", "created_on", "changed_by", "changed_on"], "expanded": False})
 
@@ -241,7 +241,7 @@ class LsgPassportView(SanaripModelView):
         """Recompute population figures through the service (scope first: FAB's action reads rows unscoped)."""
         items = items if isinstance(items, list) else [items]
         session = self.datamodel.session
-        today = datetime.date.today()
+        today = local_today()
         try:
             for item in items:
                 if item is None or self.scoped_get(item.id) is None:
@@ -292,7 +292,7 @@ class OfficialFigureView(SanaripModelView):
     import_columns = list(official_statistics.IMPORT_COLUMNS)
 
     def on_add(self, item):
-        official_statistics.check_figure(self.datamodel.session, current_scope(), item, datetime.date.today())
+        official_statistics.check_figure(self.datamodel.session, current_scope(), item, local_today())
 
     on_update = on_add
 

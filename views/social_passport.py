@@ -22,12 +22,14 @@ from app import audit, tabular
 from app.catalogue import dictionary
 from app.errors import DomainError
 from app.pdf import render_pdf
-from app.scope import current_scope
+from app.scope import current_scope, deny_outside
 from app.services import social_passport as service
 from models.household_book import EMPLOYMENTS, RELATIONS, SEXES
 from models.reference import Territory
 from models.social_passport import INCOME_SOURCES, LIVESTOCK, STATUSES, Need, PovertyLine, Reason, SocialPassport
 from views.base import SanaripModelRestApi, SanaripModelView
+from app import clock
+from app.clock import local_today
 
 STEP_LABELS = {"submit": _l("Submit for approval"), "approve": _l("Approve"), "return": _l("Return for correction"),
                "reopen": _l("Reopen for review")}
@@ -111,7 +113,7 @@ class FilterReviewDueBy(BaseFilter):
         try:
             day = datetime.date.fromisoformat(str(value)[:10])
         except ValueError:
-            day = datetime.date.today()
+            day = local_today()
         return query.filter(service.due_for_review_condition(day))
 
 
@@ -236,7 +238,7 @@ class SocialPassportView(SanaripModelView):
         self.review_due_filter = f"_flt_{len(self._filters._all_filters['review_due_on']) - 1}_review_due_on"
 
     def review_due_url(self):
-        return url_for(".list", **{self.review_due_filter: datetime.date.today().isoformat()})
+        return url_for(".list", **{self.review_due_filter: local_today().isoformat()})
 
     def on_add(self, item):
         service.create_passport(self.datamodel.session, item, g.user)
@@ -341,8 +343,10 @@ class SupportListView(BaseView):
             return None
         session = self.appbuilder.session
         territory = session.get(Territory, int(raw))
-        if territory is None or not current_scope().permits_territory(session, territory.id):
+        if territory is None:
             abort(404)
+        if not current_scope().permits_territory(session, territory.id):
+            deny_outside("ref_territory", territory.id)
         return territory
 
     def _territories(self):
@@ -380,6 +384,9 @@ class SupportListView(BaseView):
         total = session.scalar(select(func.count()).select_from(query.subquery()))
         page = int(request.args.get("page", "0")) if request.args.get("page", "0").isdigit() else 0
         rows = session.scalars(query.limit(self.page_size).offset(page * self.page_size)).all()
+        audit.record_bulk_read(session, SocialPassport,
+                               [["territory", "support_list", territory.code if territory is not None else None]],
+                               total, len(rows), action="report", page=page)
         return self.render_template(
             "social_passport/support_list.html", title=self.title, columns=SUPPORT_COLUMNS,
             rows=[(p, self._values(p)) for p in rows], total=total, page=page,
@@ -430,7 +437,7 @@ class SupportListView(BaseView):
             if not groups or groups[-1][0] != name:
                 groups.append((name, []))
             groups[-1][1].append(self._values(passport))
-        now = datetime.datetime.now()
+        now = clock.now()
         columns = [(k, label) for k, label in SUPPORT_COLUMNS if k != "territory"]
         data = render_pdf("social_passport/support_list_pdf.html", title=str(self.title),
                           scope_name=str(territory.name) if territory is not None else

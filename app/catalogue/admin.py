@@ -1,6 +1,5 @@
 """Rules of administering the catalogue: custom fields (add, retire, restore, promote to a column), edited texts
 and open-data publication. Plain functions with explicit arguments; the caller commits."""
-import datetime
 import re
 
 from flask_babel import lazy_gettext as _l
@@ -10,6 +9,7 @@ from app.catalogue import custom, dictionary
 from app.errors import DomainError
 from models.catalogue import CustomField, DatasetSetting, DictionaryText
 from models.dictionary import PERSONAL_CLASSES
+from app.clock import local_today
 
 
 def check_custom_field(session, field):
@@ -165,7 +165,7 @@ def promotion_migration(field, revision, down_revision, today=None):
     """The text of an Alembic migration that makes custom field `field` a real column of its table: adds the
     column, copies every value out of the JSON (PostgreSQL and SQLite), removes the key from the JSON. Written for
     a developer to review together with the model line that `model_line` gives."""
-    today = today or datetime.date.today()
+    today = today or local_today()
     table, key = field.dataset, field.key
     length = int(field.max_value) if field.kind == "text" and field.max_value is not None else custom.TEXT_MAX
     column = SQL_TYPES[field.kind].format(length=length)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 from app.catalogue import classifiers, custom, dictionary
 from app.errors import DomainError
 from app.i18n import current_language
+from app.clock import local_today
 
 OPERATORS = {"eq": "=", "ne": "≠", "gte": "≥", "lte": "≤"}
 BY_YEAR, BY_MONTH, BY_AGE = _l("year"), _l("month"), _l("age group")
@@ -241,7 +242,7 @@ def aggregate(session, scope, request, suppress=False, today=None, check_only=Fa
     One SQL GROUP BY inside `scope`; labels in the current language."""
     from app.services import statistics
 
-    today = today or datetime.date.today()
+    today = today or local_today()
     info = dictionary.dataset(request.dataset)
     if info is None:
         raise DomainError(_l("Unknown dataset or field."), field="dataset", code="unknown_dataset")
@@ -295,13 +296,16 @@ def aggregate(session, scope, request, suppress=False, today=None, check_only=Fa
 
 
 def _suppress(frame, names, statistics):
-    """The statistics' small-cell rule on the counts behind each cell (sums too: a sum over 2 families tells
-    about them)."""
+    """The statistics' small-cell rule (`statistics.withhold`, the one implementation) on the counts behind each
+    cell (sums too: a sum over 2 families tells about them). Every margin of a chart is published by another
+    chart of the same dataset (grouped by the other field, or by nothing), so rows and columns are equations."""
     if len(names) == 1:
-        frame["withheld"] = frame["n"] < statistics.THRESHOLD
+        counts = frame.groupby("g1", dropna=False)[["n"]].sum()
+        hidden = statistics.withhold(counts)
+        frame["withheld"] = [bool(hidden.loc[a, "n"]) for a in frame["g1"]]
     else:
         counts = frame.pivot_table(index="g1", columns="g2", values="n", aggfunc="sum", fill_value=0)
-        hidden = statistics.suppress(counts).drop(columns="total").isna()
+        hidden = statistics.withhold(counts)
         frame["withheld"] = [bool(hidden.loc[a, b]) for a, b in zip(frame["g1"], frame["g2"])]
     frame.loc[frame["withheld"], "value"] = None
     return frame

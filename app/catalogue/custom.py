@@ -269,13 +269,18 @@ class CustomValueErrors(DomainError):
         self.errors = errors
 
 
+def personal_keys(item):
+    """Keys of the personal (and special) custom fields of a row's dataset, retired fields included."""
+    if not hasattr(item, "custom"):
+        return set()
+    return {f.key for f in fields(type(item).__tablename__, ("active", "retired", "promoted"))
+            if f.personal in ("personal", "special")}
+
+
 def erase_personal(item):
     """Retention: drop the values of personal (and special) custom fields of a row, retired fields included."""
-    if not hasattr(item, "custom"):
-        return
-    personal = {f.key for f in fields(type(item).__tablename__, ("active", "retired", "promoted"))
-                if f.personal in ("personal", "special")}
-    if personal & set(item.custom or {}):
+    personal = personal_keys(item)
+    if personal and personal & set(item.custom or {}):
         item.custom = {k: v for k, v in (item.custom or {}).items() if k not in personal}
 
 

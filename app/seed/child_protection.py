@@ -12,6 +12,7 @@ from app.services import child_protection as service
 from models.child_protection import CpAssessment, CpChild, CpFamily, CpPlanRule, CpReason, CpRelative, \
     CpVisit
 from models.reference import Territory
+from app.clock import local_today
 
 #: reasons for the difficult life situation (Regulation No. 156; Children's Code art. 5: children in need of
 #: special protection): code, Kyrgyz, Russian, English
@@ -138,7 +139,7 @@ def seed(session, echo=print):
     from models.household_book import Household, HouseholdMember
 
     rng = random.Random(20230322)
-    today = datetime.date.today()
+    today = local_today()
     reasons = {r.code: r for r in session.scalars(select(CpReason))}
     added = 0
     for number, aimak in enumerate(demo_aimaks(session)):
@@ -201,7 +202,9 @@ def retention_command(dry_run):
     """Anonymise children's records past retention (the child turned 28): run daily; idempotent."""
     from app.extensions import db
 
-    due = service.anonymise(db.session, datetime.date.today(), dry_run=dry_run)
+    from app import clock
+
+    due = service.anonymise(db.session, clock.local_today(clock.now()), dry_run=dry_run)
     for child in due:
         click.echo(f"  #{child.id}: born {child.birth_date.year}, identified {child.identified_on}")
     if dry_run:

@@ -10,6 +10,7 @@ from app.seed import DEMO_RAYON
 from app.services import household_book
 from models.household_book import Household, HouseholdMember, Movement
 from models.reference import Territory
+from app.clock import local_today
 
 MALE_NAMES = ["Азамат", "Бакыт", "Нурлан", "Эрлан", "Темирлан", "Айбек", "Улан", "Мирлан", "Таалай", "Жыргалбек"]
 FEMALE_NAMES = ["Айгүл", "Гүлнара", "Жамиля", "Нургүл", "Айпери", "Бермет", "Чолпон", "Асель", "Мээрим", "Динара"]
@@ -76,7 +77,7 @@ def _person(rng, sex, birth, surname, relation, household):
     last = surname + ("а" if sex == "F" else "")
     father = rng.choice(MALE_NAMES)
     patronymic = father + ("овна" if sex == "F" else "ович") if father[-1] not in "аеиоуыэюяө" else None
-    age = (datetime.date.today() - birth).days // 365
+    age = (local_today() - birth).days // 365
     employment = ("preschool" if age < 7 else "schoolchild" if age < 18 else "pensioner" if age >= 63 else
                   rng.choice(["employed", "self_employed", "farmer", "unemployed", "migrant", "homemaker"]))
     return HouseholdMember(household=household, pin=make_pin(rng, sex, birth), last_name=last, first_name=first,
@@ -85,7 +86,7 @@ def _person(rng, sex, birth, surname, relation, household):
 
 
 def _birth(rng, min_age, max_age):
-    today = datetime.date.today()
+    today = local_today()
     return today - datetime.timedelta(days=rng.randint(min_age * 365 + 1, max_age * 365 - 1))
 
 
@@ -124,7 +125,7 @@ def seed(session, echo=print, households_per_aimak=8):
                 household_book.register_member(session, leaver, how="record")
                 session.flush()
                 household_book.record_movement(session, Movement(
-                    member=leaver, kind="departure", on_date=datetime.date.today() - datetime.timedelta(days=40),
+                    member=leaver, kind="departure", on_date=local_today() - datetime.timedelta(days=40),
                     place="Бишкек шаары"))
             session.flush()
             added += 1

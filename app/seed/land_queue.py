@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.services import land_queue
 from models.land_queue import LandApplication, LandCategory, LandFamilyMember
+from app.clock import local_today
 
 #: (code, rank, minimum age, name_ky, name_ru, name_en, legal basis). Equal ranks are served by time received.
 #: Sources: Land Code of the Kyrgyz Republic (1999); Regulation on providing land plots for individual housing
@@ -82,7 +83,7 @@ def seed(session, echo=print, per_territory=APPLICATIONS_PER_TERRITORY):
     rng = random.Random(20261124)
     categories = {c.code: c for c in session.scalars(select(LandCategory))}
     weighted = [code for code, weight in CATEGORY_WEIGHTS.items() for _ in range(weight)]
-    today = datetime.date.today()
+    today = local_today()
     serial = 40000
     added = 0
     for index, territory in enumerate(demo_territories(session)):
@@ -133,7 +134,7 @@ def seed(session, echo=print, per_territory=APPLICATIONS_PER_TERRITORY):
                 LandApplication.position == 1))
             if first is None:
                 break
-            decided = min(today, first.received_at.date() + datetime.timedelta(days=rng.randint(120, 900)))
+            decided = min(today, local_today(first.received_at) + datetime.timedelta(days=rng.randint(120, 900)))
             land_queue.allocate(session, first, cadastral_number=f"{index + 1}-{index + 10:02d}-{plot + 1:02d}-"
                                 f"{rng.randint(1, 9999):04d}-{plot + 1:04d}",
                                 plot_address=f"{territory.name_ru}, {rng.choice(STREETS)}, {rng.randint(1, 90)}",
@@ -141,7 +142,7 @@ def seed(session, echo=print, per_territory=APPLICATIONS_PER_TERRITORY):
                                 decision_date=decided)
         waiting = [a for a in applications if a.status == "queue"]
         for application, reason in zip(rng.sample(waiting, min(2, len(waiting))), ["own_request", "moved_away"]):
-            removed = min(today, application.received_at.date() + datetime.timedelta(days=rng.randint(60, 700)))
+            removed = min(today, local_today(application.received_at) + datetime.timedelta(days=rng.randint(60, 700)))
             land_queue.remove(session, application, reason=reason, removed_on=removed)
         session.flush()
         added += len(applications)

@@ -1,7 +1,6 @@
 """Classifiers of the LSG passport (object types, spheres of activity, indicators) in ky/ru/en, and deterministic
 demo passports for the household book's demo aiyl aimaks (and two neighbours in each of their rayons, with entered
 figures), all through the services."""
-import datetime
 import decimal
 import random
 
@@ -13,6 +12,7 @@ from app.services.household_book import AGE_GROUPS
 from models.lsg_passport import LsgActivitySphere, LsgIndicator, LsgObjectType, LsgPassport, LsgProblem, \
     LsgSocialObject
 from models.reference import Territory
+from app.clock import local_today
 
 # code: (ky, ru, en)
 OBJECT_TYPES = {
@@ -208,7 +208,7 @@ def seed(session, echo=print, today=None):
     """A passport of the current year for every demo aiyl aimak (population from the household book) and for two
     neighbours in its rayon (entered population), each with social objects, problems and indicators."""
     rng = random.Random(20261124)
-    today = today or datetime.date.today()
+    today = today or local_today()
     added = 0
     for aimak in demo_aimaks(session):
         for unit, entered in [(aimak, False)] + [(n, True) for n in _neighbours(session, aimak)]:

@@ -17,6 +17,7 @@ from app.services import municipal_property as service
 from models.municipal_property import (DECOMMISSION_REASONS, DecommissionReason, PropertyDecommission,
                                        PropertyDocument, PropertyLease, PropertyObject)
 from models.reference import Territory
+from app.clock import local_today
 
 SEED = 20261124
 STREETS = ["Манас көчөсү", "Токтогул көчөсү", "Борбордук көчөсү", "Айтматов көчөсү", "Жибек жолу көчөсү"]
@@ -120,7 +121,7 @@ def _lease(rng, obj, today, start_days_ago, length_days, contract):
 
 def seed(session, echo=print):
     rng = random.Random(SEED)
-    today = datetime.date.today()
+    today = local_today()
     folder = os.path.join(current_app.instance_path, "municipal_property", "documents")
     seed_reference(session, echo)
     session.flush()

@@ -11,6 +11,7 @@ from app.services import social_passport as service
 from models.household_book import Household
 from models.reference import Territory
 from models.social_passport import Need, PovertyLine, Reason, SocialPassport
+from app import clock
 
 # (year, som per person per month, guaranteed minimum income, source, note)
 POVERTY_LINES = [
@@ -128,7 +129,7 @@ def seed(session, echo=print):
     rng = random.Random(20261124)
     needs = session.scalars(select(Need).order_by(Need.sort_order)).all()
     reasons = session.scalars(select(Reason).order_by(Reason.sort_order)).all()
-    now = datetime.datetime.now().replace(microsecond=0)
+    now = clock.now().replace(microsecond=0)
     added = 0
     villages = session.scalars(select(Territory).where(Territory.id.in_(select(Household.territory_id).distinct()))
                                .order_by(Territory.code)).all()

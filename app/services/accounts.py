@@ -1,5 +1,6 @@
 """Account rules: validity period, lockout, password."""
 import datetime
+import math
 
 from flask_babel import lazy_gettext as _l
 
@@ -17,20 +18,36 @@ def login_refusal(user, day: datetime.date):
     return None
 
 
-def should_lock(session, user, now: datetime.datetime, attempts: int, window_minutes: int) -> bool:
-    """Lock after `attempts` failed logins within `window_minutes`, counting only failures after the last
-    successful login (the audit trail is the record of attempts)."""
-    from app.security import failed_logins_since
-
-    since = now - datetime.timedelta(minutes=window_minutes)
-    if user.last_login is not None and user.last_login > since:
-        since = user.last_login
-    return user.locked_at is None and failed_logins_since(session, user.id, since) >= attempts
+def should_lock(failures_by_address, attempts: int) -> bool:
+    """Lock after `attempts` failed logins within the lockout window (counted since the last successful login or
+    unlock). One address counts at most `attempts - 1`: an attacker cannot lock a known account at will from one
+    address (the login throttle slows that address down instead); failures from several addresses still lock."""
+    return sum(min(count, attempts - 1) for count in failures_by_address.values()) >= attempts
 
 
-def unlock(user):
+def throttle_wait(failure_times, now: datetime.datetime, free: int, delay_seconds: float) -> int:
+    """Seconds the next login attempt of one (address, account) pair must wait: the first `free` failures cost
+    nothing, each further one doubles the wait after the last (delay, 2 × delay, 4 × delay, …)."""
+    failures = len(failure_times)
+    if failures < free or delay_seconds <= 0:
+        return 0
+    wait_until = max(failure_times) + datetime.timedelta(seconds=delay_seconds * 2 ** (failures - free))
+    return max(0, math.ceil((wait_until - now).total_seconds()))
+
+
+def throttle_refusal(seconds: int):
+    return DomainError(_l("Too many failed logins for this account from your address. Try again in %(seconds)s "
+                          "seconds.", seconds=seconds), code="throttled")
+
+
+def unlock(session, user):
+    """Unlock and forget the failures: the lockout and the throttle count only failures after the last login or
+    unlock (both audited)."""
+    from app import audit
+
     user.locked_at = None
     user.fail_login_count = 0
+    audit.record(session, "unlock", "ab_user", user.id)
 
 
 def check_account(user):

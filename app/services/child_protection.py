@@ -9,13 +9,17 @@ import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 
+from app import audit
 from app.catalogue import custom, policy
 from app.errors import DomainError
 from app.pin import check_person, parse_pin
+from app.scope import lookup_condition, refuse_duplicate
 from app.workdays import add_working_days
 from models.dictionary import Legal
 from models.child_protection import ACTIVITY_STATUSES, RULE_FIELDS, RULE_OPERATORS, STATUSES, CpActivity, \
     CpAssessment, CpChild, CpPlanRule, CpRelative, CpTransition, CpVisit
+from app import clock
+from app.clock import local_today
 
 #: the case lifecycle (Regulation No. 156): status -> statuses it may move to
 TRANSITIONS = {
@@ -48,7 +52,7 @@ def check_child(session, child: CpChild, today: datetime.date | None = None):
     """Regulation No. 156, the child's data: a PIN when known (valid and agreeing with sex and date of birth),
     otherwise the record is flagged `pin_unknown`; a child is under 18 when identified, and the identification is
     not in the future nor before the birth."""
-    today = today or datetime.date.today()
+    today = today or local_today()
     if child.anonymised_on is not None:
         raise DomainError(_l("The record is anonymised and closed for changes."), code="anonymised")
     child.pin = (child.pin or "").strip() or None
@@ -71,7 +75,8 @@ def check_child(session, child: CpChild, today: datetime.date | None = None):
         with session.no_autoflush:
             twin = session.scalar(select(CpChild).where(CpChild.pin == child.pin, CpChild.id != (child.id or -1)))
         if twin is not None:
-            raise DomainError(_l("A child with this PIN is already registered."), field="pin", code="double_pin")
+            refuse_duplicate(session, twin, lambda: _l("A child with this PIN is already registered."), field="pin",
+                             code="double_pin")
 
 
 def register_child(session, child: CpChild, note=None, today=None, user_id=None):
@@ -84,7 +89,7 @@ def register_child(session, child: CpChild, note=None, today=None, user_id=None)
 
 
 def _history(session, child, before, after, note, user_id=None, at=None):
-    step = CpTransition(child=child, at=at or datetime.datetime.now(), from_status=before, to_status=after,
+    step = CpTransition(child=child, at=at or clock.now(), from_status=before, to_status=after,
                         note=note)
     if user_id is not None:
         step.created_by_fk = user_id
@@ -139,8 +144,10 @@ def link_household_member(session, relative: CpRelative):
     member = None
     if relative.pin:
         with session.no_autoflush:
+            # only a resident the user may see: the link shows the person's name (issue 7)
             member = session.scalar(select(HouseholdMember).where(HouseholdMember.pin == relative.pin,
-                                                                  HouseholdMember.is_active.is_(True)))
+                                                                  HouseholdMember.is_active.is_(True),
+                                                                  lookup_condition(HouseholdMember)))
     relative.household_member = member
     return member
 
@@ -154,7 +161,7 @@ def add_relative(session, relative: CpRelative):
 # --- assessment ---------------------------------------------------------------------------------------------------
 def record_assessment(session, assessment: CpAssessment, today=None):
     """The comprehensive assessment (Regulation No. 156): not in the future nor before the identification."""
-    today = today or datetime.date.today()
+    today = today or local_today()
     assessment.assessed_on = assessment.assessed_on or today
     child = assessment.child
     if assessment.assessed_on > today or (child is not None and assessment.assessed_on < child.identified_on):
@@ -241,7 +248,7 @@ def generate_plan(session, child: CpChild, today: datetime.date | None = None):
     Each matching rule adds its activity (responsible body, deadline in working days from `today`) unless the
     child already has an activity of that rule; existing activities — generated, edited or entered by hand — are
     never changed or deleted. Returns the activities added."""
-    today = today or datetime.date.today()
+    today = today or local_today()
     if child.anonymised_on is not None:
         raise DomainError(_l("The record is anonymised and closed for changes."), code="anonymised")
     facts = facts_of(child, child.latest_assessment, today)
@@ -268,7 +275,7 @@ def check_activity(session, activity: CpActivity, edited=False):
     if activity.status not in ACTIVITY_STATUSES:
         raise DomainError(_l("Unknown status of the activity."), field="status", code="activity_status")
     if activity.status == "done" and activity.done_on is None:
-        activity.done_on = datetime.date.today()
+        activity.done_on = local_today()
     if activity.status != "done":
         activity.done_on = None
     if edited:
@@ -287,7 +294,7 @@ def overdue(session, scope, today: datetime.date):
 
 def record_visit(session, visit: CpVisit, today=None):
     """A monitoring visit: not in the future nor before the identification."""
-    today = today or datetime.date.today()
+    today = today or local_today()
     child = visit.child
     if visit.visited_on is None or visit.visited_on > today or \
             (child is not None and visit.visited_on < child.identified_on):
@@ -328,9 +335,22 @@ def anonymise(session, today: datetime.date, dry_run=False):
     if dry_run:
         return due
     used = policy.version(session, RETENTION_KEY, today)
+    trail = _Erasure()
     for child in due:
         if used is not None:
             policy.record_use(session, child, [used], today)
+        trail.before(child, CHILD_ERASED, values=(child.birth_date.isoformat(),))
+        for relative in child.relatives:
+            trail.before(relative, RELATIVE_ERASED)
+        for assessment in child.assessments:
+            trail.before(assessment, ASSESSMENT_ERASED)
+        for activity in child.activities:
+            trail.before(activity, ("outcome",))
+        for visit in child.visits:
+            trail.before(visit, ("note",))
+        for step in child.transitions:
+            trail.before(step, ("note",))
+        trail.everywhere.update(v for v in (child.pin, child.full_name) if v)
         custom.erase_personal(child)  # personal custom fields go with the columns
         if child.family is not None:
             custom.erase_personal(child.family)
@@ -360,8 +380,49 @@ def anonymise(session, today: datetime.date, dry_run=False):
     families = {c.family for c in due if c.family is not None}
     for family in families:
         if all(c.anonymised_on is not None for c in family.children):
+            trail.before(family, ("name", "address", "note"))
             family.name, family.address, family.note, family.anonymised_on = ANONYMOUS, None, None, today
+    session.flush()  # the anonymisation's own audit events (old → new) exist now and are erased with the rest
+    trail.erase(session)
     return due
+
+
+def daily(session, now):
+    """The periodic duty (`flask sanarip daily`): retention on the day in the configured zone."""
+    from app import clock
+
+    due = anonymise(session, clock.local_today(now))
+    return [f"child records anonymised (retention): {len(due)}"]
+
+
+#: columns whose values retention removes (their old values are erased from the audit trail as well)
+CHILD_ERASED = ("last_name", "first_name", "patronymic", "full_name", "pin", "birth_date", "identification_address",
+                "residence_address", "property_inventory", "other_needs")
+RELATIVE_ERASED = ("last_name", "first_name", "patronymic", "pin", "household_member_id", "note")
+ASSESSMENT_ERASED = tuple(f"{d}_note" for d in ("health", "education", "family", "housing", "income", "safety"))
+
+
+class _Erasure:
+    """What retention removes from one run's records, collected before the values change, for `audit.erase`."""
+
+    def __init__(self):
+        self.objects, self.fields, self.needles, self.everywhere = {}, {}, set(), set()
+
+    def before(self, obj, columns, values=()):
+        table = obj.__tablename__
+        self.objects.setdefault(table, set()).add(obj.id)
+        personal = set(columns) | custom.personal_keys(obj)
+        self.fields.setdefault(table, set()).update(personal)
+        for column in personal:
+            value = getattr(obj, column, None) if column in columns else (obj.custom or {}).get(column)
+            if isinstance(value, str) and column != "household_member_id":
+                self.needles.add(value)
+        if getattr(obj, "last_name", None) and getattr(obj, "first_name", None):
+            self.needles.add(f"{obj.last_name} {obj.first_name}")
+        self.needles.update(values)
+
+    def erase(self, session):
+        return audit.erase(session, self.objects, self.fields, self.needles, self.everywhere)
 
 
 # --- summary (reports) ----------------------------------------------------------------------------------------------

@@ -8,13 +8,15 @@ import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select
 
-from app import edges
+from app import edges, numbering
 from app.catalogue import policy
 from app.errors import DomainError
 from app.pin import check_person, parse_pin
+from app.scope import refuse_duplicate
 from app.services.lsg_bodies import BODY_KINDS
 from models.dictionary import Legal
 from models.household_book import HouseholdMember, Movement
+from app.clock import local_today
 
 # the database's own guarantees, as the rules a clerk reads (app/edges.py shows them instead of the SQL error)
 edges.rule("uq_household_number", _l("A household with this number is already recorded in this territory."),
@@ -39,9 +41,9 @@ def check_member(session, member: HouseholdMember):
             select(HouseholdMember).where(HouseholdMember.pin == member.pin, HouseholdMember.is_active.is_(True),
                                           HouseholdMember.id != (member.id or -1)))
         if twin is not None:
-            raise DomainError(_l("This person (PIN %(pin)s) is already an active member of household №%(number)s.",
-                                 pin=member.pin, number=twin.household.number), field="pin",
-                              code="double_membership")
+            refuse_duplicate(session, twin, lambda: _l(
+                "This person (PIN %(pin)s) is already an active member of household №%(number)s.",
+                pin=member.pin, number=twin.household.number), field="pin", code="double_membership")
         if member.relation != "head" or member.household is None:
             return
         household = member.household
@@ -58,7 +60,7 @@ def check_member(session, member: HouseholdMember):
 
 def register_member(session, member: HouseholdMember, how="arrival", on_date=None, place=None):
     """Add a person to a household; a birth or an arrival is recorded as a movement (history)."""
-    member.joined_on = member.joined_on or on_date or datetime.date.today()
+    member.joined_on = member.joined_on or on_date or local_today()
     check_member(session, member)
     session.add(member)
     if how in ("birth", "arrival"):
@@ -76,7 +78,7 @@ def record_movement(session, movement: Movement):
     if not member.is_active:
         raise DomainError(_l("%(name)s has already left the household.", name=member.full_name),
                           field="member", code="already_left")
-    if movement.on_date < member.birth_date or movement.on_date > datetime.date.today():
+    if movement.on_date < member.birth_date or movement.on_date > local_today():
         raise DomainError(_l("The date of the movement is impossible."), field="on_date", code="movement_date")
     member.is_active = False
     member.left_on = movement.on_date
@@ -164,9 +166,15 @@ def issue_certificate(session, certificate, today: datetime.date, now: datetime.
     certificate.signer = signer
     certificate.issuing_body = issuing_body_name(signer, language)
     prefix = f"{today.year}-"
-    last = session.scalar(select(Certificate.number).where(Certificate.number.startswith(prefix))
-                          .order_by(Certificate.number.desc()).limit(1))
-    certificate.number = f"{prefix}{int(last.split('-')[1]) + 1 if last else 1:06d}"
+
+    def issued_before_the_counter():
+        last = session.scalar(select(Certificate.number).where(Certificate.number.startswith(prefix))
+                              .order_by(Certificate.number.desc()).limit(1))
+        return int(last.split("-")[1]) if last else 0
+
+    sequence = numbering.next_number(session, "household_book.certificate", "", today.year,
+                                     floor=issued_before_the_counter)
+    certificate.number = f"{prefix}{sequence:06d}"
     certificate.verification_code = secrets.token_hex(5).upper()
     person = {"name": member.full_name, "pin": member.pin, "birth_date": member.birth_date.isoformat(),
               "sex": member.sex}

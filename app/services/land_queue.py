@@ -26,12 +26,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, inspect, select, text
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app import audit
+from app import audit, numbering
 from app.errors import DomainError
 from app.pin import parse_pin
+from app.scope import refuse_duplicate
 from models.land_queue import KINDS, REMOVAL_REASONS, LandApplication, LandCategory, LandFamilyMember, \
     LandStatusChange
 from models.reference import Territory
+from app import clock
+from app.clock import local_today
 
 #: Territorial units that keep a land queue: an aiyl aimak (its aiyl okmotu) or a city / town with its own
 #: mayor's office (SOATE kinds, see views/reference.py).
@@ -52,9 +55,11 @@ def lock_queue(session, territory_id):
 
     PostgreSQL: `pg_advisory_xact_lock(LOCK_NAMESPACE, territory_id)`; it is released by the commit or rollback and
     is taken before any row of the queue is written, so two registrations never compute positions or numbers from
-    the same state (under READ COMMITTED the next statement sees what the previous holder committed). SQLite
-    serialises writers by itself (one write transaction at a time)."""
+    the same state (under READ COMMITTED the next statement sees what the previous holder committed). SQLite:
+    the database's write lock from here on (`numbering.write_lock`, BEGIN IMMEDIATE): without it the reads before
+    the first write ran outside any transaction and parallel registrations wrote the same state."""
     with session.no_autoflush:
+        numbering.write_lock(session)
         connection = session.connection()
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"),
@@ -126,7 +131,7 @@ def check_applicant(session, application, now=None):
     the category's own minimum, e.g. 16 for orphans under the Children's Code), a family of at least one person
     (the applicant) and no fewer than the members listed, a known kind; one application "in queue" per person and
     kind; a free plot for individual housing once (Regulation No. 177)."""
-    now = now or datetime.datetime.now()
+    now = now or clock.now()
     info = parse_pin(application.pin)
     application.pin = info.pin
     for field in ("last_name", "first_name", "address"):
@@ -144,7 +149,7 @@ def check_applicant(session, application, now=None):
     if received > now + datetime.timedelta(minutes=5):
         raise DomainError(_l("The time received cannot be in the future."), field="received_at",
                           code="received_future")
-    if _age_on(info.birth_date, received.date()) < category.min_age:
+    if _age_on(info.birth_date, local_today(received)) < category.min_age:
         raise DomainError(_l("The applicant must be at least %(age)s years old on the day of the application "
                              "(category %(category)s).", age=category.min_age, category=category.name),
                           field="pin", code="too_young")
@@ -159,16 +164,17 @@ def check_applicant(session, application, now=None):
             LandApplication.pin == application.pin, LandApplication.kind == application.kind,
             LandApplication.status == "queue", LandApplication.id != (application.id or -1)))
         if twin is not None:
-            raise DomainError(_l("This person (PIN %(pin)s) is already in the queue: application №%(number)s.",
-                                 pin=application.pin, number=twin.number), field="pin", code="already_in_queue")
+            refuse_duplicate(session, twin, lambda: _l(
+                "This person (PIN %(pin)s) is already in the queue: application №%(number)s.",
+                pin=application.pin, number=twin.number), field="pin", code="already_in_queue")
         if application.kind == "housing":
             granted = session.scalar(select(LandApplication).where(
                 LandApplication.pin == application.pin, LandApplication.kind == "housing",
                 LandApplication.status == "allocated", LandApplication.id != (application.id or -1)))
             if granted is not None:
-                raise DomainError(_l("This person has already received a plot for individual housing "
-                                     "(application №%(number)s); it is granted once.", number=granted.number),
-                                  field="pin", code="already_allocated")
+                refuse_duplicate(session, granted, lambda: _l(
+                    "This person has already received a plot for individual housing (application №%(number)s); it "
+                    "is granted once.", number=granted.number), field="pin", code="already_allocated")
 
 
 def _check_fixed_fields(application):
@@ -197,7 +203,7 @@ def register(session, application, now=None):
     """Register an application (Regulation No. 177: the citizen is entered in the list in the order applications
     are received): the time received (now unless a paper application's time is given), the number
     `<year>-<territory tail>-<seq>`, status "in queue", a history entry and the queue position (`renumber`)."""
-    now = (now or datetime.datetime.now()).replace(microsecond=0)
+    now = (now or clock.now()).replace(microsecond=0)
     with session.no_autoflush:
         territory = application.territory or (session.get(Territory, application.territory_id)
                                               if application.territory_id else None)
@@ -213,8 +219,9 @@ def register(session, application, now=None):
     check_applicant(session, application, now)
     with session.no_autoflush:
         year = application.received_at.year
-        seq = (session.scalar(select(func.max(LandApplication.seq)).where(
-            LandApplication.territory_id == territory.id, LandApplication.year == year)) or 0) + 1
+        seq = numbering.next_number(session, "land_queue.application", territory.code, year, floor=lambda: session.scalar(
+            select(func.max(LandApplication.seq)).where(LandApplication.territory_id == territory.id,
+                                                        LandApplication.year == year)))
     application.year, application.seq = year, seq
     application.number = application_number(territory, year, seq)
     session.add(application)
@@ -248,9 +255,9 @@ def _check_in_queue(application):
 def _check_day(day, application, now, field):
     if day is None:
         raise DomainError(_l("This field is required."), field=field, code="required")
-    if day > now.date():
+    if day > local_today(now):
         raise DomainError(_l("The date cannot be in the future."), field=field, code="date_future")
-    if day < application.received_at.date():
+    if day < local_today(application.received_at):
         raise DomainError(_l("The date cannot be before the application was received."), field=field,
                           code="date_before_received")
 
@@ -263,7 +270,7 @@ def allocate(session, application, cadastral_number, plot_address, area, decisio
     than 0), the decision's number and date (not in the future, not before the application). A plot is allocated
     once. Allocating to anyone but the first of the queue needs the reason in the note. The application leaves
     the queue and the others move up."""
-    now = now or datetime.datetime.now()
+    now = now or clock.now()
     lock_queue(session, application.territory_id)
     session.refresh(application)
     _check_in_queue(application)
@@ -275,9 +282,9 @@ def allocate(session, application, cadastral_number, plot_address, area, decisio
         taken = session.scalar(select(LandApplication).where(
             LandApplication.plot_cadastral_number == cadastral_number, LandApplication.id != application.id))
     if taken is not None:
-        raise DomainError(_l("The plot %(plot)s is already allocated (application №%(number)s).",
-                             plot=cadastral_number, number=taken.number), field="cadastral_number",
-                          code="plot_taken")
+        refuse_duplicate(session, taken, lambda: _l("The plot %(plot)s is already allocated (application "
+                                                    "№%(number)s).", plot=cadastral_number, number=taken.number),
+                         field="cadastral_number", code="plot_taken")
     if not (plot_address or "").strip():
         raise DomainError(_l("This field is required."), field="plot_address", code="required")
     try:
@@ -308,7 +315,7 @@ def allocate(session, application, cadastral_number, plot_address, area, decisio
 def remove(session, application, reason, removed_on, note=None, now=None):
     """Take an application off the queue for a listed reason (REMOVAL_REASONS) on a date (not in the future, not
     before the application); the others move up."""
-    now = now or datetime.datetime.now()
+    now = now or clock.now()
     lock_queue(session, application.territory_id)
     session.refresh(application)
     _check_in_queue(application)

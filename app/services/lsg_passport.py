@@ -5,7 +5,6 @@ city keeps account of its population, territory and municipal social infrastruct
 local significance); the State classifier of administrative-territorial units (SOATE) for the units; the household
 book (Law "On local self-government", art. 34) as the primary source of population figures; the five-year age
 groups of the National Statistical Committee's population tables."""
-import datetime
 import decimal
 
 from flask_babel import lazy_gettext as _l
@@ -20,6 +19,8 @@ from models.household_book import Household, HouseholdMember
 from models.lsg_passport import CITY_KINDS, COUNT_UNITS, LSG_KINDS, SETTLEMENT_KINDS, LsgActivitySphere, \
     LsgIndicator, LsgIndicatorValue, LsgObjectType, LsgPassport, LsgSocialObject, passport_sphere
 from models.reference import Territory
+from app import clock
+from app.clock import local_today
 
 FIRST_YEAR = 2000
 
@@ -86,7 +87,7 @@ def refresh_population(session, passport, today=None, now=None):
     book; entered figures are kept beside them. Where the book holds nobody, the computed figures are removed and
     the entered ones apply. Only the current year's passport: the book shows today's population, and a past
     year's figures are a record that must not change. Returns the figures (or None)."""
-    today = today or datetime.date.today()
+    today = today or local_today()
     if passport.year != today.year:
         raise DomainError(_l("Only the passport of the current year can be refreshed from the household book: the "
                              "book shows today's population."), field="year", code="refresh_past_year")
@@ -105,7 +106,7 @@ def refresh_population(session, passport, today=None, now=None):
         row.value = decimal.Decimal(number)
     for row in current.values():
         passport.values.remove(row)  # delete-orphan: the book no longer holds anybody here
-    passport.population_refreshed_on = now or datetime.datetime.now()
+    passport.population_refreshed_on = now or clock.now()
     return figures
 
 
@@ -133,7 +134,7 @@ def check_passport(session, passport, today=None):
     """Before a passport is saved: it belongs to a unit with its own local self-government body (aiyl aimak, city,
     urban-type settlement: SOATE kinds), for a year from 2000 to next year, one passport per unit and year; area
     and settlements are not negative; an empty number of settlements is taken from the SOATE tree."""
-    today = today or datetime.date.today()
+    today = today or local_today()
     territory = passport.territory
     if territory is None:
         raise DomainError(_l("Choose the aiyl aimak or city of the passport."), field="territory",
@@ -166,7 +167,7 @@ def save_passport(session, passport, today=None):
     """Check a new or changed passport and record changes of its spheres of activity in the audit trail (the
     flush hook sees columns only). A new passport of the current year takes its population from the household
     book at once (refresh_population)."""
-    today = today or datetime.date.today()
+    today = today or local_today()
     check_passport(session, passport, today)
     if passport.id is None and passport.year == today.year:
         with session.no_autoflush:
@@ -245,7 +246,7 @@ def set_entered_value(session, passport, indicator, value, note=None):
 def check_social_object(session, obj, today=None):
     """A social object lies in the passport's own unit, was built in a real year not in the future, and has a
     capacity that is not negative."""
-    today = today or datetime.date.today()
+    today = today or local_today()
     if obj.year_built is not None and not 1800 <= obj.year_built <= today.year:
         raise DomainError(_l("The year built must be between 1800 and %(year)s.", year=today.year),
                           field="year_built", code="year_built")
@@ -320,7 +321,7 @@ def import_indicator_values(session, scope, rows, today=None):
     entered (an existing entered figure is overwritten) and missing passports are created.
 
     `rows`: iterable of (row number in the file, {"soate", "year", "indicator", "value"} as text)."""
-    today = today or datetime.date.today()
+    today = today or local_today()
     rows = [(line, {k: str(v or "").strip() for k, v in raw.items()}) for line, raw in rows]
     rows = [(line, raw) for line, raw in rows if any(raw.values())]
     report = ImportReport()

@@ -34,6 +34,7 @@ from models.municipal_property import (ACQUISITION_BASES, CONDITIONS, IMMOVABLE,
                                        PropertyDecommission, PropertyDocument, PropertyEvent, PropertyLease,
                                        PropertyObject)
 from models.reference import Territory
+from app.clock import local_today
 
 #: SOATE kinds of territory whose local community owns municipal property (aiyl aimak and cities)
 OWNER_KINDS = ("aiyl_aimak", "city_republican", "city_oblast", "city_rayon")
@@ -56,7 +57,7 @@ STORED_NAME = re.compile(r"^[0-9a-f]{32}\.[a-z]{3,4}$")
 
 
 def _today(today):
-    return today or datetime.date.today()
+    return today or local_today()
 
 
 def _blank(value):

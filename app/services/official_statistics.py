@@ -20,6 +20,7 @@ from app.tabular import ImportReport
 from models.household_book import Household, HouseholdMember
 from models.lsg_passport import REPUBLIC_CODE, UNITS, LsgIndicator, LsgIndicatorValue, LsgPassport, OfficialFigure
 from models.reference import Territory
+from app.clock import local_today
 
 IMPORT_COLUMNS = {"soate": _l("SOATE code"), "year": _l("Year"), "indicator": _l("Indicator code"),
                   "value": _l("Value"), "unit": _l("Unit of measure"), "source": _l("Source"),
@@ -65,7 +66,7 @@ def import_figures(session, scope, rows, today=None):
     source; unit and "as of" date optional), all or nothing with a per-row report; a figure already stored for
     the same territory, indicator and year is replaced by the new one. `report.imported` is the number of figures
     written, each of which the list and the comparison show."""
-    today = today or datetime.date.today()
+    today = today or local_today()
     rows = [(line, {k: str(v if v is not None else "").strip() for k, v in raw.items()}) for line, raw in rows]
     rows = [(line, raw) for line, raw in rows if any(raw.values())]
     report = ImportReport()
@@ -225,7 +226,7 @@ def comparison(session, scope, indicator_code, year, parent_code=None, today=Non
 
     The computed figure of a population indicator for the current year is the household book's count now; of any
     other indicator or year, the sum of the year's LSG passports below the unit."""
-    today = today or datetime.date.today()
+    today = today or local_today()
     indicator = session.scalar(select(LsgIndicator).where(LsgIndicator.code == indicator_code))
     if indicator is None:
         return [], None

@@ -30,12 +30,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
+from app import clock
 from app.catalogue import policy
 from app.errors import DomainError
 from models.dictionary import Legal
 from models.reference import Territory
 from models.social_passport import (EDITABLE_STATUSES, INCOME_SOURCES, LIVESTOCK, STATUSES, Need, PassportMember,
                                     PovertyLine, SocialPassport, StatusChange, passport_need, passport_reason)
+from app.clock import local_today
 
 SCORE_THRESHOLD = 35
 REVIEW_MONTHS = 12
@@ -88,7 +90,7 @@ CENT = Decimal("0.01")
 
 
 def _now(now=None):
-    return now or datetime.datetime.now()
+    return now or clock.now()
 
 
 def _money(value) -> Decimal:
@@ -254,7 +256,7 @@ def check_values(passport):
                              "(%(children)s).", n=passport.children_out_of_school,
                              children=passport.children_under_18 or 0),
                           field="children_out_of_school", code="out_of_school_count")
-    if passport.surveyed_on is not None and passport.surveyed_on > datetime.date.today():
+    if passport.surveyed_on is not None and passport.surveyed_on > local_today():
         raise DomainError(_l("The survey date cannot be in the future."), field="surveyed_on", code="future_survey")
 
 
@@ -265,11 +267,11 @@ def evaluate(session, passport: SocialPassport):
     members = passport.members_count or 0
     passport.income_total = total
     passport.income_per_member = (total / members).quantize(CENT, ROUND_HALF_UP) if members else total
-    year = (passport.surveyed_on or datetime.date.today()).year
+    year = (passport.surveyed_on or local_today()).year
     line = find_poverty_line(session, passport.scope_territory_id(), year)
     passport.poverty_line = line
     passport.poverty_line_amount = line.amount if line is not None else None
-    on = passport.surveyed_on or datetime.date.today()  # the parameters in force on the survey day
+    on = passport.surveyed_on or local_today()  # the parameters in force on the survey day
     weights = policy.value(session, SCORE_WEIGHTS, on, record=passport)
     threshold = policy.value(session, SCORE_THRESHOLD_KEY, on, record=passport)
     points = welfare_score(passport, line.amount if line is not None else None,
@@ -303,7 +305,7 @@ def create_passport(session, passport: SocialPassport, user=None, now=None):
         raise DomainError(_l("Household №%(number)s already has a social passport; reopen it for review instead.",
                              number=household.number), field="household", code="passport_exists")
     passport.territory = household.territory  # the relationship: a household not yet flushed has no key yet
-    passport.surveyed_on = passport.surveyed_on or now.date()
+    passport.surveyed_on = passport.surveyed_on or local_today(now)
     passport.status = None
     take_composition(session, passport, passport.surveyed_on)
     check_values(passport)
@@ -317,7 +319,7 @@ def update_passport(session, passport: SocialPassport):
     """Saving a passport: only a draft or a returned passport can be changed; the composition is taken again and
     the passport re-evaluated."""
     check_editable(passport)
-    take_composition(session, passport, passport.surveyed_on or datetime.date.today())
+    take_composition(session, passport, passport.surveyed_on or local_today())
     check_values(passport)
     evaluate(session, passport)
     return passport
@@ -363,7 +365,7 @@ def submit(session, passport, user=None, comment=None, now=None):
                              "Poverty lines.", year=passport.surveyed_on.year), code="no_poverty_line")
     if passport.needs_support and not passport.reasons:
         raise DomainError(_l("Give at least one reason of low income."), field="reasons", code="reasons_required")
-    passport.submitted_on = now.date()
+    passport.submitted_on = local_today(now)
     return _step(passport, "submit", user, comment, now)
 
 
@@ -372,7 +374,7 @@ def approve(session, passport, user=None, comment=None, now=None):
     the monthly benefit it supports (granted for one year): then the passport is due for annual review."""
     now = _now(now)
     _step(passport, "approve", user, comment, now)
-    passport.approved_on = now.date()
+    passport.approved_on = local_today(now)
     passport.approved_by_fk = getattr(user, "id", None)
     months = policy.value(session, REVIEW_MONTHS_KEY, passport.approved_on, record=passport)
     passport.review_due_on = add_months(passport.approved_on, months)
@@ -408,11 +410,18 @@ def mark_reviews_due(session, now=None):
     a history entry by the system. Idempotent: safe to run every day (`flask sanarip social-passport-reviews`).
     Returns the passports marked."""
     now = _now(now)
+    day = clock.local_today(now) if now.tzinfo is not None else now.date()  # the day in the configured zone
     due = session.scalars(select(SocialPassport).where(SocialPassport.status == "approved",
-                                                       SocialPassport.review_due_on <= now.date())).all()
+                                                       SocialPassport.review_due_on <= day)).all()
     for passport in due:
         _step(passport, "mark_review_due", None, None, now)  # by the system: no user
     return due
+
+
+def daily(session, now):
+    """The periodic duty (`flask sanarip daily`): the annual review (Regulation: an approval holds 12 months)."""
+    due = mark_reviews_due(session, now)
+    return [f"social passports marked due for annual review: {len(due)}"]
 
 
 STEPS = {"submit": submit, "approve": approve, "return": return_for_correction, "reopen": reopen}
