@@ -90,14 +90,15 @@ def test_stale_form_message_is_translated(app):
 
 def test_api_etag_and_if_match(app):
     pk, _, _ = _household(app)
-    client = _admin(app).client
+    admin = _admin(app)
+    client = admin.client
     response = client.get(f"/api/v1/household/{pk}")
     etag = response.headers.get("ETag")
     assert response.status_code == 200 and etag
-    ok = client.put(f"/api/v1/household/{pk}", json={"phone": "+996 700 000 001"}, headers={"If-Match": etag})
+    ok = admin.api.put(f"/api/v1/household/{pk}", json={"phone": "+996 700 000 001"}, headers={"If-Match": etag})
     assert ok.status_code == 200, ok.get_json()
     assert ok.headers.get("ETag") and ok.headers["ETag"] != etag
-    stale = client.put(f"/api/v1/household/{pk}", json={"phone": "+996 700 000 002"}, headers={"If-Match": etag})
+    stale = admin.api.put(f"/api/v1/household/{pk}", json={"phone": "+996 700 000 002"}, headers={"If-Match": etag})
     assert stale.status_code == 412 and stale.get_json()["message"]
     assert client.get(f"/api/v1/household/{pk}").get_json()["result"]["phone"] == "+996 700 000 001"
 
