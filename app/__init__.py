@@ -94,6 +94,9 @@ def create_app(config=None, **overrides):
         return {"current_language": current_language()}
 
     _register_request_hooks(app)
+    from app import edges
+
+    edges.install(app)  # first of the request hooks: nothing reads a request before it is checked
     _register_error_handlers(app)
     from app.cli import register_cli
 
@@ -262,8 +265,11 @@ def _register_error_handlers(app):
             413: gettext("The file is too large."),
             429: gettext("Too many attempts. Wait a minute and try again."),
         }
+        from app.edges import EdgeError
+
         message = messages.get(error.code, error.name)
-        if error.code == 400 and error.description and not error.description.startswith("The browser"):
+        if isinstance(error, EdgeError) or (
+                error.code == 400 and error.description and not error.description.startswith("The browser")):
             message = error.description
         if _wants_json():
             return jsonify(message=message), error.code

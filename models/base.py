@@ -41,6 +41,18 @@ class Tracked:
         return relationship("User", primaryjoin=f"{cls.__name__}.changed_by_fk == User.id", enable_typechecks=False)
 
 
+class Versioned:
+    """A record edited by people: `version` rises with every change (SQLAlchemy's version_id_col), so a save
+    based on an older reading is refused instead of silently overwriting someone else's edit. Forms carry it in
+    a hidden field, the API as the ETag / If-Match (views/base.py)."""
+
+    version = Column(Integer, nullable=False, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.version}
+
+
 class Multilingual:
     """Reference data named in all three languages; `name` answers in the current locale.
 

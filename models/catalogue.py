@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import relationship
 
-from models.base import Multilingual, Tracked
+from models.base import Multilingual, Tracked, Versioned
 from models.dictionary import PERSONAL_CLASSES, REGULATIONS, Dataset, F, Legal, classifier
 from models.types import UTCDateTime
 
@@ -31,7 +31,7 @@ class CatalogueRevision(Model):
     revision = Column(Integer, nullable=False, default=0)
 
 
-class DictionaryText(Tracked, Model):
+class DictionaryText(Versioned, Tracked, Model):
     """An administrator's wording of a dataset's or field's label, description and legal basis in ky/ru/en; an
     empty text keeps the one shipped with the code."""
 
@@ -77,7 +77,7 @@ class DatasetSetting(Tracked, Model):
     published_at = Column(UTCDateTime)
 
 
-class Classifier(Multilingual, Tracked, Model):
+class Classifier(Multilingual, Versioned, Tracked, Model):
     """A choice list (relations, kinds, reasons, grounds …) whose item codes records store; administrators edit
     the names in three languages and add items where the list is open."""
 
@@ -99,7 +99,7 @@ class Classifier(Multilingual, Tracked, Model):
                          cascade="all, delete-orphan")
 
 
-class ClassifierItem(Multilingual, Tracked, Model):
+class ClassifierItem(Multilingual, Versioned, Tracked, Model):
     """One item of a classifier: a stable code and its name in ky/ru/en. A system item is one the rules of a
     module test by its code: it can be renamed, never switched off."""
 
@@ -135,7 +135,7 @@ CUSTOM_STATUSES = classifier("custom_field_status", _l("Statuses of custom field
     system=("active", "retired", "promoted"))
 
 
-class CustomField(Tracked, Model):
+class CustomField(Versioned, Tracked, Model):
     """A field an administrator added to a dataset. Its values live in the rows' `custom` JSON column under its
     key; retiring it hides it and keeps the values and their history; promoting it makes it a real column."""
 
@@ -202,7 +202,7 @@ class CustomField(Tracked, Model):
         return f"{self.dataset}.{self.key}"
 
 
-class PolicyParameter(Tracked, Model):
+class PolicyParameter(Versioned, Tracked, Model):
     """One version of a policy parameter (a score weight, a threshold, a term): its value applies from
     `effective_from` until the next version; decisions read the version valid on their own date."""
 
@@ -269,7 +269,7 @@ CHART_TYPES = classifier("chart_type", _l("Types of charts"), {
     system=("bar", "line", "pie", "pyramid", "map"))
 
 
-class SavedChart(Tracked, Model):
+class SavedChart(Versioned, Tracked, Model):
     """A chart built in the chart builder: a dataset of the catalogue grouped by one or two fields, a count or a
     sum, filters and a type. It is computed anew, in SQL, inside the scope of whoever looks at it."""
 

@@ -20,10 +20,10 @@ COMMON_LABELS = {
     "territory_id": _l("Territory"), "created_on": _l("Created on"), "created_by": _l("Created by"),
     "created_by_fk": _l("Created by"), "changed_on": _l("Changed on"), "changed_by": _l("Changed by"),
     "changed_by_fk": _l("Changed by"), "custom": _l("Additional fields"), "sort_order": _l("Order"),
-    "active": _l("In use"), "note": _l("Note"),
+    "active": _l("In use"), "note": _l("Note"), "version": _l("Version of the record"),
 }
 #: bookkeeping columns: never personal, never offered in forms, never published
-BOOKKEEPING = ("created_on", "created_by_fk", "changed_on", "changed_by_fk", "custom")
+BOOKKEEPING = ("created_on", "created_by_fk", "changed_on", "changed_by_fk", "custom", "version")
 
 #: regulations the datasets and fields rest on (code -> name); an administrator can rephrase any legal basis of a
 #: dataset or field in the catalogue, these are the texts shipped with the code

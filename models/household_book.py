@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String
     select, text
 from sqlalchemy.orm import relationship
 
-from models.base import TerritoryScoped, Tracked, parent_scope_territory_id
+from models.base import TerritoryScoped, Tracked, parent_scope_territory_id, Versioned
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
 
@@ -37,7 +37,7 @@ BOOK_RETENTION = _l("Kept as long as the household book, a permanent record of t
                     "past movements stay as history.")
 
 
-class Household(Extensible, TerritoryScoped, Tracked, Model):
+class Household(Extensible, TerritoryScoped, Versioned, Tracked, Model):
     """A household (үй чарбасы) of the book: one dwelling and the people who run it together."""
 
     __dataset__ = Dataset(
@@ -82,7 +82,7 @@ class Household(Extensible, TerritoryScoped, Tracked, Model):
         return f"№{self.number}, {self.address}" + (f" ({head.full_name})" if head else "")
 
 
-class HouseholdMember(Extensible, Tracked, Model):
+class HouseholdMember(Extensible, Versioned, Tracked, Model):
     """A person living in a household. A person (PIN) is an active member of at most one household; leaving
     (departure, death) keeps the row as history."""
 

@@ -13,7 +13,7 @@ from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, Numeri
     UniqueConstraint, event, select, text
 from sqlalchemy.orm import relationship
 
-from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id
+from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, Versioned
 from models.types import UTCDateTime
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
@@ -41,7 +41,7 @@ LAND_RETENTION = _l("Kept as the published list of the LSG body; allocated and r
                     "history.")
 
 
-class LandCategory(Multilingual, Tracked, Model):
+class LandCategory(Multilingual, Versioned, Tracked, Model):
     """A priority category of the queue (editable classifier). Applications are ordered by the category's `rank`
     (smaller first), then by the time received; categories of equal rank are served by time received.
 
@@ -69,7 +69,7 @@ class LandCategory(Multilingual, Tracked, Model):
     active = Column(Boolean, nullable=False, default=True)  # inactive: kept for old applications, not offered
 
 
-class LandApplication(Extensible, TerritoryScoped, Tracked, Model):
+class LandApplication(Extensible, TerritoryScoped, Versioned, Tracked, Model):
     """An application for a land plot. `position` is computed by the services (never entered) and is set only while
     the application is in the queue; `number` is issued at registration (<year>-<territory code tail>-<seq>)."""
 
@@ -157,7 +157,7 @@ def _full_name(_mapper, _connection, application):
         p for p in (application.last_name, application.first_name, application.patronymic) if p)
 
 
-class LandFamilyMember(Tracked, Model):
+class LandFamilyMember(Versioned, Tracked, Model):
     """A member of the applicant's family, with a PIN (optional list; the family size is on the application)."""
 
     __tablename__ = "land_queue_family_member"

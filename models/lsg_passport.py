@@ -7,7 +7,7 @@ from sqlalchemy import Column, Date, ForeignKey, Index, Integer, Numeric, String
     TypeDecorator, UniqueConstraint, select, text
 from sqlalchemy.orm import relationship
 
-from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id
+from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, Versioned
 from models.types import UTCDateTime
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
@@ -51,7 +51,7 @@ class Year(TypeDecorator):
         return int(value) if isinstance(value, str) and value.strip().isdigit() else value
 
 
-class LsgObjectType(Multilingual, Tracked, Model):
+class LsgObjectType(Multilingual, Versioned, Tracked, Model):
     """Classifier of social objects: school, kindergarten, feldsher-midwife post, culture house… (editable)."""
 
     __tablename__ = "lsg_passport_object_type"
@@ -62,7 +62,7 @@ class LsgObjectType(Multilingual, Tracked, Model):
     code = Column(String(32), unique=True, nullable=False)
 
 
-class LsgActivitySphere(Multilingual, Tracked, Model):
+class LsgActivitySphere(Multilingual, Versioned, Tracked, Model):
     """Classifier of spheres of economic activity: agriculture, livestock, trade, tourism, mining… (editable)."""
 
     __tablename__ = "lsg_passport_activity_sphere"
@@ -73,7 +73,7 @@ class LsgActivitySphere(Multilingual, Tracked, Model):
     code = Column(String(32), unique=True, nullable=False)
 
 
-class LsgIndicator(Multilingual, Tracked, Model):
+class LsgIndicator(Multilingual, Versioned, Tracked, Model):
     """Classifier of passport indicators (code, name in three languages, unit). Population indicators
     (`pop_*`, `households`) are also computed from the household book."""
 
@@ -101,7 +101,7 @@ passport_sphere = Table(
 )
 
 
-class LsgPassport(Extensible, TerritoryScoped, Tracked, Model):
+class LsgPassport(Extensible, TerritoryScoped, Versioned, Tracked, Model):
     """The e-passport of one aiyl aimak or city for one year. No personal data: figures only."""
 
     __tablename__ = "lsg_passport_passport"
@@ -227,7 +227,7 @@ class _InPassport:
         return parent_scope_territory_id(self, "passport")
 
 
-class LsgIndicatorValue(_InPassport, Tracked, Model):
+class LsgIndicatorValue(_InPassport, Versioned, Tracked, Model):
     """One figure of a passport. `source` says where it comes from: computed from the household book, or entered
     (by hand or imported). Both are kept; the computed one is shown where it exists."""
 
@@ -261,7 +261,7 @@ class LsgIndicatorValue(_InPassport, Tracked, Model):
         return f"{self.indicator}: {self.value}"
 
 
-class LsgSocialObject(Extensible, _InPassport, Tracked, Model):
+class LsgSocialObject(Extensible, _InPassport, Versioned, Tracked, Model):
     """A social object of the unit (school, kindergarten, FAP…) with its condition, capacity and year built."""
 
     __tablename__ = "lsg_passport_social_object"
@@ -294,7 +294,7 @@ class LsgSocialObject(Extensible, _InPassport, Tracked, Model):
         return f"{self.name} ({self.object_type})"
 
 
-class LsgProblem(Extensible, _InPassport, Tracked, Model):
+class LsgProblem(Extensible, _InPassport, Versioned, Tracked, Model):
     """A problem or need of the unit proposed as a priority social project: priority, estimated cost, status."""
 
     __tablename__ = "lsg_passport_problem"
@@ -329,7 +329,7 @@ class LsgProblem(Extensible, _InPassport, Tracked, Model):
 REPUBLIC_CODE = "41700000000000"
 
 
-class OfficialFigure(Tracked, Model):
+class OfficialFigure(Versioned, Tracked, Model):
     """An official statistical figure (National Statistical Committee, a ministry) of the republic, an oblast, a
     rayon or an LSG unit for a period: kept as published, compared with the figures computed from the household
     book and the passports, never mixed into them."""

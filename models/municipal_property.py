@@ -14,7 +14,7 @@ from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer
     UniqueConstraint, event, select, text
 from sqlalchemy.orm import relationship
 
-from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id
+from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, Versioned
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
 from app.clock import local_today
@@ -63,7 +63,7 @@ DECOMMISSION_REASONS = [
 ]
 
 
-class PropertyObject(Extensible, TerritoryScoped, Tracked, Model):
+class PropertyObject(Extensible, TerritoryScoped, Versioned, Tracked, Model):
     """An object of municipal property in the register of the aiyl aimak or city that owns it (the territory).
 
     A decommissioned object leaves the active register (status) but its row, leases, documents and events stay."""
@@ -186,7 +186,7 @@ class _OfObject:
         return parent_scope_territory_id(self, "object")
 
 
-class PropertyLease(Extensible, _OfObject, Tracked, Model):
+class PropertyLease(Extensible, _OfObject, Versioned, Tracked, Model):
     """A lease contract of an object: tenant (organisation by INN or individual by PIN), contract number, term and
     monthly rent. Ending a lease early fills `terminated_on`; the row stays as history."""
 
@@ -259,7 +259,7 @@ LEASE_STATES = {"future": _l("Not started yet"), "current": _l("In force"),
                 "overdue": _l("Term passed, not ended"), "ended": _l("Ended")}
 
 
-class PropertyDocument(_OfObject, Tracked, Model):
+class PropertyDocument(_OfObject, Versioned, Tracked, Model):
     """A document of an object (title deed, contract, act) with its uploaded file, stored under the instance
     folder by a generated name; the original file name is kept for the download."""
 
@@ -327,7 +327,7 @@ class PropertyEvent(_OfObject, Tracked, Model):
         return f"{EVENT_KINDS.get(self.kind, self.kind)} {self.on_date:%d.%m.%Y}"
 
 
-class DecommissionReason(Multilingual, Tracked, Model):
+class DecommissionReason(Multilingual, Versioned, Tracked, Model):
     """Classifier of decommissioning reasons: wear, destruction, sale/privatisation, transfer, other."""
 
     __tablename__ = "municipal_property_decommission_reason"
@@ -340,7 +340,7 @@ class DecommissionReason(Multilingual, Tracked, Model):
     code = Column(String(20), nullable=False)
 
 
-class PropertyDecommission(_OfObject, Tracked, Model):
+class PropertyDecommission(_OfObject, Versioned, Tracked, Model):
     """A decommissioning (write-off) act of an object: reason, act number and date. Drawn up by the clerk, it takes
     effect when the head of the local self-government body approves it."""
 

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Integer, String, event
 from sqlalchemy.orm import relationship, validates
 
-from models.base import Multilingual, Tracked, related_now
+from models.base import Multilingual, Tracked, related_now, Versioned
 from models.dictionary import Dataset, F, Legal, classifier
 
 KIND_LABELS = classifier("territory_kind", _l("Kinds of territorial units"), {
@@ -25,7 +25,7 @@ KIND_LABELS = classifier("territory_kind", _l("Kinds of territorial units"), {
                        "other"))
 
 
-class Territory(Multilingual, Tracked, Model):
+class Territory(Multilingual, Versioned, Tracked, Model):
     """A unit of the SOATE classifier: oblast, rayon, city, aiyl aimak, settlement or village.
 
     `path` is the chain of SOATE codes from the top unit ("/41702…/41702210…/"), so a subtree is one indexed

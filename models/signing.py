@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import relationship
 
-from models.base import Multilingual, Tracked
+from models.base import Multilingual, Tracked, Versioned
 from models.dictionary import Dataset, F, Legal, classifier
 from models.types import UTCDateTime
 
@@ -15,7 +15,7 @@ CERTIFICATE_SOURCES = classifier("signing_source", _l("Sources of signing certif
     system=("demo", "imported"))
 
 
-class SigningCertificate(Multilingual, Tracked, Model):
+class SigningCertificate(Multilingual, Versioned, Tracked, Model):
     """The certificate an organisation signs with. The holder is any row (`holder_type` is its table, e.g.
     `ref_territory` for an LSG body, `service_centre_office` for an office), so one mechanism serves every kind of
     signer; `territory` places the holder for people reading the list. The names are the organisation's official

@@ -20,7 +20,7 @@ from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, Numeric, Stri
     UniqueConstraint, select
 from sqlalchemy.orm import relationship
 
-from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, related_now
+from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, related_now, Versioned
 from models.types import UTCDateTime
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
@@ -52,7 +52,7 @@ BENEFITS = Legal("benefits_law")
 SP_RETENTION = _l("Kept while the household is in the book; a reopened passport keeps its history.")
 
 
-class PovertyLine(Tracked, Model):
+class PovertyLine(Versioned, Tracked, Model):
     """The poverty line (som per person per month) of a year, for the whole republic (no territory) or for one
     region; a regional line overrides the national one of the same year. Reference data, edited by admins."""
 
@@ -89,7 +89,7 @@ class PovertyLine(Tracked, Model):
         return f"{self.year}: {self.amount}"
 
 
-class Need(Multilingual, Tracked, Model):
+class Need(Multilingual, Versioned, Tracked, Model):
     """A kind of need of a family (food, fuel, clothing …): classifier edited by admins."""
 
     __tablename__ = "social_passport_need"
@@ -103,7 +103,7 @@ class Need(Multilingual, Tracked, Model):
     active = Column(Boolean, nullable=False, default=True)
 
 
-class Reason(Multilingual, Tracked, Model):
+class Reason(Multilingual, Versioned, Tracked, Model):
     """A reason of low income (unemployment, disability, many children …): classifier edited by admins."""
 
     __tablename__ = "social_passport_reason"
@@ -129,7 +129,7 @@ passport_reason = Table(
 )
 
 
-class SocialPassport(Extensible, TerritoryScoped, Tracked, Model):
+class SocialPassport(Extensible, TerritoryScoped, Versioned, Tracked, Model):
     """The social passport of one household (at most one per household; the annual review reopens it).
 
     Composition, income per member, poverty line, score and need are computed by the services and stored, so that

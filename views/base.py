@@ -16,7 +16,7 @@ from sqlalchemy import Boolean, Date, DateTime, Numeric
 from wtforms import BooleanField, SelectField
 from wtforms.validators import DataRequired, Optional
 
-from app import audit, clock, tabular
+from app import audit, clock, edges, tabular
 from app.catalogue import classifiers, custom, dictionary
 from app.pdf import render_pdf
 from app.errors import DomainError
@@ -160,23 +160,33 @@ class ScopeGuard:
         pass
 
     def pre_add(self, item):
-        self._guarded(self.on_add, item)
+        self._guarded(self.on_add, item, flush=True)
 
     def pre_update(self, item):
-        self._guarded(self.on_update, item)
+        self._guarded(self.on_update, item, flush=True)
 
     def pre_delete(self, item):
         self._guarded(self.on_delete, item)
 
-    def _guarded(self, hook, item):
-        """Scope, then the module's rule; a refusal rolls the session back so the refused row (already linked
-        to its parents by the form) cannot linger in it."""
+    def _guarded(self, hook, item, flush=False):
+        """Scope, then the module's rule, then the database's own rules (a flush: unique values, the checks of
+        app/edges.py, the record's version); a refusal rolls the session back so the refused row (already linked
+        to its parents by the form) cannot linger in it, and it is a DomainError with the field it concerns,
+        never the database's text."""
+        session = self.datamodel.session
         try:
             self.check_write(item)
-            check_dictionary_values(self.datamodel.session, item)
+            check_dictionary_values(session, item)
             hook(item)
-        except Exception:
-            self.datamodel.session.rollback()
+            if flush:
+                if item not in session:
+                    session.add(item)
+                session.flush()
+        except Exception as exc:
+            session.rollback()
+            refusal = database_refusal(exc)
+            if refusal is not None:
+                raise refusal from exc
             raise
 
     def audit_read(self, item, action="read"):
@@ -184,6 +194,49 @@ class ScopeGuard:
             audit.record(self.datamodel.session, action, audit.object_type_of(item),
                          self.datamodel.get_pk_value(item))
             self.datamodel.session.commit()
+
+
+class StaleEdit(DomainError):
+    """The record changed since the user read it (its version moved): nothing is saved."""
+
+    def __init__(self):
+        super().__init__(_l("Someone else changed this record after you opened it. Your changes were not saved: "
+                            "the form shows the record as it is now; make your changes again."), code="stale")
+
+
+def database_refusal(exc):
+    """A DomainError for what the database refused (a unique value taken, a stale version), or None."""
+    from flask_appbuilder.exceptions import DatabaseException
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    if isinstance(exc, DatabaseException) and exc.__cause__ is not None:
+        exc = exc.__cause__
+    if isinstance(exc, StaleDataError):
+        return StaleEdit()
+    if isinstance(exc, IntegrityError):
+        message, field = edges.integrity_message(exc)
+        return DomainError(message, field=field, code="integrity")
+    return None
+
+
+def is_versioned(model):
+    from models.base import Versioned
+
+    return isinstance(model, type) and issubclass(model, Versioned)
+
+
+def etag_of(item):
+    return f'"{item.version}"'
+
+
+def show_refusal(form, exc):
+    """A refused save on the form: the message beside its field (or above the form), the typed values kept."""
+    field = getattr(exc, "field", None)
+    if field and field in form:
+        form[field].errors = [*form[field].errors, str(exc)]
+    else:
+        flash(str(exc), "danger")
 
 
 def _choice_fields(datamodel, choice_columns, labels, declared):
@@ -249,6 +302,12 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
                                                      self.edit_form_extra_fields)
         self._install_flags()
         self._lookup_columns = self._install_lookups()
+        if is_versioned(self.datamodel.obj) and self.edit_columns and "version" not in self.edit_columns:
+            from wtforms import HiddenField
+
+            # the version the user read travels with the form; a stale one is refused in _edit
+            self.edit_columns = [*self.edit_columns, "version"]
+            self.edit_form_extra_fields = {**(self.edit_form_extra_fields or {}), "version": HiddenField()}
         super().__init__(*args, **kwargs)
 
     # --- custom fields: forms, lists and pages follow the catalogue at every request ---------------------------
@@ -487,10 +546,79 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
         self.audit_read(self.datamodel.get(pk, self._base_filters))
         return widgets
 
+    # --- add and edit: a refused save shows the form again, with what was typed and the error at its field ----
+    def _add(self):
+        from flask_appbuilder.urltools import get_filter_args as filter_args
+
+        filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        form = self.add_form.refresh()
+        if request.method == "POST":
+            self._fill_form_exclude_cols(exclude_cols, form)
+            if form.validate():
+                self.process_form(form, True)
+                item = self.datamodel.obj()
+                try:
+                    form.populate_obj(item)
+                    self.pre_add(item)
+                    self.datamodel.add(item)
+                except Exception as exc:
+                    self.datamodel.session.rollback()
+                    refusal = exc if isinstance(exc, DomainError) else database_refusal(exc)
+                    if refusal is None:
+                        raise
+                    show_refusal(form, refusal)
+                else:
+                    self.post_add(item)
+                    flash(self.add_row_message, "success")
+                    return None
+        else:
+            self.update_redirect()
+        return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+
     def _edit(self, pk):
+        from flask_appbuilder.urltools import get_page_args, get_page_size_args
+
         if self.scoped_get(pk) is None:
             abort(404)
-        return super()._edit(pk)
+        if request.method != "POST":
+            return super()._edit(pk)
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        item = self.datamodel.get(pk, self._base_filters)
+        pk = self.datamodel.get_pk_value(item)
+        form = self.edit_form.refresh(request.form)
+        self._fill_form_exclude_cols(exclude_cols, form)
+        form._id = pk
+        if form.validate():
+            self.process_form(form, False)
+            version = form._fields.pop("version", None)
+            try:
+                if version is not None and str(version.data or "") != str(item.version):
+                    raise StaleEdit()
+                form.populate_obj(item)
+                self.pre_update(item)
+                self.datamodel.edit(item)
+            except Exception as exc:
+                self.datamodel.session.rollback()
+                refusal = exc if isinstance(exc, DomainError) else database_refusal(exc)
+                if refusal is None:
+                    raise
+                if isinstance(refusal, StaleEdit):  # show the record as it is now, with its current version
+                    item = self.datamodel.get(pk, self._base_filters)
+                    form = self.edit_form(formdata=None, obj=item)  # not the posted (stale) values
+                    flash(str(refusal), "danger")
+                else:
+                    if version is not None:
+                        form._fields["version"] = version
+                    show_refusal(form, refusal)
+            else:
+                self.post_update(item)
+                flash(self.edit_row_message, "success")
+                return None
+        widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
+        return self._get_related_views_widgets(item, filters={}, orders=get_order_args(), pages=get_page_args(),
+                                               page_sizes=get_page_size_args(), widgets=widgets)
 
     def _delete(self, pk):
         if self.scoped_get(pk) is None:
@@ -621,26 +749,52 @@ class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
         return response
 
     def get_headless(self, pk, **kwargs):
-        if self.scoped_get(pk) is None:
+        item = self.scoped_get(pk)
+        if item is None:
             return self.response_404()
+        version = item.version if is_versioned(self.datamodel.obj) else None
         response = super().get_headless(pk, **kwargs)
         if response.status_code == 200:
             self.audit_read(self.datamodel.get(pk, self._base_filters))
+            if version is not None:
+                response.headers["ETag"] = f'"{version}"'
         return response
 
     def put_headless(self, pk):
         from app.catalogue.custom import CustomValueErrors
 
-        if self.scoped_get(pk) is None:
+        item = self.scoped_get(pk)
+        if item is None:
             return self.response_404()
+        expected = request.headers.get("If-Match")
+        if expected and is_versioned(self.datamodel.obj) and expected.strip() not in ("*", etag_of(item),
+                                                                                     f"W/{etag_of(item)}"):
+            return self.response(412, message=str(StaleEdit().message))
         g.sanarip_custom_values = self._take_custom_values()
         try:
-            return self._with_custom_result(super().put_headless(pk), pk)
+            response = self._with_custom_result(super().put_headless(pk), pk)
         except CustomValueErrors as exc:
             return self._custom_refused(exc)
+        except StaleEdit as exc:
+            self.datamodel.session.rollback()
+            return self.response(412, message=str(exc))
         except DomainError as exc:
             self.datamodel.session.rollback()
-            return self.response_422(message=str(exc))
+            return self._refused(exc)
+        if response.status_code == 200 and is_versioned(self.datamodel.obj):
+            current = self.datamodel.session.get(self.datamodel.obj, item.id)
+            if current is not None:
+                response.headers["ETag"] = etag_of(current)
+        return response
+
+    def _refused(self, exc):
+        """422 with the translated message, and the field it concerns when it has one."""
+        response = self.response_422(message=str(exc))
+        if getattr(exc, "field", None):
+            data = response.get_json()
+            data["field"] = exc.field
+            response.set_data(__import__("json").dumps(data, ensure_ascii=False))
+        return response
 
     def post_headless(self):
         from app.catalogue.custom import CustomValueErrors
@@ -652,7 +806,7 @@ class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
             return self._custom_refused(exc)
         except DomainError as exc:
             self.datamodel.session.rollback()
-            return self.response_422(message=str(exc))
+            return self._refused(exc)
         if response.status_code >= 400:  # refused by the schema: drop the half-built row linked to its parents
             self.datamodel.session.rollback()
         return response

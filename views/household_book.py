@@ -65,10 +65,24 @@ class MemberView(SanaripModelView):
     import_filters = {"household": {"village": (_l("Village (SOATE code)"), "territory", "code")}}
 
     def __init__(self, *args, **kwargs):
-        from wtforms import SelectField
+        from flask_appbuilder.fieldwidgets import DatePickerWidget
+        from wtforms import DateField, SelectField
+        from wtforms.validators import Optional
 
+        from models.household_book import SEXES
+
+        # sex and date of birth follow from a valid PIN when left empty (services.household_book.check_member),
+        # so the PIN's own error comes first instead of "required" on the fields that depend on it
+        derived = {
+            "sex": SelectField(dictionary.lazy_label(HouseholdMember, "sex"), validators=[Optional()],
+                               choices=lambda: [("", "—"), *SEXES.items()]),
+            "birth_date": DateField(dictionary.lazy_label(HouseholdMember, "birth_date"), validators=[Optional()],
+                                    widget=DatePickerWidget()),
+        }
         self.add_form_extra_fields = {"joined_by": SelectField(dictionary.lazy_label(HouseholdMember, "joined_by"),
-                                                               choices=list(JOINED_BY.items()), default="record")}
+                                                               choices=list(JOINED_BY.items()), default="record"),
+                                      **derived}
+        self.edit_form_extra_fields = dict(derived)
         super().__init__(*args, **kwargs)
 
     def on_add(self, item):

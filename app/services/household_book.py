@@ -8,20 +8,28 @@ import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select
 
-from app import numbering
+from app import edges, numbering
 from app.catalogue import policy
 from app.errors import DomainError
-from app.pin import check_person
+from app.pin import check_person, parse_pin
 from app.scope import refuse_duplicate
 from app.services.lsg_bodies import BODY_KINDS
 from models.dictionary import Legal
 from models.household_book import HouseholdMember, Movement
 from app.clock import local_today
 
+# the database's own guarantees, as the rules a clerk reads (app/edges.py shows them instead of the SQL error)
+edges.rule("uq_household_number", _l("A household with this number is already recorded in this territory."),
+           "number")
+edges.rule("uq_member_active_pin", _l("This person (PIN) is already an active member of a household."), "pin")
+
 
 def check_member(session, member: HouseholdMember):
     """Before a member is saved: the PIN is valid and agrees with sex and date of birth; the person is not an
     active member of another household; a household has one head. Rows not yet flushed count too."""
+    info = parse_pin(member.pin)  # the PIN first: sex and date of birth follow from it when left empty
+    member.sex = member.sex or info.sex
+    member.birth_date = member.birth_date or info.birth_date
     check_person(member.pin, member.sex, member.birth_date)
     if member.is_active is None:
         member.is_active = True
