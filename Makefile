@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app run
 PORT ?= 8080
+# two workers on SQLite (each has its own database file); the PostgreSQL run passes its own arguments (one
+# process: workers would share one schema)
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run setup test test-pg venv i18n-extract i18n-compile bench clean
 

@@ -204,6 +204,26 @@ def test_adding_a_member_through_the_form(app, db):
     assert db.session.query(HouseholdMember).filter_by(pin="10507200512345").count() == 1
 
 
+def test_the_api_needs_only_the_pin_for_sex_and_birth_date(app, db):
+    """Sex and date of birth follow from a valid PIN: an API client may leave them out, as a clerk may in the
+    form; a PIN that disagrees with a given sex is still refused at the PIN's field."""
+    from models.household_book import HouseholdMember
+
+    with app.test_request_context():
+        household = _household(db, "API-PIN-1")
+        db.session.commit()
+    b = Browser(app.test_client())
+    b.login("admin")
+    body = {"household": household.id, "pin": "10507200554321", "last_name": "Садырова", "first_name": "Нурзат",
+            "relation": "head"}
+    answer = b.api.post("/api/v1/household_member/", json=body)
+    assert answer.status_code == 201, answer.get_data(as_text=True)[:300]
+    member = db.session.get(HouseholdMember, answer.get_json()["id"])
+    assert (member.sex, member.birth_date) == ("F", datetime.date(2005, 7, 5))
+    refused = b.api.post("/api/v1/household_member/", json={**body, "pin": "20507200554322", "sex": "F"})
+    assert refused.status_code == 422 and db.session.query(HouseholdMember).filter_by(pin="20507200554322").count() == 0
+
+
 def test_module_can_be_switched_off(database_url):
     from tests.conftest import make_app
 

@@ -707,6 +707,9 @@ class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
     allow_browser_login = True
     #: the UI view whose add/edit columns the API accepts when it declares none (one list per dataset)
     ui_view = None
+    #: columns a client may leave out of a POST because the service fills them in (e.g. sex and date of birth,
+    #: which follow from a valid PIN); the service's own checks still apply to what it derives
+    derived_on_add = ()
 
     def __init__(self, *args, **kwargs):
         if self.ui_view is not None:
@@ -726,6 +729,13 @@ class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
             self.datamodel, self.edit_columns or self.datamodel.get_user_columns_list(),
             self.edit_query_rel_fields)
         super().__init__(*args, **kwargs)
+
+    def _init_model_schemas(self):
+        super()._init_model_schemas()
+        for name in self.derived_on_add:
+            field = self.add_model_schema.fields.get(name)
+            if field is not None:
+                field.required, field.allow_none = False, True
 
     def _get_field_info(self, field, filter_rel_field, page=None, page_size=None):
         # FAB passes the label and description through gettext again; gettext("") answers with the catalog's

@@ -126,6 +126,7 @@ class MemberApi(SanaripModelRestApi):
     add_columns = ["household", "pin", "last_name", "first_name", "patronymic", "sex", "birth_date", "relation",
                    "citizenship", "registration", "employment"]
     edit_columns = add_columns[1:]
+    derived_on_add = ("sex", "birth_date")  # from the PIN (household_book.check_member)
 
     on_add = MemberView.on_add  # the API records a member as the form does ("record" when not said otherwise)
     on_update = MemberView.on_update

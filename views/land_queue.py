@@ -247,10 +247,7 @@ class LandApplicationApi(SanaripModelRestApi):
                                    "decision_date", "removal_reason", "removed_on", "note"]
     base_permissions = ["can_get", "can_post", "can_put", "can_info"]
 
-    def _init_model_schemas(self):
-        super()._init_model_schemas()
-        # the time received may be left out: the service then registers the application now
-        self.add_model_schema.fields["received_at"].required = False
+    derived_on_add = ("received_at",)  # left out: the service registers the application now
 
     on_add = LandApplicationView.on_add  # the same services as the form
     on_update = LandApplicationView.on_update
