@@ -594,7 +594,10 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
             self.process_form(form, False)
             version = form._fields.pop("version", None)
             try:
-                if version is not None and str(version.data or "") != str(item.version):
+                # a browser always sends the version it read; a hand-made post without one is checked like an
+                # API call without If-Match (no precondition), never silently against an empty value
+                if version is not None and "version" in request.form and \
+                        str(version.data or "") != str(item.version):
                     raise StaleEdit()
                 form.populate_obj(item)
                 self.pre_update(item)
