@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 from collections import Counter
 
-from sqlalchemy import case, func, insert, or_, select, update
+from sqlalchemy import bindparam, case, func, insert, or_, select, update
 
 from app import audit
 from models.reference import Territory
@@ -122,9 +122,16 @@ def fill_names(session, echo=print, data_dir=DATA_DIR):
             filled.update(change.keys())
             changes.append({"id": id_, **change})
     # one UPDATE per column set (executemany by primary key), not one per row
+    # a Core UPDATE: the ORM's bulk form by primary key would ask for each row's version; the version still
+    # moves, so a form opened before the names were filled is refused as stale instead of undoing them
+    table = Territory.__table__
     for columns in {tuple(sorted(c)) for c in changes}:
         group = [c for c in changes if tuple(sorted(c)) == columns]
-        session.execute(update(Territory), group)
+        values = {c: bindparam(f"new_{c}") for c in columns if c != "id"}
+        if "version" in table.c:
+            values["version"] = table.c.version + 1
+        session.execute(update(table).where(table.c.id == bindparam("row_id")).values(values),
+                        [{"row_id": c["id"], **{f"new_{k}": v for k, v in c.items() if k != "id"}} for c in group])
     if changes:
         audit.record(session, "update", Territory.__tablename__, None,
                      {"names_filled": {"ky": filled["name_ky"], "en": filled["name_en"]}})
