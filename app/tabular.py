@@ -301,6 +301,43 @@ def _lookup(view, col, raw, row):
     return str(matches[0].id) if matches else f"missing:{raw}"
 
 
+class _RelationChoices:
+    """The choices of the add form's relation fields, narrowed to the keys a row gives and kept for the import.
+
+    FAB's select field loads every row of the related table (every village, every household in scope) to check
+    one submitted key, once per form, i.e. once per imported row: thousands of objects per row. The import asks
+    the same question with the field's own filters (`add_form_query_rel_fields`, which carry the scope filter)
+    plus the key, once per distinct key; the cache is emptied when it grows, so memory stays bounded."""
+
+    LIMIT = 4096
+
+    def __init__(self, view):
+        self.view = view
+        self.cache = {}
+
+    def narrow(self, form):
+        from flask_appbuilder.fields import QuerySelectField
+
+        for fld in form:
+            if not isinstance(fld, QuerySelectField) or fld._object_list is not None or fld._formdata is None:
+                continue
+            given = fld._formdata if isinstance(fld._formdata, (list, tuple)) else [fld._formdata]
+            fld._object_list = self.choices(fld.name, tuple(str(pk) for pk in given))
+
+    def choices(self, name, pks):
+        key = (name, pks)
+        if key not in self.cache:
+            from flask_appbuilder.models.sqla.filters import FilterIn
+
+            if len(self.cache) >= self.LIMIT:
+                self.cache.clear()
+            related = self.view.datamodel.get_related_interface(name)
+            declared = list(self.view.add_form_query_rel_fields.get(name, []))
+            filters = related.get_filters().add_filter_list(declared + [[related.get_pk_name(), FilterIn, list(pks)]])
+            self.cache[key] = [(str(related.get_pk_value(obj)), obj) for obj in related.query(filters)[1]]
+        return self.cache[key]
+
+
 def import_frame(view, frame) -> ImportReport:
     """Validate every row with the view's add form and pre_add rules; write all rows or none."""
     session = view.datamodel.session
@@ -323,6 +360,7 @@ def _import_rows(view, frame) -> ImportReport:
     form_columns = set(view.all_import_columns())
     imported = 0  # rows are not kept: after its flush a row leaves memory (bounded for large files)
     written = True  # after a database error nothing more is written, but every row is still checked
+    choices = _RelationChoices(view)
     for index, row in frame.iterrows():
         line = index + 2  # header is line 1
         data = MultiDict()
@@ -340,6 +378,7 @@ def _import_rows(view, frame) -> ImportReport:
             report.errors.append((line, str(view.label_columns.get(exc.field, exc.field or "")), str(exc)))
             continue
         form = view.add_form(formdata=data, meta={"csrf": False})
+        choices.narrow(form)
         if not form.validate():
             for name, messages in form.errors.items():
                 label = str(view.label_columns.get(name, name))
