@@ -314,6 +314,8 @@ class _RelationChoices:
     def __init__(self, view):
         self.view = view
         self.cache = {}
+        self.keys = {}
+        self.filters = {}
 
     def narrow(self, form):
         from flask_appbuilder.fields import QuerySelectField
@@ -326,16 +328,37 @@ class _RelationChoices:
 
     def choices(self, name, pks):
         key = (name, pks)
-        if key not in self.cache:
-            from flask_appbuilder.models.sqla.filters import FilterIn
+        found = self.cache.get(key)
+        if found is None:
+            from flask_appbuilder.models.sqla.filters import set_value_to_type
 
-            if len(self.cache) >= self.LIMIT:
-                self.cache.clear()
-            related = self.view.datamodel.get_related_interface(name)
-            declared = list(self.view.add_form_query_rel_fields.get(name, []))
-            filters = related.get_filters().add_filter_list(declared + [[related.get_pk_name(), FilterIn, list(pks)]])
-            self.cache[key] = [(str(related.get_pk_value(obj)), obj) for obj in related.query(filters)[1]]
-        return self.cache[key]
+            if name not in self.filters:
+                related = self.view.datamodel.get_related_interface(name)
+                declared = related.get_filters().add_filter_list(self.view.add_form_query_rel_fields.get(name, []))
+                self.filters[name] = related, declared
+            related, declared = self.filters[name]
+            pk = related.get_pk_name()
+            typed = [v for v in (set_value_to_type(related, pk, p) for p in pks) if v is not None]
+            query = declared.apply_all(related.session.query(related.obj))
+            objs = query.filter(getattr(related.obj, pk).in_(typed)).all() if typed else []
+            found = [(str(related.get_pk_value(obj)), obj) for obj in objs]
+            if found:  # a key not found yet may be a row this import adds further down
+                if len(self.cache) >= self.LIMIT:
+                    self.cache.clear()
+                self.cache[key] = found
+        return found
+
+    def lookup(self, col, raw, row):
+        """`_lookup` once per distinct value and narrowing columns (a village's code repeats on every row)."""
+        key = (col, raw) + tuple((row.get(name) or "").strip() for name in self.view.import_filters.get(col, {}))
+        found = self.keys.get(key)
+        if found is None:
+            found = _lookup(self.view, col, raw, row)
+            if not found.startswith("missing:"):
+                if len(self.keys) >= self.LIMIT:
+                    self.keys.clear()
+                self.keys[key] = found
+        return found
 
 
 def import_frame(view, frame) -> ImportReport:
@@ -371,7 +394,7 @@ def _import_rows(view, frame) -> ImportReport:
                     continue  # a column that only narrows a lookup
                 value = sheet[col].strip()
                 if col in view.import_columns and view.datamodel.is_relation(col):
-                    value = _lookup(view, col, value, sheet)
+                    value = choices.lookup(col, value, sheet)
                 if value != "":
                     data.add(col, value)
         except DomainError as exc:
