@@ -301,6 +301,66 @@ def _lookup(view, col, raw, row):
     return str(matches[0].id) if matches else f"missing:{raw}"
 
 
+class _RelationChoices:
+    """The choices of the add form's relation fields, narrowed to the keys a row gives and kept for the import.
+
+    FAB's select field loads every row of the related table (every village, every household in scope) to check
+    one submitted key, once per form, i.e. once per imported row: thousands of objects per row. The import asks
+    the same question with the field's own filters (`add_form_query_rel_fields`, which carry the scope filter)
+    plus the key, once per distinct key; the cache is emptied when it grows, so memory stays bounded."""
+
+    LIMIT = 4096
+
+    def __init__(self, view):
+        self.view = view
+        self.cache = {}
+        self.keys = {}
+        self.filters = {}
+
+    def narrow(self, form):
+        from flask_appbuilder.fields import QuerySelectField
+
+        for fld in form:
+            if not isinstance(fld, QuerySelectField) or fld._object_list is not None or fld._formdata is None:
+                continue
+            given = fld._formdata if isinstance(fld._formdata, (list, tuple)) else [fld._formdata]
+            fld._object_list = self.choices(fld.name, tuple(str(pk) for pk in given))
+
+    def choices(self, name, pks):
+        key = (name, pks)
+        found = self.cache.get(key)
+        if found is None:
+            from flask_appbuilder.models.sqla.filters import set_value_to_type
+
+            if name not in self.filters:
+                related = self.view.datamodel.get_related_interface(name)
+                declared = related.get_filters().add_filter_list(self.view.add_form_query_rel_fields.get(name, []))
+                self.filters[name] = related, declared
+            related, declared = self.filters[name]
+            pk = related.get_pk_name()
+            typed = [v for v in (set_value_to_type(related, pk, p) for p in pks) if v is not None]
+            query = declared.apply_all(related.session.query(related.obj))
+            objs = query.filter(getattr(related.obj, pk).in_(typed)).all() if typed else []
+            found = [(str(related.get_pk_value(obj)), obj) for obj in objs]
+            if found:  # a key not found yet may be a row this import adds further down
+                if len(self.cache) >= self.LIMIT:
+                    self.cache.clear()
+                self.cache[key] = found
+        return found
+
+    def lookup(self, col, raw, row):
+        """`_lookup` once per distinct value and narrowing columns (a village's code repeats on every row)."""
+        key = (col, raw) + tuple((row.get(name) or "").strip() for name in self.view.import_filters.get(col, {}))
+        found = self.keys.get(key)
+        if found is None:
+            found = _lookup(self.view, col, raw, row)
+            if not found.startswith("missing:"):
+                if len(self.keys) >= self.LIMIT:
+                    self.keys.clear()
+                self.keys[key] = found
+        return found
+
+
 def import_frame(view, frame) -> ImportReport:
     """Validate every row with the view's add form and pre_add rules; write all rows or none."""
     session = view.datamodel.session
@@ -323,6 +383,7 @@ def _import_rows(view, frame) -> ImportReport:
     form_columns = set(view.all_import_columns())
     imported = 0  # rows are not kept: after its flush a row leaves memory (bounded for large files)
     written = True  # after a database error nothing more is written, but every row is still checked
+    choices = _RelationChoices(view)
     for index, row in frame.iterrows():
         line = index + 2  # header is line 1
         data = MultiDict()
@@ -333,13 +394,14 @@ def _import_rows(view, frame) -> ImportReport:
                     continue  # a column that only narrows a lookup
                 value = sheet[col].strip()
                 if col in view.import_columns and view.datamodel.is_relation(col):
-                    value = _lookup(view, col, value, sheet)
+                    value = choices.lookup(col, value, sheet)
                 if value != "":
                     data.add(col, value)
         except DomainError as exc:
             report.errors.append((line, str(view.label_columns.get(exc.field, exc.field or "")), str(exc)))
             continue
         form = view.add_form(formdata=data, meta={"csrf": False})
+        choices.narrow(form)
         if not form.validate():
             for name, messages in form.errors.items():
                 label = str(view.label_columns.get(name, name))

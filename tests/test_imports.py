@@ -188,3 +188,32 @@ def test_member_import_finds_the_household_by_number_in_the_users_scope_and_the_
     assert _post(b, "/memberview/import/", _xlsx([MEMBER_HEADER, row]), "m.xlsx").status_code == 302
     db.session.expire_all()
     assert db.session.query(HouseholdMember).filter_by(pin=row[5]).one().household.territory.code == first.code
+
+
+def test_an_import_loads_each_related_row_once_not_the_whole_related_table_per_row(app, db):
+    """FAB's select field checks a submitted key against every row of the related table, built anew for each
+    form, i.e. for each imported row (a 5,000-row import did not finish); the import narrows it to the key."""
+    from sqlalchemy import event
+
+    from models.household_book import Household
+    from models.reference import Territory
+
+    first, second, _ = _villages(db)
+    loaded = []
+
+    def count(target, context):
+        loaded.append(target.id)
+
+    prefix = f"N{uuid.uuid4().hex[:5]}"
+    rows = [["territory", "number", "address", "phone"]] + [
+        [(first, second)[n % 2].code, f"{prefix}{n:03d}", f"Көчө {n}", ""] for n in range(30)]
+    b = _ru_admin(app)
+    event.listen(Territory, "load", count)
+    try:
+        response = _post(b, "/householdview/import/", _xlsx(rows), "h.xlsx")
+    finally:
+        event.remove(Territory, "load", count)
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+    db.session.expire_all()
+    assert db.session.query(Household).filter(Household.number.startswith(prefix)).count() == 30
+    assert len(loaded) < 100, len(loaded)  # was 30 rows x every territory of the country
