@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import json
 import os
+import uuid
 import shutil
 import sqlite3
 import subprocess
@@ -149,7 +150,7 @@ def backup(engine, folder, now):
 
 def _scratch_database(engine):
     """A temporary PostgreSQL database on the same server (dropped by the caller)."""
-    name = f"sanarip_verify_{os.getpid()}_{datetime.datetime.now().strftime('%H%M%S%f')}"
+    name = f"sanarip_verify_{os.getpid()}_{uuid.uuid4().hex[:12]}"  # unique, not a reading of the clock
     admin = create_engine(engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))

@@ -563,11 +563,7 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
                     self.pre_add(item)
                     self.datamodel.add(item)
                 except Exception as exc:
-                    self.datamodel.session.rollback()
-                    refusal = exc if isinstance(exc, DomainError) else database_refusal(exc)
-                    if refusal is None:
-                        raise
-                    show_refusal(form, refusal)
+                    show_refusal(form, self._refusal(exc))
                 else:
                     self.post_add(item)
                     flash(self.add_row_message, "success")
@@ -575,6 +571,15 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
         else:
             self.update_redirect()
         return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+
+    def _refusal(self, exc):
+        """The rule a refused save broke (a DomainError, or what the database refused), after rolling the session
+        back; anything else is a defect and propagates."""
+        self.datamodel.session.rollback()
+        refusal = exc if isinstance(exc, DomainError) else database_refusal(exc)
+        if refusal is None:
+            raise exc
+        return refusal
 
     def _edit(self, pk):
         from flask_appbuilder.urltools import get_page_args, get_page_size_args
@@ -603,10 +608,7 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
                 self.pre_update(item)
                 self.datamodel.edit(item)
             except Exception as exc:
-                self.datamodel.session.rollback()
-                refusal = exc if isinstance(exc, DomainError) else database_refusal(exc)
-                if refusal is None:
-                    raise
+                refusal = self._refusal(exc)
                 if isinstance(refusal, StaleEdit):  # show the record as it is now, with its current version
                     item = self.datamodel.get(pk, self._base_filters)
                     form = self.edit_form(formdata=None, obj=item)  # not the posted (stale) values
