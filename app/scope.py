@@ -66,6 +66,16 @@ class Scope:
         return self.permits_territory(session, item.scope_territory_id())
 
 
+def scoped_select(model, scope, *columns):
+    """The one way a chart or a report starts its query: SELECT `columns` (the model's rows when none are given)
+    FROM `model`, already limited to `scope`. Joins and further conditions are added to it; a query built from
+    here cannot forget the scope, and the walker (tests/test_scope.py) checks every chart and report anyway."""
+    statement = select(*columns).select_from(model) if columns else select(model)
+    if scope.national or not is_scoped(model):
+        return statement
+    return statement.where(scope.condition(model))
+
+
 NATIONAL = Scope()
 NOBODY = Scope(territory_id=-1, territory_path="\x00")  # anonymous: matches no territory
 

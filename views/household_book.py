@@ -1,16 +1,13 @@
 """Electronic household book: households, members, movements, voter list."""
-import datetime
-
-from flask import Response, abort, g, redirect, request, url_for
-from flask_appbuilder import BaseView, expose
+from flask import g, redirect, url_for
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_appbuilder.security.decorators import has_access
-from flask_babel import format_date, gettext, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
-from app import audit, clock, tabular
+from app import clock
 from app.catalogue import dictionary
 from app.catalogue.classifiers import ClassifierChoices
-from app.pdf import render_pdf
+from app.reports import Column, Param, Report, ReportView
+from app.scope import scoped_select
 from app.services import household_book
 from models.household_book import MOVEMENTS, Certificate, Household, HouseholdMember, Movement
 from views import certificates
@@ -166,77 +163,38 @@ class CertificateView(SanaripModelView):
         return certificates.render(item), {"number": item.number, "language": item.language}
 
 
-class VoterListView(BaseView):
-    """Voter-list extract: citizens aged 18 or more on the election day, by territory, on screen (first rows),
-    to Excel and to PDF. Every extract is audited as an export of personal data."""
-
-    route_base = "/voterlist"
-    default_view = "index"
-    preview_rows = 50
-
-    def _request(self):
-        from app.scope import current_scope
-        from models.reference import Territory
-
-        session = self.appbuilder.session
-        scope = current_scope()
-        choices = session.query(Territory).filter(scope.condition(Territory),
-                                                  Territory.kind.in_(VOTER_LIST_KINDS)).order_by(Territory.code)
-        territory = None
-        code = request.args.get("territory", "")
-        if code:
-            territory = choices.filter(Territory.code == code).first()
-        try:
-            election = datetime.date.fromisoformat(request.args.get("date", ""))
-        except ValueError:
-            election = None
-        return session, scope, choices.all(), territory, election
-
-    def _voters(self, session, scope, territory, election):
-        from models.base import territory_subtree_ids
-
-        return household_book.voters(session, scope, territory_subtree_ids(territory.path), election)
-
-    @expose("/")
-    @has_access
-    def index(self):
-        session, scope, choices, territory, election = self._request()
-        voters = self._voters(session, scope, territory, election) if territory and election else None
-        if voters is not None:
-            audit.record_bulk_read(session, HouseholdMember, [["territory", "voter_list", territory.code],
-                                                              ["election", "date", election.isoformat()]],
-                                   len(voters), min(len(voters), self.preview_rows), action="report")
-        error = None
-        if request.args and (territory is None or election is None):
-            error = gettext("Choose a territory and an election date.")
-        return self.render_template("household_book/voters.html", title=gettext("Voter list"), choices=choices,
-                                    territory=territory, election=election, voters=voters, error=error,
-                                    preview=(voters or [])[:self.preview_rows], view=self)
-
-    @expose("/export/<fmt>")
-    @has_access
-    def export(self, fmt):
-        session, scope, _, territory, election = self._request()
-        if fmt not in ("xlsx", "pdf") or territory is None or election is None:
-            abort(404)
-        voters = self._voters(session, scope, territory, election)
-        audit.record(session, "export", "household_book_member", None,
-                     {"voter_list": territory.code, "election": election.isoformat(), "rows": len(voters),
-                      "format": fmt})
-        session.commit()
-        headers = [gettext("№"), *[dictionary.label(HouseholdMember, c) for c in ("full_name", "birth_date", "pin")],
-                   gettext("Address")]
-        rows = [[n, v.full_name, v.birth_date, v.pin, f"{v.household.territory.name}, {v.household.address}"]
-                for n, v in enumerate(voters, 1)]
-        name = f"voters-{territory.code}-{election.isoformat()}"
-        if fmt == "xlsx":
-            return tabular.table_response(headers, rows, "xlsx", name)
-        data = render_pdf("household_book/voters_pdf.html", title=gettext("Voter list"), territory=territory,
-                          election=format_date(election, "long"), headers=headers,
-                          rows=[[r[0], r[1], format_date(r[2], "medium"), r[3], r[4]] for r in rows])
-        return Response(data, mimetype="application/pdf",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
-
-
 VOTER_LIST_KINDS = ("oblast", "city_republican", "rayon", "city_district", "city_oblast", "city_rayon",
                     "aiyl_aimak", "urban_type_settlement", "settlement", "village", "village_under_city")
+
+
+def _voter_list_units(session, scope):
+    from models.reference import Territory
+
+    return [(t.code, str(t)) for t in session.scalars(
+        scoped_select(Territory, scope).where(Territory.kind.in_(VOTER_LIST_KINDS)).order_by(Territory.code))]
+
+
+def _voters(session, scope, args):
+    from models.base import territory_subtree_ids
+
+    return household_book.voters_query(scope, territory_subtree_ids(args["territory"].path), args["date"])
+
+
+VOTER_LIST = Report(
+    key="voter_list", title=_l("Voter list"), model=HouseholdMember, query=_voters, dom_id="voter",
+    description=_l("Citizens of the Kyrgyz Republic who are 18 or older on the election day and live in a household "
+                   "of the chosen territory."),
+    params=[Param("territory", _l("Territory"), "territory", required=True, choices=_voter_list_units),
+            Param("date", _l("Election date"), "date", required=True)],
+    columns=[Column("full_name", dictionary.lazy_label(HouseholdMember, "full_name"), pdf_width=30),
+             Column("birth_date", dictionary.lazy_label(HouseholdMember, "birth_date"), pdf_width=12),
+             Column("pin", dictionary.lazy_label(HouseholdMember, "pin"), screen=False, pdf_width=15),
+             Column("address", _l("Address"), lambda v: f"{v.household.territory.name}, {v.household.address}")],
+    total_label=_l("Voters"), numbered=True)
+
+
+class VoterListView(ReportView):
+    """Voter-list extract: citizens aged 18 or more on the election day, by territory (app/reports.py)."""
+
+    route_base = "/voterlist"
+    report = VOTER_LIST

@@ -7,15 +7,16 @@ import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select
+from sqlalchemy.orm import selectinload
 
 from app import edges, numbering
 from app.catalogue import policy
 from app.errors import DomainError
 from app.pin import check_person, parse_pin
-from app.scope import refuse_duplicate
+from app.scope import refuse_duplicate, scoped_select
 from app.services.lsg_bodies import BODY_KINDS
 from models.dictionary import Legal
-from models.household_book import HouseholdMember, Movement
+from models.household_book import Household, HouseholdMember, Movement
 from app.clock import local_today
 
 # the database's own guarantees, as the rules a clerk reads (app/edges.py shows them instead of the SQL error)
@@ -86,16 +87,22 @@ def record_movement(session, movement: Movement):
     return movement
 
 
-def voters(session, scope, territory_ids, election_date: datetime.date):
-    """Citizens of the Kyrgyz Republic aged 18 or more on the election day (Constitution art. 2: citizens who have
-    reached 18 take part in elections), active members of households in the given territories, by name."""
+def voters_query(scope, territory_ids, election_date: datetime.date):
+    """SELECT of the citizens of the Kyrgyz Republic aged 18 or more on the election day (Constitution art. 2:
+    citizens who have reached 18 take part in elections), active members of households in the given territories
+    (`models.base.territory_subtree_ids`), inside `scope`, by name: the voter-list report's query."""
     latest_birth = coming_of_age_cutoff(election_date, 18)
-    query = (select(HouseholdMember).join(HouseholdMember.household)
-             .where(HouseholdMember.is_active.is_(True), HouseholdMember.citizenship == "KG",
-                    HouseholdMember.birth_date <= latest_birth,
-                    HouseholdMember.scope_condition(territory_ids), scope.condition(HouseholdMember))
-             .order_by(HouseholdMember.full_name))
-    return session.scalars(query).all()
+    return (scoped_select(HouseholdMember, scope).join(HouseholdMember.household)
+            .where(HouseholdMember.is_active.is_(True), HouseholdMember.citizenship == "KG",
+                   HouseholdMember.birth_date <= latest_birth,
+                   HouseholdMember.scope_condition(territory_ids))
+            .order_by(HouseholdMember.full_name, HouseholdMember.id)
+            .options(selectinload(HouseholdMember.household).selectinload(Household.territory)))
+
+
+def voters(session, scope, territory_ids, election_date: datetime.date):
+    """The voters (see `voters_query`) as a list."""
+    return session.scalars(voters_query(scope, territory_ids, election_date)).all()
 
 
 def coming_of_age_cutoff(day: datetime.date, years: int) -> datetime.date:
