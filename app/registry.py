@@ -356,8 +356,8 @@ def _child_protection():
 
     category, label = "Child protection", _l("Child protection")
     reference, reference_label = "Reference", _l("Reference data")
-    read = [*common(), *[grant(v, "read", "can_export", menu=True) for v in (CpChildView, CpFamilyView, CpActivityView,
-                                                                             CpOverdueView)],
+    read = [*common(), *[grant(v, "read", "can_export", menu=True) for v in (CpChildView, CpFamilyView, CpActivityView)],
+            grant(CpOverdueView, "read", "can_export", "can_print", menu=True),
             *[grant(v, "read", "can_export") for v in (CpRelativeView, CpAssessmentView, CpVisitView)],
             grant(CpTransitionView, "read"), grant(ChildProtectionChartView, "read", menu=True),
             grant(CpReasonView, "read", menu=True), grant(CpPlanRuleView, "read", menu=True), grant(CpChildApi, "read")]

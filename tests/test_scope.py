@@ -541,7 +541,7 @@ def test_reports_charts_and_prints_deny_other_territories(app, probe):
             assert status == 404, url
             assert denied_for(view.datamodel.obj.__tablename__, pk), f"{url}: not audited"
             tried.append(url)
-    url = f"/socialsupportlist/?territory={outside_id}"
+    url = f"/socialsupportlist/?territory={code}"
     before = len(denied_for("ref_territory", outside_id))
     assert probe.get(url).status_code == 404
     assert len(denied_for("ref_territory", outside_id)) == before + 1

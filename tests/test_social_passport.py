@@ -489,11 +489,11 @@ def test_support_list_on_screen_in_excel_and_pdf(app, db, make_user):
     assert audit_events(app, action="export", object_type="social_passport_passport")
     # a territory filter inside the scope narrows the list; another oblast is refused
     village = expected[0].territory
-    sheet = openpyxl.load_workbook(io.BytesIO(b.get(f"/socialsupportlist/export/xlsx?territory={village.id}")
+    sheet = openpyxl.load_workbook(io.BytesIO(b.get(f"/socialsupportlist/export/xlsx?territory={village.code}")
                                               .data)).active
     assert sheet.max_row - 1 == len([p for p in expected if p.territory_id == village.id])
     osh = _village(db, "/41706000000000/")
-    assert b.get(f"/socialsupportlist/?territory={osh.id}").status_code == 404
+    assert b.get(f"/socialsupportlist/?territory={osh.code}").status_code == 404
 
 
 def test_support_list_of_a_national_reader_covers_every_oblast(app, db):

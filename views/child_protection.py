@@ -2,7 +2,7 @@
 plans and activities, monitoring visits, case history, the overdue list, reasons and plan rules (classifiers)."""
 
 from flask import abort, flash, redirect, request, url_for
-from flask_appbuilder import BaseView, expose
+from flask_appbuilder import expose
 from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget, Select2Widget
 from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.models.sqla.filters import FilterEqual
@@ -12,7 +12,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app import audit, tabular
+from app.reports import Column, Report, ReportView
 from app.catalogue import dictionary
 from app.errors import DomainError
 from app.services import child_protection as service
@@ -316,42 +316,33 @@ class CpPlanRuleView(SanaripModelView):
         service.check_rule(self.datamodel.session, item)
 
 
-class CpOverdueView(BaseView):
-    """The overdue list: activities whose deadline has passed and that are neither done nor cancelled, inside the
-    user's scope, oldest deadline first; on screen and to Excel (audited as an export of personal data)."""
+def _overdue(session, scope, args):
+    return service.overdue_query(scope, local_today())
+
+
+def _coded(codes, key):
+    return lambda row: str(codes.get(getattr(row, key), getattr(row, key)))
+
+
+def _activity_column(key, *value, **options):
+    return Column(key, dictionary.lazy_label(CpActivity, key), *value, **options)
+
+
+OVERDUE = Report(
+    key="overdue", title=_l("Overdue activities"), model=CpActivity, query=_overdue,
+    description=_l("Activities of the plans whose deadline has passed and that are neither done nor cancelled, "
+                   "oldest deadline first."),
+    columns=[_activity_column("deadline"),
+             _activity_column("title", link=("CpActivityView", lambda a: a.id)),
+             _activity_column("plan", _coded(PLANS, "plan")),
+             _activity_column("responsible", _coded(BODIES, "responsible")),
+             _activity_column("status", _coded(ACTIVITY_STATUSES, "status")),
+             _activity_column("child", lambda a: a.child.full_name, link=("CpChildView", lambda a: a.child_id))],
+    total_label=_l("Activities"))
+
+
+class CpOverdueView(ReportView):
+    """The overdue list inside the user's scope (app/reports.py)."""
 
     route_base = "/cpoverdue"
-    default_view = "index"
-
-    def _rows(self):
-        from app.scope import current_scope
-
-        today = local_today()
-        return today, service.overdue(self.appbuilder.session, current_scope(), today)
-
-    @expose("/")
-    @has_access
-    def index(self):
-        today, rows = self._rows()
-        audit.record_bulk_read(self.appbuilder.session, CpActivity, [["deadline", "overdue_on", today.isoformat()]],
-                               len(rows), action="report")
-        return self.render_template("child_protection/overdue.html", title=gettext("Overdue activities"),
-                                    rows=rows, today=today, labels=dictionary.labels(CpActivity), plans=PLANS,
-                                    bodies=BODIES,
-                                    statuses=ACTIVITY_STATUSES, view=self)
-
-    @expose("/export/<fmt>")
-    @has_access
-    def export(self, fmt):
-        if fmt not in tabular.FORMATS:
-            abort(404)
-        today, rows = self._rows()
-        session = self.appbuilder.session
-        audit.record(session, "export", CpActivity.__tablename__, None, {"overdue": today.isoformat(),
-                                                                         "rows": len(rows), "format": fmt})
-        session.commit()
-        headers = [dictionary.label(CpActivity, c) for c in ("deadline", "title", "plan", "responsible", "status",
-                                                             "child")]
-        return tabular.table_response(headers, [
-            [a.deadline, a.title, str(PLANS.get(a.plan, a.plan)), str(BODIES.get(a.responsible, a.responsible)),
-             str(ACTIVITY_STATUSES.get(a.status, a.status)), a.child.full_name] for a in rows], fmt, "overdue")
+    report = OVERDUE

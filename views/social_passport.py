@@ -3,32 +3,26 @@ support for the social-protection body (Excel, PDF), reference tables (poverty l
 daily command that marks passports due for annual review."""
 import datetime
 import json
-import math
 
 import click
 from flask import abort, flash, g, redirect, request, url_for
 from flask.cli import with_appcontext
-from flask_appbuilder import BaseView, expose
+from flask_appbuilder import expose
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import format_date, format_datetime, format_decimal, gettext, lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import func, select
 from wtforms import BooleanField, SelectField
 
-from app import audit, tabular
 from app.catalogue import dictionary
 from app.errors import DomainError
-from app.pdf import render_pdf
-from app.scope import current_scope, deny_outside
+from app.reports import Column, Param, Report, ReportView
 from app.services import social_passport as service
 from models.household_book import EMPLOYMENTS, RELATIONS, SEXES
-from models.reference import Territory
 from models.social_passport import INCOME_SOURCES, LIVESTOCK, STATUSES, Need, PovertyLine, Reason, SocialPassport
 from views.base import SanaripModelRestApi, SanaripModelView
-from app import clock
 from app.clock import local_today
 
 STEP_LABELS = {"submit": _l("Submit for approval"), "approve": _l("Approve"), "return": _l("Return for correction"),
@@ -318,137 +312,48 @@ class SocialPassportApi(SanaripModelRestApi):
 
 
 # --- lists of families needing state support ---------------------------------------------------------------------
-SUPPORT_COLUMNS = [
-    *[(key, dictionary.lazy_label(SocialPassport, key)) for key in (
-        "territory", "household_number", "head_name", "address", "members_count", "children_under_18",
-        "disabled_count", "income_per_member", "poverty_line_amount", "welfare_score", "needs", "reasons")],
-    ("receives_family_benefit", _l("Receives \"үй-бүлөгө көмөк\"")),
-    ("approved_on", dictionary.lazy_label(SocialPassport, "approved_on")),
-]
+def _support_units(session, scope):
+    return [(t.code, "\u2003" * (t.level - 1) + str(t.name)) for t in service.support_list_units(session, scope)]
 
 
-class SupportListView(BaseView):
+def _village(passport):
+    """The PDF's section of a family: its village with the aiyl aimak it belongs to."""
+    territory = passport.territory
+    if territory is None:
+        return ""
+    return f"{territory.name} ({territory.parent.name})" if territory.parent is not None else str(territory.name)
+
+
+def _support_column(key, **options):
+    return Column(key, dictionary.lazy_label(SocialPassport, key), **options)
+
+
+SUPPORT_LIST = Report(
+    key="support_list", title=_l("Families needing state support"), model=SocialPassport, dom_id="support",
+    description=_l("Approved social passports of families that need state support, in your territory."),
+    query=lambda session, scope, args: service.support_list_query(scope, args["territory"]),
+    params=[Param("territory", _l("Territory"), "territory", choices=_support_units)],
+    columns=[_support_column("territory", value=lambda p: str(p.territory.name) if p.territory else "", pdf=False),
+             _support_column("household_number", pdf_width=5),
+             _support_column("head_name", link=("SocialPassportView", lambda p: p.id), pdf_width=13),
+             _support_column("address", pdf_width=10), _support_column("members_count", pdf_width=4),
+             _support_column("children_under_18", pdf_width=5), _support_column("disabled_count", pdf_width=5),
+             _support_column("income_per_member", display=_money, pdf_width=7),
+             _support_column("poverty_line_amount", display=_money, pdf_width=6),
+             _support_column("welfare_score", pdf_width=4),
+             _support_column("needs", value=lambda p: _names(p.needs), pdf_width=13),
+             _support_column("reasons", value=lambda p: _names(p.reasons), pdf_width=12),
+             Column("receives_family_benefit", _l("Receives \"үй-бүлөгө көмөк\""), pdf_width=6),
+             _support_column("approved_on", pdf_width=7)],
+    total_label=_l("Families"), group=_village)
+
+
+class SupportListView(ReportView):
     """Families needing state support (approved passports with need) per territory, for the labour and
-    social-protection body: on screen, in Excel and as a PDF list. Always inside the user's scope."""
+    social-protection body: on screen, in Excel/CSV and as a PDF list by village (app/reports.py)."""
 
     route_base = "/socialsupportlist"
-    default_view = "index"
-    title = _l("Families needing state support")
-    page_size = 100
-    pdf_max_rows = 500  # xhtml2pdf renders about 40 rows a second
-
-    def _territory(self):
-        raw = request.args.get("territory", "")
-        if not raw.isdigit():
-            return None
-        session = self.appbuilder.session
-        territory = session.get(Territory, int(raw))
-        if territory is None:
-            abort(404)
-        if not current_scope().permits_territory(session, territory.id):
-            deny_outside("ref_territory", territory.id)
-        return territory
-
-    def _territories(self):
-        """Units (down to aiyl aimaks) of the user's scope that have families on the list: the filter's choices.
-        The paths of the listed families' villages name all their ancestors, so two small queries suffice."""
-        session, scope = self.appbuilder.session, current_scope()
-        paths = session.scalars(
-            select(Territory.path).join(SocialPassport, SocialPassport.territory_id == Territory.id)
-            .where(SocialPassport.status == "approved", SocialPassport.needs_support.is_(True),
-                   scope.condition(SocialPassport)).distinct()).all()
-        codes = {code for path in paths for code in path.strip("/").split("/")[:3]}
-        if not codes:
-            return []
-        return session.scalars(select(Territory).where(Territory.code.in_(codes), Territory.level <= 3,
-                                                       scope.condition(Territory)).order_by(Territory.path)).all()
-
-    def _values(self, passport):
-        out = {}
-        for key, _label in SUPPORT_COLUMNS:
-            value = getattr(passport, key)
-            if key == "territory":
-                value = str(value.name) if value is not None else ""
-            elif key in ("needs", "reasons"):
-                value = _names(value)
-            elif key == "receives_family_benefit":
-                value = gettext("Yes") if value else gettext("No")
-            out[key] = value
-        return out
-
-    @expose("/")
-    @has_access
-    def index(self):
-        session, territory = self.appbuilder.session, self._territory()
-        query = service.support_list_query(current_scope(), territory)
-        total = session.scalar(select(func.count()).select_from(query.subquery()))
-        page = int(request.args.get("page", "0")) if request.args.get("page", "0").isdigit() else 0
-        rows = session.scalars(query.limit(self.page_size).offset(page * self.page_size)).all()
-        audit.record_bulk_read(session, SocialPassport,
-                               [["territory", "support_list", territory.code if territory is not None else None]],
-                               total, len(rows), action="report", page=page)
-        return self.render_template(
-            "social_passport/support_list.html", title=self.title, columns=SUPPORT_COLUMNS,
-            rows=[(p, self._values(p)) for p in rows], total=total, page=page,
-            pages=max(1, math.ceil(total / self.page_size)), territory=territory, territories=self._territories(),
-            can_show=self.appbuilder.sm.has_access("can_show", "SocialPassportView"), view=self,
-            money=_money, format_date=lambda d: format_date(d, "short") if d else "")
-
-    def _all_rows(self, territory):
-        return self.appbuilder.session.scalars(service.support_list_query(current_scope(), territory)).all()
-
-    def _audit(self, action, count, fmt):
-        session = self.appbuilder.session
-        audit.record(session, action, SocialPassport.__tablename__, None,
-                     {"rows": count, "format": fmt, "filters": request.query_string.decode()[:300]})
-        session.commit()
-
-    @expose("/export/<string:fmt>")
-    @has_access
-    @permission_name("export")
-    def export(self, fmt):
-        if fmt not in tabular.FORMATS:
-            abort(404)
-        rows = self._all_rows(self._territory())
-        data = [[tabular.cell(values[k]) for k, _ in SUPPORT_COLUMNS] for values in map(self._values, rows)]
-        self._audit("export", len(rows), fmt)
-        return tabular.table_response([str(label) for _, label in SUPPORT_COLUMNS], data, fmt, "social_support_list")
-
-    @expose("/pdf")
-    @has_access
-    @permission_name("print")
-    def pdf(self):
-        """The list as a PDF, one section per territory (village) with its count."""
-        from flask import Response
-
-        territory = self._territory()
-        query = service.support_list_query(current_scope(), territory)
-        total = self.appbuilder.session.scalar(select(func.count()).select_from(query.subquery()))
-        if total > self.pdf_max_rows:  # a PDF is printed per territory; Excel takes any size
-            flash(gettext("The PDF list holds at most %(n)s families: choose a territory, or export to Excel.",
-                          n=self.pdf_max_rows), "warning")
-            return redirect(url_for(".index", **({"territory": territory.id} if territory is not None else {})))
-        rows = self._all_rows(territory)
-        groups = []
-        for passport in rows:
-            name = str(passport.territory.name) if passport.territory is not None else ""
-            if passport.territory is not None and passport.territory.parent is not None:
-                name = f"{name} ({passport.territory.parent.name})"
-            if not groups or groups[-1][0] != name:
-                groups.append((name, []))
-            groups[-1][1].append(self._values(passport))
-        now = clock.now()
-        columns = [(k, label) for k, label in SUPPORT_COLUMNS if k != "territory"]
-        data = render_pdf("social_passport/support_list_pdf.html", title=str(self.title),
-                          scope_name=str(territory.name) if territory is not None else
-                          (str(g.user.territory.name) if getattr(g.user, "territory", None) is not None
-                           else gettext("Kyrgyz Republic")),
-                          columns=columns, groups=groups, total=len(rows), money=_money,
-                          format_date=lambda d: format_date(d, "short") if d else "",
-                          printed_on=format_datetime(now, "short"), printed_by=g.user.username)
-        self._audit("pdf", len(rows), "pdf")
-        return Response(data, mimetype="application/pdf",
-                        headers={"Content-Disposition": 'inline; filename="social-support-list.pdf"'})
+    report = SUPPORT_LIST
 
 
 # --- the daily command ---------------------------------------------------------------------------------------------

@@ -8,12 +8,13 @@ import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
+from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.catalogue import custom, policy
 from app.errors import DomainError
 from app.pin import check_person, parse_pin
-from app.scope import lookup_condition, refuse_duplicate
+from app.scope import lookup_condition, refuse_duplicate, scoped_select
 from app.workdays import add_working_days
 from models.dictionary import Legal
 from models.child_protection import ACTIVITY_STATUSES, RULE_FIELDS, RULE_OPERATORS, STATUSES, CpActivity, \
@@ -287,9 +288,10 @@ def overdue_condition(today: datetime.date):
     return and_(CpActivity.deadline < today, CpActivity.status.in_(OPEN_ACTIVITY))
 
 
-def overdue(session, scope, today: datetime.date):
-    return session.scalars(select(CpActivity).where(overdue_condition(today), scope.condition(CpActivity))
-                           .order_by(CpActivity.deadline)).all()
+def overdue_query(scope, today: datetime.date):
+    """SELECT of the overdue activities inside `scope`, oldest deadline first: the overdue report's query."""
+    return (scoped_select(CpActivity, scope).where(overdue_condition(today))
+            .order_by(CpActivity.deadline, CpActivity.id).options(selectinload(CpActivity.child)))
 
 
 def record_visit(session, visit: CpVisit, today=None):

@@ -33,6 +33,7 @@ from sqlalchemy.orm import selectinload
 from app import clock
 from app.catalogue import policy
 from app.errors import DomainError
+from app.scope import scoped_select
 from models.dictionary import Legal
 from models.reference import Territory
 from models.social_passport import (EDITABLE_STATUSES, INCOME_SOURCES, LIVESTOCK, STATUSES, Need, PassportMember,
@@ -437,12 +438,24 @@ def support_list_query(scope, territory=None):
     """SELECT of the approved passports of families needing state support, inside `scope` and (optionally) a
     territory subtree, ordered by territory and household number. A passport due for annual review has left the
     list until it is approved again: an approval is valid for REVIEW_MONTHS months."""
-    query = (select(SocialPassport).join(Territory, Territory.id == SocialPassport.territory_id)
-             .where(SocialPassport.status == "approved", SocialPassport.needs_support.is_(True),
-                    scope.condition(SocialPassport)))
+    query = (scoped_select(SocialPassport, scope).join(Territory, Territory.id == SocialPassport.territory_id)
+             .where(SocialPassport.status == "approved", SocialPassport.needs_support.is_(True)))
     if territory is not None:
         query = query.where(Territory.path.startswith(territory.path, autoescape=True))
     return (query.order_by(Territory.path, SocialPassport.household_number, SocialPassport.id)
             .options(selectinload(SocialPassport.territory).selectinload(Territory.parent),
                      selectinload(SocialPassport.needs), selectinload(SocialPassport.reasons)))
+
+
+def support_list_units(session, scope):
+    """Units (down to aiyl aimaks) of `scope` that have families on the support list: the list's territory
+    choices. The paths of the listed families' villages name all their ancestors, so two small queries suffice."""
+    paths = session.scalars(
+        scoped_select(SocialPassport, scope, Territory.path).join(Territory, SocialPassport.territory_id == Territory.id)
+        .where(SocialPassport.status == "approved", SocialPassport.needs_support.is_(True)).distinct()).all()
+    codes = {code for path in paths for code in path.strip("/").split("/")[:3]}
+    if not codes:
+        return []
+    return session.scalars(scoped_select(Territory, scope).where(Territory.code.in_(codes), Territory.level <= 3)
+                           .order_by(Territory.path)).all()
 
