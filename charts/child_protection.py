@@ -8,9 +8,9 @@ from flask import Response
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import format_datetime, gettext, lazy_gettext as _l
-from sqlalchemy import case, exists, func, literal, select, union_all
+from sqlalchemy import case, exists, func, literal, union_all
 
-from app.scope import current_scope
+from app.scope import current_scope, scoped_select
 from app.services import child_protection as service
 from charts.base import Chart, ChartView, frame_from
 from models.child_protection import ACTIVITY_STATUSES, PLANS, SEXES, STATUSES, CpActivity, CpChild, CpReason, \
@@ -29,12 +29,11 @@ DRILL_LEVEL_MAX = 2  # oblast = 1, rayon = 2
 
 def identified_by_sex(session, scope, filters):
     """Children identified, of them with disabilities and of migrant parents, by sex."""
-    within = scope.condition(CpChild)
-    parts = [select(literal("all").label("grp"), CpChild.sex, func.count(CpChild.id)).where(within)
+    parts = [scoped_select(CpChild, scope, literal("all").label("grp"), CpChild.sex, func.count(CpChild.id))
              .group_by(CpChild.sex)]
     for group, column in (("disability", CpChild.disability), ("migrant_parents", CpChild.migrant_parents)):
-        parts.append(select(literal(group).label("grp"), CpChild.sex, func.count(CpChild.id))
-                     .where(within, column.is_(True)).group_by(CpChild.sex))
+        parts.append(scoped_select(CpChild, scope, literal(group).label("grp"), CpChild.sex, func.count(CpChild.id))
+                     .where(column.is_(True)).group_by(CpChild.sex))
     rows = session.execute(union_all(*parts)).all()
     order = list(GROUPS)
     return frame_from(sorted(rows, key=lambda r: (order.index(r[0]), r[1])), ["group", "sex", "children"])
@@ -48,7 +47,7 @@ def identified_figure(frame):
 
 
 def by_status(session, scope, filters):
-    rows = session.execute(select(CpChild.status, func.count(CpChild.id)).where(scope.condition(CpChild))
+    rows = session.execute(scoped_select(CpChild, scope, CpChild.status, func.count(CpChild.id))
                            .group_by(CpChild.status)).all()
     order = list(STATUSES)
     return frame_from(sorted(rows, key=lambda r: order.index(r[0]) if r[0] in order else 99), ["status", "children"])
@@ -62,9 +61,10 @@ def status_figure(frame):
 
 def by_reason(session, scope, filters):
     rows = session.execute(
-        select(CpReason.code, CpReason.name_ru, CpReason.name_ky, CpReason.name_en, func.count(CpChild.id))
-        .select_from(CpChild).join(child_reason, child_reason.c.child_id == CpChild.id)
-        .join(CpReason, CpReason.id == child_reason.c.reason_id).where(scope.condition(CpChild))
+        scoped_select(CpChild, scope, CpReason.code, CpReason.name_ru, CpReason.name_ky, CpReason.name_en,
+                      func.count(CpChild.id))
+        .join(child_reason, child_reason.c.child_id == CpChild.id)
+        .join(CpReason, CpReason.id == child_reason.c.reason_id)
         .group_by(CpReason.code, CpReason.name_ru, CpReason.name_ky, CpReason.name_en).order_by(CpReason.code)
     ).all()
     from app.i18n import current_language
@@ -83,7 +83,7 @@ def _drill_base(session, scope, filters):
     one above the rayon), else the user's own; None for the republic."""
     code = (filters.get("territory") or "").strip()
     if code:
-        asked = session.scalar(select(Territory).where(Territory.code == code, scope.condition(Territory)))
+        asked = session.scalar(scoped_select(Territory, scope).where(Territory.code == code))
         if asked is not None and asked.level < DRILL_LEVEL_MAX:
             return asked
     if scope.national:
@@ -97,10 +97,11 @@ def by_territory(session, scope, filters):
     base = _drill_base(session, scope, filters)
     level = (base.level if base is not None else 0) + 1
     unit = Territory.__table__.alias("unit")
-    query = (select(unit.c.code, unit.c.name_ru, unit.c.name_ky, unit.c.name_en, func.count(CpChild.id))
-             .select_from(CpChild).join(Territory, Territory.id == CpChild.territory_id)
+    query = (scoped_select(CpChild, scope, unit.c.code, unit.c.name_ru, unit.c.name_ky, unit.c.name_en,
+                           func.count(CpChild.id))
+             .join(Territory, Territory.id == CpChild.territory_id)
              .join(unit, Territory.path.startswith(unit.c.path))
-             .where(unit.c.level == level, scope.condition(CpChild))
+             .where(unit.c.level == level)
              .group_by(unit.c.code, unit.c.name_ru, unit.c.name_ky, unit.c.name_en).order_by(unit.c.code))
     if base is not None:
         query = query.where(Territory.path.startswith(base.path))
@@ -121,8 +122,8 @@ def activity_outcomes(session, scope, filters, today=None):
     progress (not yet due)."""
     today = today or local_today()
     outcome = case((service.overdue_condition(today), "overdue"), else_=CpActivity.status).label("outcome")
-    rows = session.execute(select(CpActivity.plan, outcome, func.count(CpActivity.id))
-                           .where(scope.condition(CpActivity)).group_by(CpActivity.plan, outcome)).all()
+    rows = session.execute(scoped_select(CpActivity, scope, CpActivity.plan, outcome, func.count(CpActivity.id))
+                           .group_by(CpActivity.plan, outcome)).all()
     order = list(OUTCOMES)
     return frame_from(sorted(rows, key=lambda r: (r[0], order.index(r[1]))), ["plan", "outcome", "activities"])
 
@@ -140,8 +141,8 @@ def monitoring_coverage(session, scope, filters, today=None):
     since = today - datetime.timedelta(days=COVERAGE_DAYS)
     visited = exists().where(CpVisit.child_id == CpChild.id, CpVisit.visited_on >= since)
     coverage = case((visited, "visited"), else_="not_visited").label("coverage")
-    rows = session.execute(select(CpChild.status, coverage, func.count(CpChild.id))
-                           .where(scope.condition(CpChild), CpChild.status.in_(("activities", "monitoring")))
+    rows = session.execute(scoped_select(CpChild, scope, CpChild.status, coverage, func.count(CpChild.id))
+                           .where(CpChild.status.in_(("activities", "monitoring")))
                            .group_by(CpChild.status, coverage).order_by(CpChild.status, coverage)).all()
     return frame_from(rows, ["status", "coverage", "children"])
 

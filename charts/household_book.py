@@ -3,8 +3,9 @@
 import plotly.graph_objects as go
 import plotly.express as px
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func
 
+from app.scope import scoped_select
 from app.services.household_book import AGE_GROUPS, age_group_case, age_group_label
 from charts.base import Chart, ChartView, frame_from
 from models.household_book import SEXES, Household, HouseholdMember
@@ -15,8 +16,8 @@ def population_by_age_sex(session, scope, filters, today=None):
     today = today or local_today()
     group = age_group_case(today).label("age_group")
     rows = session.execute(
-        select(group, HouseholdMember.sex, func.count(HouseholdMember.id))
-        .where(HouseholdMember.is_active.is_(True), scope.condition(HouseholdMember))
+        scoped_select(HouseholdMember, scope, group, HouseholdMember.sex, func.count(HouseholdMember.id))
+        .where(HouseholdMember.is_active.is_(True))
         .group_by(group, HouseholdMember.sex)
     ).all()
     frame = frame_from(rows, ["age_group", "sex", "people"])
@@ -39,11 +40,12 @@ def pyramid_figure(frame):
 
 
 def households_by_size(session, scope, filters):
-    size = (select(HouseholdMember.household_id, func.count(HouseholdMember.id).label("size"))
+    size = (scoped_select(HouseholdMember, scope, HouseholdMember.household_id,
+                          func.count(HouseholdMember.id).label("size"))
             .where(HouseholdMember.is_active.is_(True)).group_by(HouseholdMember.household_id).subquery())
     rows = session.execute(
-        select(size.c.size, func.count()).join(Household, Household.id == size.c.household_id)
-        .where(scope.condition(Household)).group_by(size.c.size).order_by(size.c.size)
+        scoped_select(Household, scope, size.c.size, func.count()).join(size, Household.id == size.c.household_id)
+        .group_by(size.c.size).order_by(size.c.size)
     ).all()
     return frame_from(rows, ["size", "households"])
 
@@ -58,10 +60,11 @@ def population_by_territory(session, scope, filters):
     level = (scope.territory_level or 0) + 1
     unit = Territory.__table__.alias("unit")
     rows = session.execute(
-        select(unit.c.code, unit.c.name_ru, unit.c.name_ky, unit.c.name_en, func.count(HouseholdMember.id))
-        .select_from(HouseholdMember).join(Household).join(Territory, Territory.id == Household.territory_id)
+        scoped_select(HouseholdMember, scope, unit.c.code, unit.c.name_ru, unit.c.name_ky, unit.c.name_en,
+                      func.count(HouseholdMember.id))
+        .join(Household).join(Territory, Territory.id == Household.territory_id)
         .join(unit, Territory.path.startswith(unit.c.path))
-        .where(unit.c.level == level, HouseholdMember.is_active.is_(True), scope.condition(HouseholdMember))
+        .where(unit.c.level == level, HouseholdMember.is_active.is_(True))
         .group_by(unit.c.code, unit.c.name_ru, unit.c.name_ky, unit.c.name_en).order_by(unit.c.code)
     ).all()
     from app.i18n import current_language

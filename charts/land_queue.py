@@ -4,9 +4,10 @@ from types import SimpleNamespace
 
 import plotly.express as px
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import and_, extract, func, or_, select
+from sqlalchemy import and_, extract, func, or_
 
 from app.i18n import localized_name
+from app.scope import scoped_select
 from charts.base import Chart, ChartView, frame_from
 from models.land_queue import KINDS, LandApplication, LandCategory
 from models.reference import Territory
@@ -19,10 +20,10 @@ def _name(ky, ru, en):
 def queue_now(session, scope, filters):
     """Applications in the queue now, by kind and priority category (categories in rank order)."""
     rows = session.execute(
-        select(LandApplication.kind, LandCategory.code, LandCategory.name_ky, LandCategory.name_ru,
-               LandCategory.name_en, func.count(LandApplication.id))
+        scoped_select(LandApplication, scope, LandApplication.kind, LandCategory.code, LandCategory.name_ky,
+                      LandCategory.name_ru, LandCategory.name_en, func.count(LandApplication.id))
         .join(LandCategory, LandCategory.id == LandApplication.category_id)
-        .where(LandApplication.status == "queue", scope.condition(LandApplication))
+        .where(LandApplication.status == "queue")
         .group_by(LandApplication.kind, LandCategory.id, LandCategory.rank, LandCategory.code, LandCategory.name_ky,
                   LandCategory.name_ru, LandCategory.name_en)
         .order_by(LandCategory.rank, LandCategory.code, LandApplication.kind)
@@ -42,8 +43,9 @@ def allocations_per_year(session, scope, filters):
     """Plots allocated per year of the decision, by kind, with their total area (m²)."""
     year = extract("year", LandApplication.decision_date)
     rows = session.execute(
-        select(year, LandApplication.kind, func.count(LandApplication.id), func.sum(LandApplication.plot_area))
-        .where(LandApplication.status == "allocated", scope.condition(LandApplication))
+        scoped_select(LandApplication, scope, year, LandApplication.kind, func.count(LandApplication.id),
+                      func.sum(LandApplication.plot_area))
+        .where(LandApplication.status == "allocated")
         .group_by(year, LandApplication.kind).order_by(year, LandApplication.kind)
     ).all()
     return frame_from([(int(r[0]), r[1], r[2], float(r[3] or 0)) for r in rows],
@@ -62,12 +64,12 @@ def queue_by_territory(session, scope, filters):
     level = (scope.territory_level or 0) + 1
     unit = Territory.__table__.alias("unit")
     rows = session.execute(
-        select(unit.c.code, unit.c.name_ky, unit.c.name_ru, unit.c.name_en, LandApplication.kind,
-               func.count(LandApplication.id))
-        .select_from(LandApplication).join(Territory, Territory.id == LandApplication.territory_id)
+        scoped_select(LandApplication, scope, unit.c.code, unit.c.name_ky, unit.c.name_ru, unit.c.name_en,
+                      LandApplication.kind, func.count(LandApplication.id))
+        .join(Territory, Territory.id == LandApplication.territory_id)
         .join(unit, and_(Territory.path.startswith(unit.c.path),
                          or_(unit.c.level == level, and_(unit.c.id == Territory.id, Territory.level < level))))
-        .where(LandApplication.status == "queue", scope.condition(LandApplication))
+        .where(LandApplication.status == "queue")
         .group_by(unit.c.code, unit.c.name_ky, unit.c.name_ru, unit.c.name_en, LandApplication.kind)
         .order_by(unit.c.code, LandApplication.kind)
     ).all()

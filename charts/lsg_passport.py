@@ -9,7 +9,7 @@ from sqlalchemy import false, func, select
 from sqlalchemy.orm import aliased
 
 from app.i18n import current_language
-from app.scope import current_scope
+from app.scope import current_scope, scoped_select
 from app.services.lsg_passport import AGE_SEX_CODES, age_group_codes, effective_value_condition
 from charts.base import Chart, ChartView, frame_from
 from charts.household_book import pyramid_figure
@@ -38,13 +38,14 @@ def passport_year(session, scope, filters):
     raw = (filters.get("year") or "").strip()
     if raw.isdigit():
         return int(raw)
-    return session.scalar(select(func.max(LsgPassport.year)).where(scope.condition(LsgPassport))) \
+    return session.scalar(scoped_select(LsgPassport, scope, func.max(LsgPassport.year))) \
         or local_today().year
 
 
 def _passport_conditions(session, scope, filters, place=Territory, key="territory"):
-    """Passports of the year, in scope, and (when a territory filter is given) inside that unit's subtree."""
-    conditions = [LsgPassport.year == passport_year(session, scope, filters), scope.condition(LsgPassport)]
+    """Passports of the year and (when a territory filter is given) inside that unit's subtree; the scope comes
+    with the query (`scoped_select(LsgPassport, scope, …)`)."""
+    conditions = [LsgPassport.year == passport_year(session, scope, filters)]
     if filters.get(key):
         unit = _unit(session, filters[key])
         conditions.append(false() if unit is None else place.path.startswith(unit.path, autoescape=True))
@@ -56,8 +57,9 @@ def population_pyramid(session, scope, filters):
     """People by five-year age group and sex in the passports of a unit (a passport's own unit, or a rayon or
     oblast: its passports added up)."""
     rows = session.execute(
-        select(LsgIndicator.code, func.sum(LsgIndicatorValue.value))
-        .join(LsgIndicatorValue.indicator).join(LsgIndicatorValue.passport)
+        scoped_select(LsgPassport, scope, LsgIndicator.code, func.sum(LsgIndicatorValue.value))
+        .join(LsgIndicatorValue, LsgIndicatorValue.passport_id == LsgPassport.id)
+        .join(LsgIndicator, LsgIndicator.id == LsgIndicatorValue.indicator_id)
         .join(Territory, Territory.id == LsgPassport.territory_id)
         .where(LsgIndicator.code.in_(list(AGE_SEX_CODES)), effective_value_condition(),
                *_passport_conditions(session, scope, filters))
@@ -76,9 +78,10 @@ def population_pyramid(session, scope, filters):
 def objects_by_type(session, scope, filters):
     """Social objects of the year's passports by type and condition."""
     rows = session.execute(
-        select(LsgObjectType.code, LsgObjectType.name_ru, LsgObjectType.name_ky, LsgObjectType.name_en,
-               LsgSocialObject.condition, func.count(LsgSocialObject.id))
-        .join(LsgSocialObject.object_type).join(LsgSocialObject.passport)
+        scoped_select(LsgPassport, scope, LsgObjectType.code, LsgObjectType.name_ru, LsgObjectType.name_ky,
+                      LsgObjectType.name_en, LsgSocialObject.condition, func.count(LsgSocialObject.id))
+        .join(LsgSocialObject, LsgSocialObject.passport_id == LsgPassport.id)
+        .join(LsgObjectType, LsgObjectType.id == LsgSocialObject.object_type_id)
         .join(Territory, Territory.id == LsgPassport.territory_id)
         .where(*_passport_conditions(session, scope, filters))
         .group_by(LsgObjectType.code, LsgObjectType.name_ru, LsgObjectType.name_ky, LsgObjectType.name_en,
@@ -107,9 +110,9 @@ def compare_units(session, scope, filters):
     code = filters.get("indicator") or DEFAULT_INDICATOR
     indicator = session.scalar(select(LsgIndicator).where(LsgIndicator.code == code))
     rows = [] if indicator is None else session.execute(
-        select(Territory.code, Territory.name_ru, Territory.name_ky, Territory.name_en,
-               func.sum(LsgIndicatorValue.value))
-        .select_from(LsgIndicatorValue).join(LsgIndicatorValue.passport)
+        scoped_select(LsgPassport, scope, Territory.code, Territory.name_ru, Territory.name_ky, Territory.name_en,
+                      func.sum(LsgIndicatorValue.value))
+        .join(LsgIndicatorValue, LsgIndicatorValue.passport_id == LsgPassport.id)
         .join(Territory, Territory.id == LsgPassport.territory_id)
         .where(LsgIndicatorValue.indicator_id == indicator.id, effective_value_condition(),
                *_passport_conditions(session, scope, filters, key="parent"))
@@ -134,23 +137,23 @@ def population_by_territory(session, scope, filters):
     its subtree: a path-prefix join, summed in SQL."""
     place = aliased(Territory)
     passports = (
-        select(place.path.label("path"), LsgIndicatorValue.value.label("people"))
-        .select_from(LsgIndicatorValue).join(LsgIndicatorValue.indicator).join(LsgIndicatorValue.passport)
+        scoped_select(LsgPassport, scope, place.path.label("path"), LsgIndicatorValue.value.label("people"))
+        .join(LsgIndicatorValue, LsgIndicatorValue.passport_id == LsgPassport.id)
+        .join(LsgIndicator, LsgIndicator.id == LsgIndicatorValue.indicator_id)
         .join(place, place.id == LsgPassport.territory_id)
         .where(LsgIndicator.code == "pop_total", effective_value_condition(),
-               LsgPassport.year == passport_year(session, scope, filters), scope.condition(LsgPassport))
+               LsgPassport.year == passport_year(session, scope, filters))
     ).subquery()
     parent = _unit(session, filters.get("parent"))
     if filters.get("parent"):
         level = [false()] if parent is None else [Territory.parent_id == parent.id]
     else:
         level = [Territory.level == (scope.territory_level or 0) + 1]
-    inside = [] if scope.national else [Territory.id.in_(scope.territory_ids())]
     rows = session.execute(
-        select(Territory.code, Territory.name_ru, Territory.name_ky, Territory.name_en, Territory.kind,
-               func.count(passports.c.path), func.coalesce(func.sum(passports.c.people), 0))
+        scoped_select(Territory, scope, Territory.code, Territory.name_ru, Territory.name_ky, Territory.name_en,
+                      Territory.kind, func.count(passports.c.path), func.coalesce(func.sum(passports.c.people), 0))
         .outerjoin(passports, passports.c.path.startswith(Territory.path))
-        .where(*level, *inside)
+        .where(*level)
         .group_by(Territory.code, Territory.name_ru, Territory.name_ky, Territory.name_en, Territory.kind)
         .order_by(Territory.code)
     ).all()
@@ -239,14 +242,13 @@ class LsgPassportChartView(ChartView):
         if name == "year":
             from models.lsg_passport import OfficialFigure
 
-            years = set(session.scalars(select(LsgPassport.year).where(scope.condition(LsgPassport)).distinct()))
+            years = set(session.scalars(scoped_select(LsgPassport, scope, LsgPassport.year).distinct()))
             years |= set(session.scalars(select(OfficialFigure.year).distinct()))  # official figures' years too
             return [(str(y), str(y)) for y in sorted(years, reverse=True)]
         if name in ("parent", "territory"):
-            query = select(Territory).where(Territory.level <= 2, scope.condition(Territory))
+            query = scoped_select(Territory, scope).where(Territory.level <= 2)
             if name == "territory":
-                query = select(Territory).where(
-                    scope.condition(Territory),
+                query = scoped_select(Territory, scope).where(
                     (Territory.level <= 2) | Territory.id.in_(select(LsgPassport.territory_id)))
             return [(t.code, str(t)) for t in session.scalars(query.order_by(Territory.path))]
         return None

@@ -6,9 +6,10 @@ import datetime
 import plotly.express as px
 import plotly.graph_objects as go
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_
 
 from app.i18n import current_language
+from app.scope import scoped_select
 from charts.base import Chart, ChartView, frame_from
 from models.municipal_property import CONDITIONS, KINDS, PropertyLease, PropertyObject
 from models.reference import Territory
@@ -21,10 +22,10 @@ MAX_HORIZON = 366
 def objects_by_kind(session, scope, filters):
     """Number of objects and the sums of balance and residual value (som) per type."""
     rows = session.execute(
-        select(PropertyObject.kind, func.count(PropertyObject.id),
-               func.coalesce(func.sum(PropertyObject.balance_value), 0),
-               func.coalesce(func.sum(PropertyObject.residual_value), 0))
-        .where(PropertyObject.status == "active", scope.condition(PropertyObject))
+        scoped_select(PropertyObject, scope, PropertyObject.kind, func.count(PropertyObject.id),
+                      func.coalesce(func.sum(PropertyObject.balance_value), 0),
+                      func.coalesce(func.sum(PropertyObject.residual_value), 0))
+        .where(PropertyObject.status == "active")
         .group_by(PropertyObject.kind)
     ).all()
     order = list(KINDS)
@@ -47,8 +48,9 @@ def value_figure(frame):
 def objects_by_condition(session, scope, filters):
     """Number of objects per type and condition."""
     rows = session.execute(
-        select(PropertyObject.kind, PropertyObject.condition, func.count(PropertyObject.id))
-        .where(PropertyObject.status == "active", scope.condition(PropertyObject))
+        scoped_select(PropertyObject, scope, PropertyObject.kind, PropertyObject.condition,
+                      func.count(PropertyObject.id))
+        .where(PropertyObject.status == "active")
         .group_by(PropertyObject.kind, PropertyObject.condition)
     ).all()
     kinds, conditions = list(KINDS), list(CONDITIONS)
@@ -86,13 +88,13 @@ def leases_ending_soon(session, scope, filters, today=None):
     until = today + datetime.timedelta(days=horizon(filters))
     ends = lease_end().label("ends_on")
     rows = session.execute(
-        select(Territory.name_ru, Territory.name_ky, Territory.name_en, PropertyObject.inventory_number,
-               PropertyObject.name, PropertyLease.contract_number, PropertyLease.monthly_rent, ends)
-        .select_from(PropertyLease).join(PropertyObject, PropertyObject.id == PropertyLease.object_id)
+        scoped_select(PropertyLease, scope, Territory.name_ru, Territory.name_ky, Territory.name_en,
+                      PropertyObject.inventory_number, PropertyObject.name, PropertyLease.contract_number,
+                      PropertyLease.monthly_rent, ends)
+        .join(PropertyObject, PropertyObject.id == PropertyLease.object_id)
         .join(Territory, Territory.id == PropertyObject.territory_id)
         .where(PropertyObject.status == "active", ends >= today, ends <= until,
-               or_(PropertyLease.terminated_on.is_(None), PropertyLease.terminated_on >= today),
-               scope.condition(PropertyLease))
+               or_(PropertyLease.terminated_on.is_(None), PropertyLease.terminated_on >= today))
         .order_by(ends, PropertyObject.inventory_number)
     ).all()
     lang = current_language()

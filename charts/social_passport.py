@@ -11,6 +11,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 
 from app.i18n import current_language
+from app.scope import scoped_select
 from charts.base import Chart, ChartView, frame_from
 from models.household_book import Household
 from models.reference import Territory
@@ -32,10 +33,10 @@ def low_income_share(session, scope, filters):
 
     def per_unit(model, *columns):
         return session.execute(
-            select(*names, *columns).select_from(model)
+            scoped_select(model, scope, *names, *columns)
             .join(Territory, Territory.id == model.territory_id)
             .join(unit, Territory.path.startswith(unit.c.path))
-            .where(unit.c.level == level, scope.condition(model))
+            .where(unit.c.level == level)
             .group_by(*names)
         ).all()
 
@@ -59,9 +60,10 @@ def share_figure(frame):
 
 
 def families_by_reason(session, scope, filters):
-    counts = (select(passport_reason.c.reason_id, func.count(SocialPassport.id).label("families"))
-              .join(SocialPassport, SocialPassport.id == passport_reason.c.passport_id)
-              .where(NEEDY, scope.condition(SocialPassport))
+    counts = (scoped_select(SocialPassport, scope, passport_reason.c.reason_id,
+                            func.count(SocialPassport.id).label("families"))
+              .join(passport_reason, SocialPassport.id == passport_reason.c.passport_id)
+              .where(NEEDY)
               .group_by(passport_reason.c.reason_id).subquery())
     rows = session.execute(
         select(Reason.code, Reason.name_ru, Reason.name_ky, Reason.name_en, func.coalesce(counts.c.families, 0))

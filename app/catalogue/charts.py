@@ -18,6 +18,7 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 from app.catalogue import classifiers, custom, dictionary
 from app.errors import DomainError
 from app.i18n import current_language
+from app.scope import scoped_select
 from app.clock import local_today
 
 OPERATORS = {"eq": "=", "ne": "≠", "gte": "≥", "lte": "≤"}
@@ -265,10 +266,9 @@ def aggregate(session, scope, request, suppress=False, today=None, check_only=Fa
         value = count
     else:
         raise DomainError(_l("Unknown measure."), field="measure", code="measure")
-    query = select(*expressions, value.label("value"), count.label("n")).select_from(model)
+    query = scoped_select(model, scope, *expressions, value.label("value"), count.label("n"))
     for target, condition in joins:
         query = query.join(condition) if target is None else query.join(target, condition)
-    query = query.where(scope.condition(model))
     if check_only:  # every part built and planned, no row counted
         query = query.where(false())
     for key, operator, raw in request.filters or []:

@@ -430,10 +430,8 @@ class _Erasure:
 # --- summary (reports) ----------------------------------------------------------------------------------------------
 def summary(session, scope, today: datetime.date):
     """The national (or territorial) summary: one list of (indicator key, value), counted in SQL in `scope`."""
-    within = scope.condition(CpChild)
-
     def count(*conditions, model=CpChild):
-        return session.scalar(select(func.count(model.id)).where(scope.condition(model), *conditions)) or 0
+        return session.scalar(scoped_select(model, scope, func.count(model.id)).where(*conditions)) or 0
 
     rows = [
         ("children", count()),
@@ -442,8 +440,8 @@ def summary(session, scope, today: datetime.date):
         ("with_disability", count(CpChild.disability.is_(True))),
         ("migrant_parents", count(CpChild.migrant_parents.is_(True))),
         ("pin_unknown", count(CpChild.pin_unknown.is_(True))),
-        ("families", session.scalar(select(func.count(func.distinct(CpChild.family_id)))
-                                    .where(within, CpChild.family_id.is_not(None))) or 0),
+        ("families", session.scalar(scoped_select(CpChild, scope, func.count(func.distinct(CpChild.family_id)))
+                                    .where(CpChild.family_id.is_not(None))) or 0),
         ("open_cases", count(CpChild.status.not_in(("closed", "suspended")))),
         ("closed_cases", count(CpChild.status == "closed")),
         ("activities", count(model=CpActivity)),

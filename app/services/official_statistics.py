@@ -14,6 +14,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import aliased
 
 from app.errors import DomainError
+from app.scope import scoped_select
 from app.services.lsg_passport import AGE_SEX_CODES, FIRST_YEAR, POPULATION_CODES, effective_value_condition, \
     parse_number
 from app.tabular import ImportReport
@@ -182,12 +183,11 @@ def household_book_by_unit(session, scope, units, today):
     unit = aliased(Territory, name="unit")
     place = aliased(Territory, name="place")
     group = age_group_case(today).label("age_group")
-    base = (select(unit.id).select_from(HouseholdMember)
+    base = (scoped_select(HouseholdMember, scope, unit.id)
             .join(Household, Household.id == HouseholdMember.household_id)
             .join(place, place.id == Household.territory_id)
             .join(unit, place.path.startswith(unit.path))
-            .where(unit.id.in_([u.id for u in units]), HouseholdMember.is_active.is_(True),
-                   scope.condition(HouseholdMember)))
+            .where(unit.id.in_([u.id for u in units]), HouseholdMember.is_active.is_(True)))
     rows = session.execute(base.add_columns(group, HouseholdMember.sex, func.count(HouseholdMember.id))
                            .group_by(unit.id, group, HouseholdMember.sex)).all()
     codes = {(sex, label): code for code, (sex, label) in AGE_SEX_CODES.items()}
@@ -211,11 +211,12 @@ def passports_by_unit(session, scope, units, indicator, year):
     unit = aliased(Territory, name="unit")
     place = aliased(Territory, name="place")
     rows = session.execute(
-        select(unit.id, func.sum(LsgIndicatorValue.value)).select_from(LsgIndicatorValue)
-        .join(LsgIndicatorValue.passport).join(place, place.id == LsgPassport.territory_id)
+        scoped_select(LsgPassport, scope, unit.id, func.sum(LsgIndicatorValue.value))
+        .join(LsgIndicatorValue, LsgIndicatorValue.passport_id == LsgPassport.id)
+        .join(place, place.id == LsgPassport.territory_id)
         .join(unit, place.path.startswith(unit.path))
         .where(unit.id.in_([u.id for u in units]), LsgIndicatorValue.indicator_id == indicator.id,
-               effective_value_condition(), LsgPassport.year == year, scope.condition(LsgPassport))
+               effective_value_condition(), LsgPassport.year == year)
         .group_by(unit.id)).all()
     return {unit_id: total for unit_id, total in rows}
 

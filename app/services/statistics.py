@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from app.clock import local_today
+from app.scope import scoped_select
 from app.services.household_book import age_band_case
 from models.household_book import Household, HouseholdMember
 from models.reference import Territory
@@ -43,11 +44,11 @@ def population_table(session, scope, parent_code=None, today=None):
     level = parent.level + 1 if parent is not None else (scope.territory_level or 0) + 1
     unit = Territory.__table__.alias("unit")
     band = age_band(today).label("band")
-    query = (select(unit.c.code, unit.c.name_ru, unit.c.name_ky, unit.c.name_en, HouseholdMember.sex, band,
-                    func.count(HouseholdMember.id))
-             .select_from(HouseholdMember).join(Household).join(Territory, Territory.id == Household.territory_id)
+    query = (scoped_select(HouseholdMember, scope, unit.c.code, unit.c.name_ru, unit.c.name_ky, unit.c.name_en,
+                           HouseholdMember.sex, band, func.count(HouseholdMember.id))
+             .join(Household).join(Territory, Territory.id == Household.territory_id)
              .join(unit, Territory.path.startswith(unit.c.path))
-             .where(unit.c.level == level, HouseholdMember.is_active.is_(True), scope.condition(HouseholdMember))
+             .where(unit.c.level == level, HouseholdMember.is_active.is_(True))
              .group_by(unit.c.code, unit.c.name_ru, unit.c.name_ky, unit.c.name_en, HouseholdMember.sex, band))
     if parent is not None:
         query = query.where(unit.c.path.startswith(parent.path))
@@ -126,11 +127,12 @@ def population_tree(session, scope, today):
     unit = Territory.__table__.alias("unit")
     band = age_band(today).label("band")
     top = scope.territory_level or 0
-    query = (select(unit.c.code, unit.c.level, unit.c.parent_id, unit.c.id, unit.c.name_ru, unit.c.name_ky,
-                    unit.c.name_en, HouseholdMember.sex, band, func.count(HouseholdMember.id))
-             .select_from(HouseholdMember).join(Household).join(Territory, Territory.id == Household.territory_id)
+    query = (scoped_select(HouseholdMember, scope, unit.c.code, unit.c.level, unit.c.parent_id, unit.c.id,
+                           unit.c.name_ru, unit.c.name_ky, unit.c.name_en, HouseholdMember.sex, band,
+                           func.count(HouseholdMember.id))
+             .join(Household).join(Territory, Territory.id == Household.territory_id)
              .join(unit, Territory.path.startswith(unit.c.path))
-             .where(unit.c.level > top, HouseholdMember.is_active.is_(True), scope.condition(HouseholdMember))
+             .where(unit.c.level > top, HouseholdMember.is_active.is_(True))
              .group_by(unit.c.code, unit.c.level, unit.c.parent_id, unit.c.id, unit.c.name_ru, unit.c.name_ky,
                        unit.c.name_en, HouseholdMember.sex, band))
     rows = session.execute(query).all()
