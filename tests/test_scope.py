@@ -3,6 +3,8 @@ of territory A can neither read, change, delete nor create a record of territory
 import datetime
 import decimal
 import re
+import warnings
+from contextlib import contextmanager
 
 import pytest
 
@@ -502,9 +504,50 @@ def test_session_guard_refuses_every_path(app, probe):
     assert tried > 5
 
 
+def _registered(app, base):
+    """The instances of every view of `base` the modules' specs register (app/registry.py), not a list kept here:
+    a new module's chart or report is walked without editing this file."""
+    from app.registry import views_of
+
+    classes = views_of(app.extensions["sanarip_modules"], base)
+    return [v for v in app.appbuilder.baseviews if type(v) in classes]
+
+
+def _report_args(app, report, territory_code):
+    """Query arguments that run `report` for territory A: its code for a required territory, today for a date,
+    the first option of a choice; an optional territory is left out (the whole scope)."""
+    from app.clock import local_today
+    from app.extensions import db
+    from app.scope import NATIONAL
+
+    args = {}
+    for param in report.params:
+        if param.kind == "territory" and param.required:
+            args[param.name] = territory_code
+        elif param.kind == "date":
+            args[param.name] = local_today().isoformat()
+        elif param.kind == "choice":
+            with app.app_context():
+                args[param.name] = str(param.choices(db.session, NATIONAL)[0][0])
+    return args
+
+
+def test_the_walker_finds_every_chart_and_report(app):
+    from app.reports import ReportView
+    from charts.base import ChartView
+
+    charts, reports = _registered(app, ChartView), _registered(app, ReportView)
+    assert {type(v) for v in app.appbuilder.baseviews if isinstance(v, ChartView)} == {type(v) for v in charts}
+    assert {type(v) for v in app.appbuilder.baseviews if isinstance(v, ReportView)} == {type(v) for v in reports}
+    assert {v.report.key for v in reports} >= {"voter_list", "support_list", "overdue"}
+    assert sum(len(v.charts) for v in charts) >= 20
+
+
 def test_reports_charts_and_prints_deny_other_territories(app, probe):
     """Report, chart and print views asked for a record or unit of another territory answer 404 and audit the
-    attempt as denied (issue 7, item 10)."""
+    attempt as denied (issue 7, item 10): every chart's territory filter (screen and export), every report's
+    territory parameter (screen and every export format)."""
+    from app.reports import ReportView
     from app.scope import is_scoped
     from charts.base import ChartView
     from models.reference import Territory
@@ -519,20 +562,30 @@ def test_reports_charts_and_prints_deny_other_territories(app, probe):
         return [e for e in audit_events(app, action="denied", object_type=object_type, object_id=str(object_id))
                 if e.username == "scope_probe"]
 
+    def refused(url):
+        before = len(denied_for("ref_territory", outside_id))
+        assert probe.get(url).status_code == 404, url
+        assert len(denied_for("ref_territory", outside_id)) == before + 1, f"{url}: not audited"
+        tried.append(url)
+
     tried = []
+    for view in _registered(app, ChartView):
+        for chart in view.charts:
+            for name in view.territory_filters:
+                if name in chart.filters:
+                    refused(f"{view.route_base}/?chart={chart.key}&{name}={code}")
+                    refused(f"{view.route_base}/export/{chart.key}/xlsx?{name}={code}")
+    for view in _registered(app, ReportView):
+        from urllib.parse import urlencode
+
+        for param in view.report.params:
+            if param.kind != "territory":
+                continue
+            query = urlencode({**_report_args(app, view.report, TERRITORY_A), param.name: code})
+            for path in ("/", "/export/xlsx", "/export/csv", "/pdf"):
+                refused(f"{view.route_base}{path}?{query}")
     for view in app.appbuilder.baseviews:
-        if isinstance(view, ChartView):
-            for chart in view.charts:
-                for name in view.territory_filters:
-                    if name not in chart.filters:
-                        continue
-                    before = len(denied_for("ref_territory", outside_id))
-                    url = f"{view.route_base}/?chart={chart.key}&{name}={code}"
-                    assert probe.get(url).status_code == 404, url
-                    assert len(denied_for("ref_territory", outside_id)) == before + 1, f"{url}: not audited"
-                    tried.append(url)
-        elif getattr(view, "printable", False) and hasattr(view, "print_record") and \
-                is_scoped(view.datamodel.obj):
+        if getattr(view, "printable", False) and hasattr(view, "print_record") and is_scoped(view.datamodel.obj):
             pk, _ = _outside_row(app, view.datamodel.obj)
             url = f"{view.route_base}/print/{pk}"
             status = probe.get(url).status_code
@@ -541,8 +594,142 @@ def test_reports_charts_and_prints_deny_other_territories(app, probe):
             assert status == 404, url
             assert denied_for(view.datamodel.obj.__tablename__, pk), f"{url}: not audited"
             tried.append(url)
-    url = f"/socialsupportlist/?territory={code}"
-    before = len(denied_for("ref_territory", outside_id))
-    assert probe.get(url).status_code == 404
-    assert len(denied_for("ref_territory", outside_id)) == before + 1
     assert any("/print/" in u for u in tried) and any("chart=" in u for u in tried), tried
+    assert any("/voterlist/pdf" in u for u in tried) and any("/socialsupportlist/export/csv" in u for u in tried)
+
+
+# --- every chart and every report, with the data of other territories gone ----------------------------------------
+@contextmanager
+def _only_inside(session, scope):
+    """Inside the block the session sees no row of any scoped model outside `scope` (the territory tree itself
+    stays: it is reference data); everything is rolled back afterwards and a commit in between fails the test."""
+    from flask_appbuilder import Model
+    from sqlalchemy import delete, event, false, select, text
+
+    from app.scope import is_scoped
+    from models.reference import Territory
+
+    def no_commit(_session):
+        raise AssertionError("a chart or report committed while the other territories were deleted")
+
+    models = {m.class_.__table__: m.class_ for m in Model.registry.mappers
+              if is_scoped(m.class_) and m.class_ is not Territory}
+    with warnings.catch_warnings():  # ab_user and ref_territory refer to each other; neither is deleted
+        warnings.simplefilter("ignore")
+        tables = [t for t in reversed(Model.metadata.sorted_tables) if t in models]  # children before parents
+    postgres = session.get_bind().dialect.name == "postgresql"
+    event.listen(session, "before_commit", no_commit)
+    try:
+        session.execute(delete(tables[0]).where(false()))  # pysqlite opens its transaction at the first write
+        # foreign keys wait for a commit that never comes (a parent outside may hold children inside an optional
+        # link, which the charts must not count either)
+        session.execute(text("SET LOCAL session_replication_role = replica" if postgres else
+                             "PRAGMA defer_foreign_keys = ON"))
+        deleted = 0
+        for table in tables:
+            model = models[table]
+            (pk,) = table.primary_key.columns
+            inside = select(pk).where(scope.condition(model))
+            deleted += session.execute(delete(table).where(pk.not_in(inside))).rowcount
+        assert deleted > 0
+        yield
+    finally:
+        session.rollback()
+        event.remove(session, "before_commit", no_commit)
+
+
+def _probe_request(app, url):
+    """A request of the territory-A user on the test's own session (the deleted rows are visible only there)."""
+    from flask import g
+    from flask_login import login_user
+
+    context = app.test_request_context(url)
+    context.push()
+    g.user = app.appbuilder.sm.find_user(username="scope_probe")
+    login_user(g.user)
+    return context
+
+
+def _answers(app, probe_views):
+    """Every chart's data and every report's rows (screen, xlsx, csv, PDF) as the territory-A user sees them."""
+    import csv
+    import io
+
+    import openpyxl
+    from pypdf import PdfReader
+    from urllib.parse import urlencode
+
+    from app.extensions import db
+    from app.scope import current_scope
+
+    charts, reports = probe_views
+    out = {}
+    for view in charts:
+        for chart in view.charts:
+            context = _probe_request(app, f"{view.route_base}/?chart={chart.key}")
+            try:
+                frame, _ = view._frame(chart)
+                out[(view.route_base, chart.key)] = frame.reset_index(drop=True).astype(str).values.tolist()
+            finally:
+                context.pop()
+    for view in reports:
+        base = f"{view.route_base}/?{urlencode(_report_args(app, view.report, TERRITORY_A))}"
+        context = _probe_request(app, base)
+        try:
+            scope = current_scope()
+            html = view.index()
+            ids = [int(pk) for pk in re.findall(rf'class="{view.report.html_id}-row" data-id="(\d+)"', html)]
+            total = re.search(rf'id="{view.report.html_id}-total">[^<]*?(\d+)</p>', html)
+            model = view.report.model
+            inside = db.session.scalar(select_count(model, scope, ids)) if ids else 0
+            assert inside == len(ids), f"{view.route_base}: rows of another territory on the screen"
+            out[(view.route_base, "screen")] = (ids, total.group(1) if total else None)
+            xlsx = openpyxl.load_workbook(io.BytesIO(view.export("xlsx").get_data())).active
+            out[(view.route_base, "xlsx")] = [list(r) for r in xlsx.iter_rows(values_only=True)]
+            text = view.export("csv").get_data().decode("utf-8-sig")
+            out[(view.route_base, "csv")] = list(csv.reader(io.StringIO(text)))
+            pdf = view.pdf()
+            out[(view.route_base, "pdf")] = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.get_data()))
+                                                    .pages) if pdf.status_code == 200 else pdf.headers["Location"]
+        finally:
+            context.pop()
+    return out
+
+
+def select_count(model, scope, ids):
+    from sqlalchemy import func
+
+    from app.scope import scoped_select
+
+    return scoped_select(model, scope, func.count()).where(model.id.in_(ids))
+
+
+def test_no_chart_and_no_report_shows_another_territory(app, probe, monkeypatch):
+    """The walker of charts and reports: with a territorial user, every chart's data and every report (screen,
+    xlsx, csv, PDF) is the same whether or not the other territories' rows exist: nothing of them is counted or
+    listed. Charts and reports come from the registry (`_registered`)."""
+    from app import clock
+    from app.extensions import db
+    from app.reports import ReportView
+    from charts.base import ChartView
+    from models.reference import Territory
+
+    fixed = clock.now().replace(microsecond=0)
+    monkeypatch.setattr(clock, "now", lambda: fixed)  # the PDFs' "printed on" line
+    views = (_registered(app, ChartView), _registered(app, ReportView))
+    with app.app_context():
+        a = db.session.query(Territory).filter_by(code=TERRITORY_A).one()
+        from app.scope import Scope
+
+        scope = Scope(a.id, a.path, a.level)
+        seen = _answers(app, views)
+        db.session.rollback()  # the bulk reads it audited: the audit chart counts them
+        with _only_inside(db.session, scope):
+            alone = _answers(app, views)
+    assert seen.keys() == alone.keys()
+    differ = [key for key in seen if seen[key] != alone[key]]
+    assert not differ, f"data of other territories in: {differ}"
+    # the walk means something: territory A has data in most charts and in every report
+    assert sum(1 for key, value in seen.items() if key[1] not in ("screen", "xlsx", "csv", "pdf") and value) >= 15
+    for view in views[1]:
+        assert seen[(view.route_base, "screen")][0], f"{view.route_base}: no rows in territory A to check"
