@@ -217,6 +217,25 @@ def test_chart_builder_counts_in_sql_inside_the_scope(app, make_user, db):
     assert str(counts["F"]) in export
 
 
+def test_chart_builder_groups_an_empty_date_by_year_as_unknown(app, make_user, db):
+    """Applications by year of the decision: those without a decision (NULL) are one "unknown" bar, not a server
+    error (pandas made the NULL year a NaN that could not become a year)."""
+    from flask_babel import force_locale
+
+    from app.catalogue import charts
+    from app.scope import NATIONAL
+    from models.land_queue import LandApplication
+
+    undecided = db.session.query(LandApplication).filter(LandApplication.decision_date.is_(None)).count()
+    assert undecided, "the demo queue has applications without a decision"
+    with app.test_request_context(), force_locale("en"):
+        frame, _ = charts.aggregate(db.session, NATIONAL, charts.ChartRequest("land_queue_application",
+                                                                              "decision_date:year"))
+        assert dict(zip(frame["g1"], frame["value"]))[str(charts.UNKNOWN)] == undecided
+    head = _browser(app, make_user, roles=("LSG head",), territory=RAYON_A)
+    assert head.get("/chartbuilder/?dataset=land_queue_application&group1=decision_date:year").status_code == 200
+
+
 def test_saved_chart_shows_on_the_home_page_with_the_same_numbers(app, make_user, db):
     from sqlalchemy import func
 

@@ -8,6 +8,7 @@ A dimension is named by a key: a column (`sex`), a column with a grouping (`birt
 import datetime
 import decimal
 import json
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -334,9 +335,14 @@ def _labels(session, info, dim, values):
         rows = {r.id: str(r) for r in session.query(target).filter(target.id.in_(ids))} if ids else {}
         return [rows.get(v, UNKNOWN) for v in values]
     if dim.kind == "year":
-        return [str(int(float(v))) if v is not None else UNKNOWN for v in values]
+        return [UNKNOWN if _missing(v) else str(int(float(v))) for v in values]
     del language
-    return [UNKNOWN if v is None else str(v) for v in values]
+    return [UNKNOWN if _missing(v) else str(v) for v in values]
+
+
+def _missing(value):
+    """No value: NULL, or the NaN pandas makes of a NULL in a column of numbers (a year of an empty date)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def figure(frame, dims, chart_type, value_label):
