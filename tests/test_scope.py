@@ -662,7 +662,7 @@ def _answers(app, probe_views):
     from app.extensions import db
     from app.scope import current_scope
 
-    charts, reports = probe_views
+    charts, reports, builder = probe_views
     out = {}
     for view in charts:
         for chart in view.charts:
@@ -672,6 +672,25 @@ def _answers(app, probe_views):
                 out[(view.route_base, chart.key)] = frame.reset_index(drop=True).astype(str).values.tolist()
             finally:
                 context.pop()
+    if builder:  # the chart builder: every chartable dataset grouped by each of its dimensions
+        from app.catalogue import charts as chart_builder, dictionary
+        from app.errors import DomainError
+
+        context = _probe_request(app, "/chartbuilder/")
+        try:
+            for info in dictionary.datasets().values():
+                if not chart_builder.chartable(app.appbuilder, info):
+                    continue
+                for dim in chart_builder.dimensions(info):
+                    request = chart_builder.ChartRequest(info.key, dim.key)
+                    try:
+                        frame, _ = chart_builder.aggregate(db.session, current_scope(), request)
+                        answer = frame.astype(str).values.tolist()
+                    except DomainError as exc:
+                        answer = str(exc)
+                    out[("/chartbuilder", f"{info.key}:{dim.key}")] = answer
+        finally:
+            context.pop()
     for view in reports:
         base = f"{view.route_base}/?{urlencode(_report_args(app, view.report, TERRITORY_A))}"
         context = _probe_request(app, base)
@@ -716,7 +735,9 @@ def test_no_chart_and_no_report_shows_another_territory(app, probe, monkeypatch)
 
     fixed = clock.now().replace(microsecond=0)
     monkeypatch.setattr(clock, "now", lambda: fixed)  # the PDFs' "printed on" line
-    views = (_registered(app, ChartView), _registered(app, ReportView))
+    from views.chart_builder import ChartBuilderView
+
+    views = (_registered(app, ChartView), _registered(app, ReportView), _registered(app, ChartBuilderView))
     with app.app_context():
         a = db.session.query(Territory).filter_by(code=TERRITORY_A).one()
         from app.scope import Scope
@@ -731,5 +752,6 @@ def test_no_chart_and_no_report_shows_another_territory(app, probe, monkeypatch)
     assert not differ, f"data of other territories in: {differ}"
     # the walk means something: territory A has data in most charts and in every report
     assert sum(1 for key, value in seen.items() if key[1] not in ("screen", "xlsx", "csv", "pdf") and value) >= 15
+    assert sum(1 for key in seen if key[0] == "/chartbuilder") >= 20
     for view in views[1]:
         assert seen[(view.route_base, "screen")][0], f"{view.route_base}: no rows in territory A to check"
