@@ -339,10 +339,11 @@ class WorkflowViewMixin:
     workflow = None
     step_template = "sanarip/workflow_step.html"
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if cls.__dict__.get("workflow") is not None and cls.__dict__.get("base_permissions") is not None:
-            cls.base_permissions = list(dict.fromkeys([*cls.base_permissions, *cls.workflow.permissions()]))
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.workflow is not None:  # FAB has set base_permissions (declared, or from the methods) by now
+            self.base_permissions = list(dict.fromkeys([*(self.base_permissions or ()),
+                                                        *self.workflow.permissions()]))
 
     def may_take(self, transition, item=None):
         if transition.system or transition.permission not in self.base_permissions:
@@ -459,21 +460,30 @@ STEPS_SCHEMA = {
 
 # --- the REST API: GET …/<pk>/transitions, POST …/<pk>/transitions/<name> ---------------------------------------
 class WorkflowApiMixin:
-    """For a SanaripModelRestApi whose `ui_view` has a workflow. Reading the steps needs the API's `can_get`
+    """For a SanaripModelRestApi whose `ui_view` (or `workflow_view`) has a workflow. Reading the steps needs the API's `can_get`
     (it reads the record); taking one needs the step's permission on the UI view, the same grant as the page."""
+
+    #: the UI view whose workflow and permissions the API uses, when it is not `ui_view` (a read-only API whose
+    #: POST/PUT columns do not follow a form)
+    workflow_view = None
+
+    @classmethod
+    def step_view(cls):
+        return cls.workflow_view or cls.ui_view
 
     @property
     def workflow(self):
-        return getattr(self.ui_view, "workflow", None)
+        return getattr(self.step_view(), "workflow", None)
 
     def _view_permission_name(self):
-        return getattr(self.ui_view, "class_permission_name", None) or self.ui_view.__name__
+        view = self.step_view()
+        return getattr(view, "class_permission_name", None) or view.__name__
 
     def _may_take(self, transition, item=None):
         from flask import g
 
         sm = self.appbuilder.sm
-        if transition.system or transition.permission not in self.ui_view.base_permissions:
+        if transition.system:  # the view declares can_<name> of every user step (WorkflowViewMixin.__init__)
             return False
         if not sm.has_access(transition.permission, self._view_permission_name()):
             return False

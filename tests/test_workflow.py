@@ -5,8 +5,6 @@ audit; the OpenAPI documents every step."""
 import contextlib
 import re
 
-import pytest
-
 from tests.conftest import Browser, audit_events
 
 
@@ -27,8 +25,8 @@ def _workflows(app):
     for wf in workflow.REGISTRY.values():
         view = next((v for v in app.appbuilder.baseviews if getattr(v, "workflow", None) is wf
                      and not hasattr(v, "ui_view")), None)
-        api = next((v for v in app.appbuilder.baseviews if getattr(v, "ui_view", None) is type(view)), None) \
-            if view is not None else None
+        api = next((v for v in app.appbuilder.baseviews if hasattr(v, "step_view")
+                    and v.step_view() is type(view)), None) if view is not None else None
         if view is not None and api is not None:
             out.append((wf, view, api))
     return out
@@ -78,13 +76,16 @@ def _url(api, pk, name=None):
     return base if name is None else f"{base}/{name}"
 
 
-@pytest.mark.parametrize("key", ["land_queue"])
-def test_api_lists_what_the_page_offers_and_refuses_like_the_page(app, make_user, key):
-    from app import workflow
+def test_every_workflow_api_lists_what_the_page_offers_and_refuses_like_the_page(app, make_user):
+    """Walks every declared workflow (app.workflow.REGISTRY) with a territorial user."""
+    walked = [wf.key for wf, view, api in _workflows(app) if _walk(app, make_user, wf, view, api)]
+    assert sorted(walked) == sorted(wf.key for wf, _, _ in _workflows(app))
+
+
+def _walk(app, make_user, wf, view, api):
     from models.reference import Territory
 
-    wf = workflow.REGISTRY[key]
-    (wf, view, api), = [t for t in _workflows(app) if t[0] is wf]
+    key = wf.key
     with _data(app) as db:
         found = _candidates(db, wf)
         assert found, f"{key}: the demo data has no record with a step possible"
@@ -102,7 +103,7 @@ def test_api_lists_what_the_page_offers_and_refuses_like_the_page(app, make_user
     listed = sorted(t["name"] for t in answer.get_json()["transitions"])
     page = user.get(f"/{view.route_base.strip('/')}/show/{pk}").get_data(as_text=True)
     shown = sorted(re.findall(r'id="step-([a-z_]+)"', page))
-    assert listed == shown == names
+    assert listed == shown == names, key
     for t in answer.get_json()["transitions"]:
         for f in t["fields"]:
             assert {"name", "type", "required", "label", "choices"} <= set(f) and f["label"]
@@ -124,6 +125,7 @@ def test_api_lists_what_the_page_offers_and_refuses_like_the_page(app, make_user
     for name in names:
         assert reader.api.post(_url(api, pk, name), json={}).status_code == 403
         assert reader.get(f"/{view.route_base.strip('/')}/{name}/{pk}").status_code == 403
+    return True
 
 
 def test_openapi_documents_every_step(app):
