@@ -17,6 +17,7 @@ from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_ter
 from models.types import UTCDateTime
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
+from models.workflow import StatusHistory, history_fields
 
 KINDS = classifier("land_queue_kind", _l("Kinds of land-plot queues"), {
     "housing": _l("Individual housing construction"), "lease": _l("Lease")}, module="land_queue", open=False,
@@ -188,26 +189,21 @@ class LandFamilyMember(Versioned, Tracked, Model):
         return f"{self.full_name} ({self.pin})"
 
 
-class LandStatusChange(Tracked, Model):
-    """One step of an application's history: who (created_by), when (`at`), from → to, and why. Written only by
-    the services, never edited."""
+class LandStatusChange(StatusHistory, Tracked, Model):
+    """One step of an application's history (app/workflow.py's StatusHistory: when, from → to, who, the removal
+    reason, the note). Written only by the services, never edited."""
 
     __tablename__ = "land_queue_status_change"
+    __history_parent__ = "application"
     __dataset__ = Dataset(
         _l("Status history of land applications"), _l("Status change"),
         _l("Who moved an application from which status to which, when and why."), LAND, personal="personal",
         retention=LAND_RETENTION,
-        fields={"application": _l("Application"), "at": _l("When"), "from_status": _l("From"),
-                "to_status": _l("To"), "reason": F(_l("Reason"), classifier="land_removal_reason")})
+        fields={"application": _l("Application"), **history_fields(reason="land_removal_reason")})
 
     id = Column(Integer, primary_key=True)
     application_id = Column(Integer, ForeignKey("land_queue_application.id"), nullable=False, index=True)
     application = relationship(LandApplication, back_populates="history")
-    at = Column(UTCDateTime, nullable=False)
-    from_status = Column(String(12))  # empty for the registration
-    to_status = Column(String(12), nullable=False)
-    reason = Column(String(32))  # a REMOVAL_REASONS code for a removal
-    note = Column(String(500))
 
     @classmethod
     def scope_condition(cls, territory_ids):

@@ -18,12 +18,13 @@ from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, Numeric, String, Table, Text, \
     UniqueConstraint, select
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import relationship, synonym
 
 from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, related_now, Versioned
 from models.types import UTCDateTime
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
+from models.workflow import StatusHistory, history_fields
 from models.household_book import Household  # the passport describes a household of the book
 
 STATUSES = {
@@ -313,28 +314,26 @@ class PassportMember(_PassportChild, Model):
         return self.full_name
 
 
-class StatusChange(_PassportChild, Model):
-    """One step of a passport's workflow: who, when, from which status to which, and why."""
+class StatusChange(StatusHistory, _PassportChild, Model):
+    """One step of a passport's workflow (app/workflow.py's StatusHistory: when, from → to, who, why)."""
 
     __tablename__ = "social_passport_status_change"
+    __history_parent__ = "passport"
     __dataset__ = Dataset(
         _l("Status history of social passports"), _l("Status change"),
         _l("Each step of a passport's approval: who, when, from which status to which, and why."), BENEFITS,
         personal="personal", retention=SP_RETENTION,
-        fields={"passport": _l("Social passport"), "at": _l("When"), "user": _l("Who"), "user_id": _l("Who"),
-                "from_status": _l("From"), "to_status": _l("To"), "comment": _l("Comment")})
+        fields={"passport": _l("Social passport"), **history_fields()})
     personal = True
 
     id = Column(Integer, primary_key=True)
     passport_id = Column(Integer, ForeignKey("social_passport_passport.id", ondelete="CASCADE"), nullable=False,
                          index=True)
     passport = relationship(SocialPassport, back_populates="history")
-    at = Column(UTCDateTime, nullable=False)
-    user_id = Column(Integer, ForeignKey("ab_user.id"))
-    user = relationship("User", foreign_keys=[user_id], enable_typechecks=False)
-    from_status = Column(String(12))
-    to_status = Column(String(12), nullable=False)
-    comment = Column(Text)
+    # the names the module used before the common shape (migration 0101 renamed the columns)
+    user_id = synonym("actor_id")
+    user = synonym("actor")
+    comment = synonym("note")
 
     def __repr__(self):
         return f"{self.from_status or ''} → {self.to_status}"

@@ -328,7 +328,7 @@ def test_register_allocate_and_remove_through_the_forms(app, db):
     assert second.number in page.get_data(as_text=True)
     # the show page offers the transitions
     show = b.get(f"/landapplicationview/show/{first.id}").get_data(as_text=True)
-    assert 'id="land-queue-allocate"' in show and 'id="land-queue-remove"' in show and 'land-queue-notice' in show
+    assert 'id="step-allocate"' in show and 'id="step-remove"' in show and 'land-queue-notice' in show
     # allocating to the second without a reason is refused next to the note
     url = f"/landapplicationview/allocate/{second.id}"
     plot = {"cadastral_number": "1-08-26-0001-0001", "plot_address": "Кара-Джыгач, 4", "area": "800",

@@ -1,27 +1,25 @@
 """Land-plot queue: applications, family members, status history, priority categories, the REST API, the
 registration notice (PDF) and the public page where applicants check their place without logging in."""
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, url_for
 from flask_appbuilder import expose
-from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget, BS3TextFieldWidget, DatePickerWidget, \
-    DateTimePickerWidget, Select2Widget
-from flask_appbuilder.forms import DynamicForm
+from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, DateTimePickerWidget
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterIn
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import format_date, format_datetime, gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms import DateTimeField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app import audit
-from app.errors import DomainError
 from app.extensions import db
 from app.catalogue import dictionary
 from app.pdf import render_pdf
 from app.services import land_queue
-from models.land_queue import KINDS, REMOVAL_REASONS, STATUSES, LandApplication, LandCategory, \
+from models.land_queue import KINDS, STATUSES, LandApplication, LandCategory, \
     LandFamilyMember, LandStatusChange
+from app.workflow import WorkflowApiMixin, WorkflowViewMixin
 from views.base import SanaripModelRestApi, SanaripModelView
 from app import clock
 from app.clock import local_today
@@ -33,10 +31,9 @@ class LandStatusHistoryView(SanaripModelView):
     datamodel = SQLAInterface(LandStatusChange)
     entity = _l("Status change")
     entity_plural = _l("Status history")
-    list_columns = ["at", "from_status", "to_status", "reason", "note", "created_by"]
-    show_columns = ["application", "at", "from_status", "to_status", "reason", "note", "created_by"]
+    list_columns = ["at", "from_status", "to_status", "reason", "note", "actor"]
+    show_columns = ["application", "at", "from_status", "to_status", "reason", "note", "actor"]
     search_columns = ["at", "to_status", "reason"]
-    label_columns = {"created_by": _l("By")}
     choice_columns = {"from_status": STATUSES, "to_status": STATUSES}
     base_order = ("id", "desc")
     base_permissions = ["can_list", "can_show"]
@@ -61,37 +58,14 @@ class LandFamilyMemberView(SanaripModelView):
         land_queue.check_family_member(self.datamodel.session, item)
 
 
-# --- transition forms ------------------------------------------------------------------------------------------------
-class AllocateForm(DynamicForm):
-    cadastral_number = StringField(_l("Cadastral number of the plot"), [DataRequired(), Length(max=32)],
-                                   widget=BS3TextFieldWidget(),
-                                   description=_l("Digits in hyphen-separated groups, e.g. 1-02-03-0004-0123."))
-    plot_address = StringField(_l("Address of the plot"), [DataRequired(), Length(max=255)],
-                               widget=BS3TextFieldWidget())
-    area = DecimalField(_l("Area of the plot, m²"), [DataRequired()], places=2, widget=BS3TextFieldWidget())
-    decision_number = StringField(_l("Decision number"), [DataRequired(), Length(max=64)],
-                                  widget=BS3TextFieldWidget())
-    decision_date = DateField(_l("Decision date"), [DataRequired()], widget=DatePickerWidget())
-    note = TextAreaField(_l("Note"), [Optional(), Length(max=500)], widget=BS3TextAreaFieldWidget(),
-                         description=_l("Required when the application is not the first of the queue: why the "
-                                        "plot goes out of order."))
-
-
-class RemoveForm(DynamicForm):
-    reason = SelectField(_l("Reason for removal"), [DataRequired()], choices=lambda: list(REMOVAL_REASONS.items()),
-                         widget=Select2Widget())
-    removed_on = DateField(_l("Removed on"), [DataRequired()], widget=DatePickerWidget(),
-                           default=local_today)
-    note = TextAreaField(_l("Note"), [Optional(), Length(max=500)], widget=BS3TextAreaFieldWidget())
-
-
 def _local_name(territory, language):
     """An official document names the body in the reader's language, else in Russian (no "[ru]" mark)."""
     return getattr(territory, f"name_{language}", None) or territory.name_ru
 
 
 # --- applications ----------------------------------------------------------------------------------------------------
-class LandApplicationView(SanaripModelView):
+class LandApplicationView(WorkflowViewMixin, SanaripModelView):
+    workflow = land_queue.WORKFLOW
     datamodel = SQLAInterface(LandApplication)
     entity = _l("Land plot application")
     entity_plural = _l("Land plot applications")
@@ -144,49 +118,6 @@ class LandApplicationView(SanaripModelView):
     def on_update(self, item):
         land_queue.update_application(self.datamodel.session, item)
 
-    # --- status transitions: a form each, one service call each ------------------------------------------------
-    @expose("/allocate/<int:pk>", methods=["GET", "POST"])
-    @has_access
-    @permission_name("allocate")
-    def allocate_plot(self, pk):
-        return self._transition(pk, AllocateForm, _l("Allocate a plot"), _l("The plot is allocated."),
-                                lambda session, item, data: land_queue.allocate(session, item, **data))
-
-    @expose("/remove/<int:pk>", methods=["GET", "POST"])
-    @has_access
-    @permission_name("remove")
-    def remove_from_queue(self, pk):
-        return self._transition(pk, RemoveForm, _l("Remove from the queue"), _l("The application is removed from "
-                                                                                "the queue."),
-                                lambda session, item, data: land_queue.remove(session, item, **data))
-
-    def _transition(self, pk, form_class, title, done, call):
-        """Show the form; on a valid post run the service and commit, or show its refusal next to the field."""
-        session = self.datamodel.session
-        item = self.scoped_get(pk)
-        if item is None:
-            abort(404)
-        form = form_class()
-        if form.validate_on_submit():
-            data = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
-            try:
-                call(session, item, data)
-            except DomainError as exc:
-                session.rollback()
-                field = form._fields.get(exc.field)
-                if field is not None:
-                    field.errors = list(field.errors) + [str(exc)]
-                else:
-                    flash(str(exc), "danger")
-            else:
-                session.commit()
-                flash(str(done), "success")
-                return redirect(url_for(".show", pk=pk))
-        item = self.scoped_get(pk)
-        return self.render_template("land_queue/transition.html", form=form, application=item,
-                                    title=gettext("%(entity)s: %(action)s", entity=self.entity, action=title),
-                                    appbuilder=self.appbuilder)
-
     # --- registration notice ---------------------------------------------------------------------------------------
     @expose("/notice/<int:pk>")
     @has_access
@@ -237,7 +168,7 @@ class LandCategoryView(SanaripModelView):
         land_queue.category_changed(self.datamodel.session, item)
 
 
-class LandApplicationApi(SanaripModelRestApi):
+class LandApplicationApi(WorkflowApiMixin, SanaripModelRestApi):
     resource_name = "land_application"
     datamodel = SQLAInterface(LandApplication)
     ui_view = LandApplicationView

@@ -17,19 +17,14 @@ from markupsafe import Markup, escape
 from wtforms import BooleanField, SelectField
 
 from app.catalogue import dictionary
-from app.errors import DomainError
 from app.reports import Column, Param, Report, ReportView
 from app.services import social_passport as service
 from models.household_book import EMPLOYMENTS, RELATIONS, SEXES
 from models.social_passport import INCOME_SOURCES, LIVESTOCK, STATUSES, Need, PovertyLine, Reason, SocialPassport
+from app.workflow import WorkflowApiMixin, WorkflowViewMixin
 from views.base import SanaripModelRestApi, SanaripModelView
 from app.clock import local_today
 
-STEP_LABELS = {"submit": _l("Submit for approval"), "approve": _l("Approve"), "return": _l("Return for correction"),
-               "reopen": _l("Reopen for review")}
-STEP_DONE = {"submit": _l("The passport was submitted for approval."), "approve": _l("The passport was approved."),
-             "return": _l("The passport was returned for correction."),
-             "reopen": _l("The passport was reopened for review.")}
 FLAG_LABELS = {"child": _l("child"), "disabled": _l("disability"), "pensioner": _l("pensioner"),
                "unemployed": _l("unemployed")}
 
@@ -68,9 +63,9 @@ def composition_table(members):
 
 def history_table(changes):
     headers = [gettext("When"), gettext("Who"), gettext("From"), gettext("To"), gettext("Comment")]
-    rows = [[format_datetime(c.at, "short"), c.user.username if c.user is not None else gettext("system"),
+    rows = [[format_datetime(c.at, "short"), c.actor.username if c.actor is not None else gettext("system"),
              str(STATUSES.get(c.from_status, "")) if c.from_status else "—", str(STATUSES.get(c.to_status, "")),
-             c.comment or ""] for c in changes or []]
+             c.note or ""] for c in changes or []]
     return _table(headers, rows)
 
 
@@ -174,14 +169,15 @@ FLAG_COLUMNS = ("has_water", "has_electricity", "has_heating", "has_sanitation",
                 "receives_family_benefit")
 
 
-class SocialPassportView(SanaripModelView):
+class SocialPassportView(WorkflowViewMixin, SanaripModelView):
     """The passport. The household is chosen once; the composition is copied from the book and shown from the
-    copy; editing only in draft or when returned (service); workflow steps through their own pages."""
+    copy; editing only in draft or when returned (service); the workflow's steps (service.WORKFLOW) through the
+    steps panel and their pages."""
 
+    workflow = service.WORKFLOW
     datamodel = SQLAInterface(SocialPassport)
     entity = _l("Social passport")
     entity_plural = _l("Social passports")
-    show_template = "social_passport/show.html"
     list_template = "social_passport/list.html"
     list_columns = ["household_number", "head_name", "territory", "members_count", "income_per_member",
                     "welfare_score", "needs_support", "status", "review_due_on"]
@@ -243,62 +239,14 @@ class SocialPassportView(SanaripModelView):
     def on_delete(self, item):
         service.check_deletable(item)
 
-    # --- workflow steps: a page with a comment box; the step itself is the service's ----------------------------
-    def steps_for(self, pk):
-        """(step, label, url) the passport's status allows and the user may take."""
-        item = self.scoped_get(pk)
-        if item is None:
-            return []
-        return [(s, STEP_LABELS[s], url_for(f".{s}_step", pk=pk)) for s in service.allowed_steps(item)
-                if self.appbuilder.sm.has_access(f"can_{s}", self.class_permission_name)]
 
-    def _step(self, pk, step):
-        item = self.scoped_get(pk)
-        if item is None:
-            abort(404)
-        if request.method == "POST":
-            try:
-                service.STEPS[step](self.datamodel.session, item, g.user, request.form.get("comment"))
-                self.datamodel.session.commit()
-            except DomainError as exc:
-                self.datamodel.session.rollback()
-                flash(str(exc), "danger")
-            else:
-                flash(str(STEP_DONE[step]), "success")
-                return redirect(url_for(".show", pk=pk))
-        return self.render_template("social_passport/step.html", title=str(STEP_LABELS[step]), item=item,
-                                    step=step, appbuilder=self.appbuilder)
-
-    @expose("/submit/<int:pk>", methods=["GET", "POST"])
-    @has_access
-    @permission_name("submit")
-    def submit_step(self, pk):
-        return self._step(pk, "submit")
-
-    @expose("/approve/<int:pk>", methods=["GET", "POST"])
-    @has_access
-    @permission_name("approve")
-    def approve_step(self, pk):
-        return self._step(pk, "approve")
-
-    @expose("/return/<int:pk>", methods=["GET", "POST"])
-    @has_access
-    @permission_name("return")
-    def return_step(self, pk):
-        return self._step(pk, "return")
-
-    @expose("/reopen/<int:pk>", methods=["GET", "POST"])
-    @has_access
-    @permission_name("reopen")
-    def reopen_step(self, pk):
-        return self._step(pk, "reopen")
-
-
-class SocialPassportApi(SanaripModelRestApi):
-    """Read-only: passports change only through the form and the workflow steps."""
+class SocialPassportApi(WorkflowApiMixin, SanaripModelRestApi):
+    """Read-only, and the workflow steps (app/workflow.py): passports change only through the form and the
+    steps."""
 
     resource_name = "social_passport"
     datamodel = SQLAInterface(SocialPassport)
+    workflow_view = SocialPassportView
     entity = SocialPassportView.entity
     entity_plural = SocialPassportView.entity_plural
     base_permissions = ["can_get", "can_info"]

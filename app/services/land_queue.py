@@ -26,11 +26,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, inspect, select, text
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app import audit, numbering
+from app import audit, numbering, workflow
 from app.errors import DomainError
 from app.pin import parse_pin
 from app.scope import refuse_duplicate
-from models.land_queue import KINDS, REMOVAL_REASONS, LandApplication, LandCategory, LandFamilyMember, \
+from models.land_queue import KINDS, REMOVAL_REASONS, STATUSES, LandApplication, LandCategory, LandFamilyMember, \
     LandStatusChange
 from models.reference import Territory
 from app import clock
@@ -191,14 +191,7 @@ def _check_active_category(category):
                           field="category", code="category_inactive")
 
 
-# --- workflow ----------------------------------------------------------------------------------------------------
-def _history(session, application, to_status, now, reason=None, note=None, from_status=None):
-    change = LandStatusChange(application=application, at=now, from_status=from_status, to_status=to_status,
-                              reason=reason, note=(note or None) and note[:500])
-    session.add(change)
-    return change
-
-
+# --- workflow (declared at the end: app/workflow.py) -------------------------------------------------------------
 def register(session, application, now=None):
     """Register an application (Regulation No. 177: the citizen is entered in the list in the order applications
     are received): the time received (now unless a paper application's time is given), the number
@@ -225,7 +218,7 @@ def register(session, application, now=None):
     application.year, application.seq = year, seq
     application.number = application_number(territory, year, seq)
     session.add(application)
-    _history(session, application, "queue", now)
+    LandStatusChange.record(session, application, "queue", now)
     session.flush()
     renumber(session, territory.id, application.kind)
     return application
@@ -306,7 +299,7 @@ def allocate(session, application, cadastral_number, plot_address, area, decisio
     application.decision_number = decision_number.strip()
     application.decision_date = decision_date
     application.status, application.position = "allocated", None
-    _history(session, application, "allocated", now, note=note, from_status="queue")
+    LandStatusChange.record(session, application, "allocated", now, note=note and note[:500], from_status="queue")
     session.flush()
     renumber(session, application.territory_id, application.kind)
     return application
@@ -324,7 +317,8 @@ def remove(session, application, reason, removed_on, note=None, now=None):
     _check_day(removed_on, application, now, "removed_on")
     application.removal_reason, application.removed_on = reason, removed_on
     application.status, application.position = "removed", None
-    _history(session, application, "removed", now, reason=reason, note=note, from_status="queue")
+    LandStatusChange.record(session, application, "removed", now, reason=reason, note=note and note[:500],
+                            from_status="queue")
     session.flush()
     renumber(session, application.territory_id, application.kind)
     return application
@@ -342,6 +336,43 @@ def category_changed(session, category):
         lock_queue(session, territory_id)
         renumber(session, territory_id, kind)
     return len(queues)
+
+
+WORKFLOW = workflow.Workflow(
+    "land_queue", LandApplication,
+    states=[workflow.State("queue", STATUSES["queue"], "info"),
+            workflow.State("allocated", STATUSES["allocated"], "success", final=True),
+            workflow.State("removed", STATUSES["removed"], "default", final=True)],
+    transitions=[
+        workflow.Transition(
+            "allocate", _l("Allocate a plot"), source=("queue",), target="allocated", style="success", icon="fa-map",
+            fields=[
+                workflow.Field("cadastral_number", "string", _l("Cadastral number of the plot"), required=True,
+                               max_length=32,
+                               description=_l("Digits in hyphen-separated groups, e.g. 1-02-03-0004-0123.")),
+                workflow.Field("plot_address", "string", _l("Address of the plot"), required=True, max_length=255),
+                workflow.Field("area", "decimal", _l("Area of the plot, m²"), required=True),
+                workflow.Field("decision_number", "string", _l("Decision number"), required=True, max_length=64),
+                workflow.Field("decision_date", "date", _l("Decision date"), required=True),
+                workflow.Field("note", "text", _l("Note"), max_length=500,
+                               description=_l("Required when the application is not the first of the queue: why "
+                                              "the plot goes out of order.")),
+            ],
+            apply=lambda session, item, step: allocate(session, item, now=step.now, **step.data),
+            done=_l("The plot is allocated.")),
+        workflow.Transition(
+            "remove", _l("Remove from the queue"), source=("queue",), target="removed", style="warning",
+            icon="fa-sign-out",
+            fields=[
+                workflow.Field("reason", "choice", _l("Reason for removal"), required=True,
+                               choices=lambda: list(REMOVAL_REASONS.items())),
+                workflow.Field("removed_on", "date", _l("Removed on"), required=True, default=local_today),
+                workflow.Field("note", "text", _l("Note"), max_length=500),
+            ],
+            apply=lambda session, item, step: remove(session, item, now=step.now, **step.data),
+            done=_l("The application is removed from the queue.")),
+    ],
+    history=LandStatusChange)
 
 
 # --- family ------------------------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from app import clock
+from app import clock, workflow
 from app.catalogue import policy
 from app.errors import DomainError
 from app.scope import scoped_select
@@ -79,14 +79,46 @@ CRITERIA = {
     "unemployment": _l("Working-age unemployed"), "housing": _l("Housing"), "land": _l("No land"),
     "livestock": _l("No livestock"), "services": _l("Access to services"),
 }
-# step -> (statuses it starts from, status it leads to)
-TRANSITIONS = {
-    "submit": (("draft", "returned"), "submitted"),
-    "approve": (("submitted",), "approved"),
-    "return": (("submitted",), "returned"),
-    "reopen": (("approved", "review_due"), "draft"),
-    "mark_review_due": (("approved",), "review_due"),
-}
+
+def _comment(label, required=False):
+    return [workflow.Field("comment", "text", label, required=required)]
+
+
+def _apply(function):
+    return lambda session, passport, step: function(session, passport, user=step.actor,
+                                                    comment=step.data.get("comment"), now=step.now)
+
+
+#: the passport's workflow (app/workflow.py): drafted by the clerk, approved or returned by the head of the aiyl
+#: okmotu, due for annual review REVIEW_MONTHS after the approval (the daily duty), reopened for a new survey
+WORKFLOW = workflow.Workflow(
+    "social_passport", SocialPassport,
+    states=[workflow.State("draft", STATUSES["draft"], "default"),
+            workflow.State("submitted", STATUSES["submitted"], "primary"),
+            workflow.State("returned", STATUSES["returned"], "warning"),
+            workflow.State("approved", STATUSES["approved"], "success"),
+            workflow.State("review_due", STATUSES["review_due"], "danger")],
+    transitions=[
+        workflow.Transition("submit", _l("Submit for approval"), ("draft", "returned"), "submitted",
+                            fields=_comment(_l("Comment")), apply=_apply(lambda *a, **k: submit(*a, **k)),
+                            done=_l("The passport was submitted for approval.")),
+        workflow.Transition("approve", _l("Approve"), ("submitted",), "approved", style="success",
+                            fields=_comment(_l("Comment")), apply=_apply(lambda *a, **k: approve(*a, **k)),
+                            done=_l("The passport was approved.")),
+        workflow.Transition("return", _l("Return for correction"), ("submitted",), "returned", style="warning",
+                            fields=_comment(_l("Comment"), required=True),
+                            apply=_apply(lambda *a, **k: return_for_correction(*a, **k)),
+                            done=_l("The passport was returned for correction.")),
+        workflow.Transition("reopen", _l("Reopen for review"), ("approved", "review_due"), "draft",
+                            fields=_comment(_l("Comment"), required=True),
+                            apply=_apply(lambda *a, **k: reopen(*a, **k)),
+                            done=_l("The passport was reopened for review.")),
+        workflow.Transition("mark_review_due", _l("Due for annual review"), ("approved",), "review_due",
+                            apply=lambda session, passport, step: _step(passport, "mark_review_due", None, None,
+                                                                        step.now),
+                            system=True),
+    ],
+    history=StatusChange)
 CENT = Decimal("0.01")
 
 
@@ -286,9 +318,9 @@ def evaluate(session, passport: SocialPassport):
 
 # --- the passport and its workflow ------------------------------------------------------------------------------
 def _record(passport, to_status, user=None, comment=None, now=None):
-    passport.history.append(StatusChange(at=_now(now), user_id=getattr(user, "id", None),
-                                         from_status=passport.status, to_status=to_status,
-                                         comment=(comment or "").strip() or None))
+    step = StatusChange(at=_now(now), actor_id=getattr(user, "id", None), from_status=passport.status,
+                        to_status=to_status, note=(comment or "").strip() or None)
+    passport.history.append(step)
     passport.status = to_status
 
 
@@ -341,14 +373,14 @@ def check_deletable(passport):
 
 
 def _check_step(passport, step):
-    if passport.status not in TRANSITIONS[step][0]:
+    if passport.status not in WORKFLOW.transitions[step].source:
         raise DomainError(_l("This step is not possible for a passport in status “%(status)s”.",
                              status=STATUSES.get(passport.status, passport.status)), code="bad_transition")
 
 
 def _step(passport, step, user, comment, now):
     _check_step(passport, step)
-    _record(passport, TRANSITIONS[step][1], user, comment, now)
+    _record(passport, WORKFLOW.transitions[step].target, user, comment, now)
     return passport
 
 
@@ -415,7 +447,7 @@ def mark_reviews_due(session, now=None):
     due = session.scalars(select(SocialPassport).where(SocialPassport.status == "approved",
                                                        SocialPassport.review_due_on <= day)).all()
     for passport in due:
-        _step(passport, "mark_review_due", None, None, now)  # by the system: no user
+        WORKFLOW.take(session, passport, "mark_review_due", now=now)  # by the system: no user
     return due
 
 
@@ -423,14 +455,6 @@ def daily(session, now):
     """The periodic duty (`flask sanarip daily`): the annual review (Regulation: an approval holds 12 months)."""
     due = mark_reviews_due(session, now)
     return [f"social passports marked due for annual review: {len(due)}"]
-
-
-STEPS = {"submit": submit, "approve": approve, "return": return_for_correction, "reopen": reopen}
-
-
-def allowed_steps(passport):
-    """The workflow steps a passport's status allows (the view shows those the user also has permission for)."""
-    return [s for s in STEPS if passport.status in TRANSITIONS[s][0]]
 
 
 # --- lists for the labour and social-protection body ------------------------------------------------------------
