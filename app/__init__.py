@@ -5,14 +5,11 @@ import secrets
 from urllib.parse import urlencode, urlparse
 
 from flask import Flask, abort, current_app, g, jsonify, redirect, render_template, request, session
-from flask_appbuilder import AppBuilder
 from flask_babel import gettext, refresh
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 import config as config_module
-from app import audit
-from app.extensions import csrf, db, migrate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -30,6 +27,14 @@ def _secret_key(instance_path):
 
 
 def create_app(config=None, **overrides):
+    # Flask-AppBuilder, the database extension and the audit hooks are imported here, not at the top: every
+    # `app.<module>` import runs this file first, and the core (errors, i18n, clock, identifiers, ages, territory
+    # kinds) must stay importable by models and scripts without them (tests/test_core.py).
+    from flask_appbuilder import AppBuilder
+
+    from app import audit
+    from app.extensions import csrf, db, migrate
+
     instance = overrides.pop("INSTANCE_PATH", None) or config_module.INSTANCE_DIR
     os.makedirs(instance, exist_ok=True)
     app = Flask(__name__, instance_path=instance, template_folder="templates", static_folder="static")
@@ -227,6 +232,8 @@ def _register_request_hooks(app):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
+    from app import audit
+
     @app.after_request
     def _audit_denials(response):
         """Every denied attempt: no permission (401/403), or a record outside the user's scope (g.audit_denied,
@@ -278,6 +285,8 @@ def _register_error_handlers(app):
 
     @app.errorhandler(Exception)
     def _unexpected(error):
+        from app.extensions import db
+
         app.logger.exception("unhandled error")
         db.session.rollback()
         message = gettext("Something went wrong. The error was logged; nothing was saved.")

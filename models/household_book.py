@@ -7,6 +7,7 @@ from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String
     select, text
 from sqlalchemy.orm import relationship
 
+from app.ages import age_on
 from models.base import TerritoryScoped, Tracked, parent_scope_territory_id, Versioned
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
@@ -141,8 +142,7 @@ class HouseholdMember(Extensible, Versioned, Tracked, Model):
         return parent_scope_territory_id(self, "household")
 
     def age_on(self, day: datetime.date) -> int:
-        years = day.year - self.birth_date.year
-        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        return age_on(self.birth_date, day)
 
     def __repr__(self):
         return f"{self.full_name} ({self.pin})"

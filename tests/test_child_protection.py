@@ -3,6 +3,7 @@ data, the case lifecycle, relatives linked to the household book, plans generate
 activities, access by role and territory, printing, reports recomputed independently, retention."""
 import datetime
 
+from app.ages import born_by
 from app.clock import local_today
 import io
 import re
@@ -31,7 +32,7 @@ def _village(db, code=RAYON):
 
 
 def _child(db, pin="21003201512345", **kw):
-    from app.pin import parse_pin
+    from app.identifiers import parse_pin
     from models.child_protection import CpChild
 
     values = dict(territory=_village(db), last_name="Асанов", first_name="Айбек", sex="M",
@@ -560,5 +561,5 @@ def test_retention_anonymises_past_28_keeping_statistics(app, db):
         assert "0 child records anonymised" in runner.invoke(args=["sanarip", "child-protection-retention"]).output
         assert service.past_retention(db.session, local_today()) == []
         # someone who turns 28 tomorrow is not yet due
-        cutoff = service.retention_cutoff(local_today())
+        cutoff = born_by(local_today(), service.RETENTION_AGE)
         assert all(c.birth_date > cutoff for c in db.session.query(CpChild).filter(CpChild.anonymised_on.is_(None)))

@@ -14,7 +14,7 @@ from tests.conftest import Browser, audit_events
     ("13112198599999", "F", datetime.date(1985, 12, 31)),
 ])
 def test_valid_pins(pin, sex, birth):
-    from app.pin import parse_pin
+    from app.identifiers import parse_pin
 
     info = parse_pin(pin)
     assert (info.sex, info.birth_date) == (sex, birth)
@@ -30,7 +30,7 @@ def test_valid_pins(pin, sex, birth):
     ("10101299912345", "pin_date"),  # born in 2999
 ])
 def test_invalid_pins(pin, code):
-    from app.pin import parse_pin
+    from app.identifiers import parse_pin
 
     with pytest.raises(DomainError) as error:
         parse_pin(pin)
@@ -38,7 +38,7 @@ def test_invalid_pins(pin, code):
 
 
 def test_sex_and_birth_date_must_agree_with_the_pin():
-    from app.pin import check_person
+    from app.identifiers import check_person
 
     with pytest.raises(DomainError) as error:
         check_person("20101199000001", "F", datetime.date(1990, 1, 1))
@@ -63,7 +63,7 @@ def _household(db, number):
 
 
 def _member(household, pin, relation="head", **kw):
-    from app.pin import parse_pin
+    from app.identifiers import parse_pin
     from models.household_book import HouseholdMember
 
     info = parse_pin(pin)
@@ -141,9 +141,9 @@ def test_one_head_per_household(app, db):
     (datetime.date(2028, 2, 29), datetime.date(2010, 2, 28), True),
 ])
 def test_coming_of_age(election, birth, votes):
-    from app.services.household_book import coming_of_age_cutoff
+    from app.ages import born_by
 
-    assert (birth <= coming_of_age_cutoff(election, 18)) is votes
+    assert (birth <= born_by(election, 18)) is votes
 
 
 def test_voter_list_counts_adult_citizens_in_scope(app, db):

@@ -140,7 +140,7 @@ def _member_row(number, village, pin):
 
 
 def test_member_import_finds_the_household_by_number_in_the_users_scope_and_the_given_village(app, db, make_user):
-    from app.pin import parse_pin
+    from app.identifiers import parse_pin
     from models.household_book import Household, HouseholdMember
 
     first, second, elsewhere = _villages(db)

@@ -172,7 +172,8 @@ def test_allocation_rules(db):
                 decision_date=datetime.date(2025, 1, 10))
     cases = [
         (second, {}, "out_of_order"),  # second in the queue, no reason given
-        (first, {"cadastral_number": "12/34"}, "cadastral_number"),
+        (first, {"cadastral_number": "12/34"}, "cadastral_format"),
+        (first, {"cadastral_number": "1234-5-6"}, "cadastral_format"),  # the queue's old pattern took it
         (first, {"area": 0}, "area"),
         (first, {"decision_date": local_today() + datetime.timedelta(days=1)}, "date_future"),
         (first, {"decision_date": datetime.date(2021, 12, 31)}, "date_before_received"),

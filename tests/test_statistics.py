@@ -93,7 +93,7 @@ def test_voter_list_extract(app, db, make_user, role):
     import openpyxl
     from pypdf import PdfReader
 
-    from app.services.household_book import coming_of_age_cutoff
+    from app.ages import born_by
     from models.household_book import Household, HouseholdMember
     from models.reference import Territory
 
@@ -101,7 +101,7 @@ def test_voter_list_extract(app, db, make_user, role):
     b.get("/lang/ky")
     b.login(make_user((role,), territory="41708203000000"))
     election = local_today() + datetime.timedelta(days=30)
-    cutoff = coming_of_age_cutoff(election, 18)
+    cutoff = born_by(election, 18)
     expected = (db.session.query(HouseholdMember).join(Household).join(Territory)
                 .filter(Territory.path.startswith("/41708000000000/41708203000000/"),
                         HouseholdMember.is_active.is_(True), HouseholdMember.citizenship == "KG",

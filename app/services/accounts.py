@@ -53,11 +53,11 @@ def unlock(session, user):
 def check_account(user):
     """Before an account is saved: the validity period is ordered; the access request's PIN and organisation
     INN, when given, are well formed."""
-    from app.pin import parse_inn, parse_pin
+    from app.identifiers import parse_inn, parse_pin
 
     if user.valid_from and user.valid_until and user.valid_until < user.valid_from:
         raise DomainError(_l("'Valid until' must not be before 'Valid from'."), field="valid_until")
     if user.pin:
         parse_pin(user.pin)
     if user.organisation_inn:
-        parse_inn(user.organisation_inn)
+        parse_inn(user.organisation_inn, "organisation_inn")

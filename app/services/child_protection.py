@@ -12,8 +12,9 @@ from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.catalogue import custom, policy
+from app.ages import age_on, born_by
 from app.errors import DomainError
-from app.pin import check_person, parse_pin
+from app.identifiers import check_person, parse_pin
 from app.scope import lookup_condition, refuse_duplicate, scoped_select
 from app.workdays import add_working_days
 from models.dictionary import Legal
@@ -42,10 +43,6 @@ RETENTION_KEY = policy.define(
     RETENTION_AGE, Legal("cabinet_156"), "child_protection", minimum=18, maximum=100, unit=_l("years"),
     template=_l("Personal data are kept until the child turns %(value)s, then removed; what statistics use "
                 "stays."))
-
-
-def age_on(birth: datetime.date, day: datetime.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 # --- child ------------------------------------------------------------------------------------------------------
@@ -307,14 +304,6 @@ def record_visit(session, visit: CpVisit, today=None):
 
 
 # --- retention ------------------------------------------------------------------------------------------------------
-def retention_cutoff(today: datetime.date, age=RETENTION_AGE) -> datetime.date:
-    """Children born on or before this date have turned `age` (28) by `today` (29 February → 28 February)."""
-    try:
-        return today.replace(year=today.year - age)
-    except ValueError:
-        return today.replace(year=today.year - age, day=28)
-
-
 def retention_age(session, today):
     """The retention age in force on `today` (policy parameter "child_protection.retention_age")."""
     return policy.value(session, RETENTION_KEY, today)
@@ -322,7 +311,7 @@ def retention_age(session, today):
 
 def past_retention(session, today: datetime.date):
     """Records whose personal data have outlived the retention period and are not yet anonymised."""
-    cutoff = retention_cutoff(today, retention_age(session, today))
+    cutoff = born_by(today, retention_age(session, today))  # born then or earlier: of that age by today
     return session.scalars(select(CpChild).where(CpChild.birth_date <= cutoff,
                                                  CpChild.anonymised_on.is_(None)).order_by(CpChild.id)).all()
 

@@ -2,7 +2,6 @@
 
 Legal basis: the Law "On local self-government" (2021, art. 34: the executive body keeps the household book) and
 the instruction on keeping household books of aiyl okmotus (National Statistical Committee)."""
-import calendar
 import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -11,8 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from app import edges, numbering
 from app.catalogue import policy
+from app.ages import born_by
 from app.errors import DomainError
-from app.pin import check_person, parse_pin
+from app.identifiers import check_person, parse_pin
 from app.scope import refuse_duplicate, scoped_select
 from app.services.lsg_bodies import BODY_KINDS
 from models.dictionary import Legal
@@ -91,7 +91,7 @@ def voters_query(scope, territory_ids, election_date: datetime.date):
     """SELECT of the citizens of the Kyrgyz Republic aged 18 or more on the election day (Constitution art. 2:
     citizens who have reached 18 take part in elections), active members of households in the given territories
     (`models.base.territory_subtree_ids`), inside `scope`, by name: the voter-list report's query."""
-    latest_birth = coming_of_age_cutoff(election_date, 18)
+    latest_birth = born_by(election_date, 18)
     return (scoped_select(HouseholdMember, scope).join(HouseholdMember.household)
             .where(HouseholdMember.is_active.is_(True), HouseholdMember.citizenship == "KG",
                    HouseholdMember.birth_date <= latest_birth,
@@ -103,18 +103,6 @@ def voters_query(scope, territory_ids, election_date: datetime.date):
 def voters(session, scope, territory_ids, election_date: datetime.date):
     """The voters (see `voters_query`) as a list."""
     return session.scalars(voters_query(scope, territory_ids, election_date)).all()
-
-
-def coming_of_age_cutoff(day: datetime.date, years: int) -> datetime.date:
-    """The latest date of birth of someone who is `years` old on `day`. A term counted in years that ends in a
-    month without the starting date ends on that month's last day (Civil Code, computation of terms), so a person
-    born on 29 February comes of age on 28 February of a common year."""
-    year = day.year - years
-    if (day.month, day.day) == (2, 28) and calendar.isleap(year):
-        return datetime.date(year, 2, 29)
-    if (day.month, day.day) == (2, 29) and not calendar.isleap(year):
-        return datetime.date(year, 2, 28)
-    return day.replace(year=year)
 
 
 CERTIFICATE_VALID_DAYS = 30
@@ -241,20 +229,12 @@ def age_group_label(low, high):
     return f"{low}+" if high >= 200 else f"{low}–{high}"
 
 
-def years_before(day: datetime.date, years: int) -> datetime.date:
-    """The same day `years` earlier (28 February for a 29 February that does not exist then)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
 def age_band_case(today, bands, column=None):
     """SQL CASE giving the label of the band [(low, high, label), …] a member's age on `today` falls in, as
     birth-date ranges (index-friendly); `column` is another date of birth (the chart builder's age groups)."""
     column = HouseholdMember.birth_date if column is None else column
-    whens = [(column.between(years_before(today, high + 1) + datetime.timedelta(days=1),
-                                                 years_before(today, low)), label) for low, high, label in bands]
+    whens = [(column.between(born_by(today, high + 1) + datetime.timedelta(days=1), born_by(today, low)), label)
+             for low, high, label in bands]
     return case(*whens, else_="?")
 
 

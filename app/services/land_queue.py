@@ -19,7 +19,6 @@ queue inside the same transaction while holding the territory's queue lock.
 
 Services never commit and never read flask.g; the caller owns the transaction."""
 import datetime
-import re
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
@@ -27,8 +26,9 @@ from sqlalchemy import bindparam, func, inspect, select, text
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit, numbering, workflow
+from app.ages import age_on
 from app.errors import DomainError
-from app.pin import parse_pin
+from app.identifiers import parse_cadastral, parse_pin
 from app.scope import refuse_duplicate
 from models.land_queue import KINDS, REMOVAL_REASONS, STATUSES, LandApplication, LandCategory, LandFamilyMember, \
     LandStatusChange
@@ -46,7 +46,6 @@ QUEUE_ORDER = (LandCategory.rank.asc(), LandApplication.received_at.asc(), LandA
 #: Fields that place an application in a queue: fixed once it is registered (to change them, remove the
 #: application with a reason and register a new one).
 FIXED_FIELDS = ("territory", "territory_id", "kind", "received_at", "number", "year", "seq", "status", "position")
-CADASTRAL_NUMBER = re.compile(r"^\d{1,4}(-\d{1,6}){2,6}$")
 
 
 # --- locks and positions ---------------------------------------------------------------------------------------
@@ -122,12 +121,8 @@ def check_territory(territory):
                              name=territory.name), field="territory", code="territory_kind")
 
 
-def _age_on(birth, day):
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 def check_applicant(session, application, now=None):
-    """The applicant: a valid PIN (app/pin.py), old enough for the category on the day of the application (18, or
+    """The applicant: a valid PIN (app/identifiers.py), old enough for the category on the day of the application (18, or
     the category's own minimum, e.g. 16 for orphans under the Children's Code), a family of at least one person
     (the applicant) and no fewer than the members listed, a known kind; one application "in queue" per person and
     kind; a free plot for individual housing once (Regulation No. 177)."""
@@ -149,7 +144,7 @@ def check_applicant(session, application, now=None):
     if received > now + datetime.timedelta(minutes=5):
         raise DomainError(_l("The time received cannot be in the future."), field="received_at",
                           code="received_future")
-    if _age_on(info.birth_date, local_today(received)) < category.min_age:
+    if age_on(info.birth_date, local_today(received)) < category.min_age:
         raise DomainError(_l("The applicant must be at least %(age)s years old on the day of the application "
                              "(category %(category)s).", age=category.min_age, category=category.name),
                           field="pin", code="too_young")
@@ -267,10 +262,7 @@ def allocate(session, application, cadastral_number, plot_address, area, decisio
     lock_queue(session, application.territory_id)
     session.refresh(application)
     _check_in_queue(application)
-    cadastral_number = (cadastral_number or "").strip()
-    if not CADASTRAL_NUMBER.match(cadastral_number):
-        raise DomainError(_l("A cadastral number is groups of digits separated by hyphens, e.g. 1-02-03-0004-0123."),
-                          field="cadastral_number", code="cadastral_number")
+    cadastral_number = parse_cadastral(cadastral_number)
     with session.no_autoflush:
         taken = session.scalar(select(LandApplication).where(
             LandApplication.plot_cadastral_number == cadastral_number, LandApplication.id != application.id))

@@ -14,10 +14,10 @@ Legal basis:
   commission with a number, a date and a reason, approved by the head of the executive body; a written-off object
   leaves the register of property in use but its record is kept;
 - the State Registration Service's identification numbers: a legal entity's INN is 14 digits `0 DDMMYYYY NNNNN`
-  (0, the date of state registration, a serial), an individual is identified by the PIN (app/pin.py).
+  (0, the date of state registration, a serial), an individual is identified by the PIN (both in
+  app/identifiers.py, with the cadastral number).
 
 Every function takes explicit arguments, never commits and raises DomainError with a stable `code`."""
-import datetime
 import decimal
 import os
 import re
@@ -29,7 +29,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 
 from app.errors import DomainError
-from app.pin import parse_pin
+from app.identifiers import parse_cadastral, parse_inn, parse_pin
 from models.municipal_property import (ACQUISITION_BASES, CONDITIONS, IMMOVABLE, KINDS, TENANT_KINDS, USE_MODES,
                                        PropertyDecommission, PropertyDocument, PropertyEvent, PropertyLease,
                                        PropertyObject)
@@ -38,8 +38,6 @@ from app.clock import local_today
 
 #: SOATE kinds of territory whose local community owns municipal property (aiyl aimak and cities)
 OWNER_KINDS = ("aiyl_aimak", "city_republican", "city_oblast", "city_rayon")
-#: identification code of a unit of immovable property, e.g. 1-02-05-0001-0234 (premises add more groups)
-CADASTRAL_PATTERN = re.compile(r"^\d{1,2}(-\d{1,4}){4,6}$")
 HELD_BY_OTHERS = ("operational", "free_use")
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 ZIP = (b"PK\x03\x04",)
@@ -101,29 +99,10 @@ def _doc(number, day):
 
 
 # --- identification numbers -----------------------------------------------------------------------------------
-def parse_inn(inn, field="holder_inn", today=None):
-    """The INN of an organisation: 14 digits `0 DDMMYYYY NNNNN`, 0 then the date of state registration (a real,
-    past date) then a serial. Individuals are identified by their PIN instead (State Registration Service)."""
-    inn = (inn or "").strip()
-    if len(inn) != 14 or not inn.isdigit():
-        raise DomainError(_l("An INN has exactly 14 digits."), field=field, code="inn_format")
-    if inn[0] != "0":
-        raise DomainError(_l("The INN of an organisation starts with 0 (an individual is identified by the PIN)."),
-                          field=field, code="inn_org_digit")
-    try:
-        registered = datetime.date(int(inn[5:9]), int(inn[3:5]), int(inn[1:3]))
-    except ValueError:
-        raise DomainError(_l("Digits 2–9 of an organisation's INN must be a real registration date (DDMMYYYY)."),
-                          field=field, code="inn_date")
-    if registered > _today(today) or registered.year < 1900:
-        raise DomainError(_l("The registration date in the INN is impossible."), field=field, code="inn_date")
-    return inn
-
-
 def check_tenant(kind, number, field="tenant_number", today=None):
     """A tenant is an organisation (INN `0 DDMMYYYY NNNNN`) or an individual (PIN `S DDMMYYYY NNNNN`)."""
     if kind == "organisation":
-        return parse_inn(number, field, today)
+        return parse_inn(number, field, today).inn
     if kind == "person":
         return parse_pin(number, field).pin
     raise DomainError(_l("Choose whether the tenant is an organisation or an individual."), field="tenant_kind",
@@ -169,9 +148,7 @@ def check_object(session, obj: PropertyObject, today=None):
             if obj.kind not in IMMOVABLE:
                 raise DomainError(_l("Movable property has no cadastral number."), field="cadastral_number",
                                   code="cadastral_movable")
-            if not CADASTRAL_PATTERN.match(obj.cadastral_number):
-                raise DomainError(_l("A cadastral number is groups of digits separated by hyphens, for example "
-                                     "1-02-05-0001-0234."), field="cadastral_number", code="cadastral_format")
+            parse_cadastral(obj.cadastral_number)
         if obj.area is not None:
             if obj.kind == "movable":
                 raise DomainError(_l("Movable property has no area."), field="area", code="area_movable")

@@ -1,0 +1,187 @@
+"""The side-effect-free core: identifiers, ages, localised names, territory kinds; and that models and the core
+import without an app, a database or any view."""
+import datetime
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from app.errors import DomainError
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORE = ["app.errors", "app.i18n", "app.clock", "app.identifiers", "app.ages"]
+
+
+def _code(call, *args, **kwargs):
+    with pytest.raises(DomainError) as error:
+        call(*args, **kwargs)
+    return error.value.code
+
+
+# --- importing without side effects --------------------------------------------------------------------------
+def _probe(imports, with_fab_baseline):
+    """Import `imports` in a fresh interpreter; return the modules they loaded and the apps/engines created."""
+    code = r"""
+import importlib, json, sys
+import flask, sqlalchemy
+
+apps, engines = [], []
+flask_init = flask.Flask.__init__
+def counting_init(self, *args, **kwargs):
+    apps.append(str(args[:1]))
+    flask_init(self, *args, **kwargs)
+flask.Flask.__init__ = counting_init
+create_engine = sqlalchemy.create_engine
+def counting_engine(*args, **kwargs):
+    engines.append(str(args[:1]))
+    return create_engine(*args, **kwargs)
+sqlalchemy.create_engine = sqlalchemy.engine.create_engine = counting_engine
+
+before = set(sys.modules)
+fab_itself = []
+if WITH_FAB:
+    import flask_appbuilder  # its package __init__ imports flask_appbuilder.views: the baseline models live with
+    fab_itself = sorted(set(sys.modules) - before)
+for name in IMPORTS:
+    module = importlib.import_module(name)
+    if hasattr(module, "import_all"):
+        module.import_all()
+loaded = sorted(set(sys.modules) - before)
+print(json.dumps({"loaded": loaded, "fab_itself": fab_itself, "apps": apps, "engines": engines}))
+""".replace("IMPORTS", repr(imports)).replace("WITH_FAB", repr(with_fab_baseline))
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": ROOT})
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _ours(loaded, *packages):
+    return [m for m in loaded if m in packages or m.startswith(tuple(f"{p}." for p in packages))]
+
+
+def test_the_core_imports_without_fab_an_app_or_a_database():
+    result = _probe(CORE, with_fab_baseline=False)
+    assert result["apps"] == [] and result["engines"] == []
+    assert _ours(result["loaded"], "flask_appbuilder", "views", "charts", "models") == []
+    assert "app.extensions" not in result["loaded"] and "app.audit" not in result["loaded"]
+
+
+def test_models_import_without_an_app_views_or_a_database():
+    """Models derive from FAB's declarative `Model` (one metadata with FAB's security tables), and importing any
+    part of FAB runs its package __init__, which imports flask_appbuilder.views. So the check is that models add
+    nothing of FAB beyond that baseline and its security models, and nothing of ours that builds an app."""
+    result = _probe(["models"] + CORE, with_fab_baseline=True)
+    assert result["apps"] == [] and result["engines"] == []
+    extra_fab = [m for m in _ours(result["loaded"], "flask_appbuilder") if m not in result["fab_itself"]]
+    assert all(m.startswith("flask_appbuilder.security.sqla") for m in extra_fab), extra_fab
+    assert _ours(result["loaded"], "views", "charts") == []
+    for module in ("app.extensions", "app.audit", "app.registry", "app.security", "app.scope", "app.cli"):
+        assert module not in result["loaded"], module
+    assert "models.reference" in result["loaded"] and "models.household_book" in result["loaded"]
+
+
+# --- identifiers ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("inn,code", [
+    ("01503200512345", None),  # registered 15.03.2005
+    ("02902200000001", None),  # 29 February 2000
+    ("11503200512345", "inn_org_digit"),  # a person's PIN is no organisation INN
+    ("03202200512345", "inn_date"),  # day 32
+    ("02902200100001", "inn_date"),  # 29 February 2001 does not exist
+    ("01501299912345", "inn_date"),  # registered in 2999
+    ("00101189912345", "inn_date"),  # registered in 1899: the accounts' copy of the parser took it
+    ("0150320051234", "inn_format"),
+    ("0150320051234x", "inn_format"),
+])
+def test_organisation_inn(inn, code):
+    from app.identifiers import parse_inn
+
+    if code is None:
+        info = parse_inn(f" {inn} ")
+        assert info.inn == inn and info.registered == datetime.date(int(inn[5:9]), int(inn[3:5]), int(inn[1:3]))
+    else:
+        assert _code(parse_inn, inn) == code
+
+
+def test_inn_messages_are_the_same_on_every_path(app):
+    """Accounts and municipal property used two parsers with two wordings and codes for the same mistake."""
+    from flask_babel import force_locale
+
+    from app.identifiers import parse_inn
+    from app.services import municipal_property
+
+    with app.test_request_context(), force_locale("en"):
+        with pytest.raises(DomainError) as account:
+            parse_inn("11503200512345", "organisation_inn")
+        with pytest.raises(DomainError) as tenant:
+            municipal_property.check_tenant("organisation", "11503200512345")
+        assert account.value.code == tenant.value.code == "inn_org_digit"
+        assert str(account.value) == str(tenant.value) and "PIN" in str(account.value)
+        assert account.value.field == "organisation_inn" and tenant.value.field == "tenant_number"
+
+
+@pytest.mark.parametrize("number,ok", [
+    ("1-02-05-0001-0234", True),  # a land plot
+    (" 9-12-20-0999-9999 ", True),
+    ("1-02-05-0001-0234-01", True),  # a building on the plot
+    ("1-02-05-0001-0234-01-002", True),  # premises in the building
+    ("1-02-05", False),
+    ("A-02-05-0001-0234", False),
+    ("0-02-05-0001-0234", False),  # there is no region 0
+    ("12-1-1-1-1", False),  # the property register's old pattern took any 1–4 digits per group
+    ("1234-5-6", False),  # the land queue's old pattern took three groups of any length
+    ("1-123456-1-1", False),
+    ("1-02-05-0001-0234-1-2-3", False),
+    ("12/34", False),
+    ("", False),
+])
+def test_cadastral_number(number, ok):
+    from app.identifiers import parse_cadastral
+
+    if ok:
+        assert parse_cadastral(number) == number.strip()
+    else:
+        assert _code(parse_cadastral, number) == "cadastral_format"
+
+
+# --- ages ----------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("birth,day,age", [
+    (datetime.date(2008, 2, 29), datetime.date(2026, 2, 28), 18),  # the three old copies said 17
+    (datetime.date(2008, 2, 29), datetime.date(2026, 2, 27), 17),
+    (datetime.date(2008, 2, 29), datetime.date(2028, 2, 28), 19),  # a leap year: 29 February comes next day
+    (datetime.date(2008, 2, 29), datetime.date(2028, 2, 29), 20),
+    (datetime.date(2008, 3, 1), datetime.date(2026, 2, 28), 17),
+    (datetime.date(2008, 3, 1), datetime.date(2026, 3, 1), 18),
+    (datetime.date(2000, 6, 15), datetime.date(2000, 6, 15), 0),
+])
+def test_age_on_a_date(birth, day, age):
+    from app.ages import age_on
+
+    assert age_on(birth, day) == age
+
+
+def test_born_by_is_the_inverse_of_age_on():
+    """Every service (one row's age) and every query (dates of birth) must count the same people as adults."""
+    from app.ages import age_on, born_by
+
+    days = [datetime.date(2023, 12, 25) + datetime.timedelta(days=n) for n in range(0, 3 * 366, 3)]
+    days += [datetime.date(y, 2, d) for y in (2024, 2025, 2026, 2028, 2100) for d in (27, 28)] + \
+        [datetime.date(2024, 2, 29), datetime.date(2028, 2, 29)]
+    for day in days:
+        for years in (0, 1, 4, 16, 18, 28, 30, 63):
+            cutoff = born_by(day, years)
+            for birth in (cutoff + datetime.timedelta(days=k) for k in range(-2, 3)):
+                assert (age_on(birth, day) >= years) is (birth <= cutoff), (day, years, birth)
+
+
+def test_the_model_and_the_services_use_one_age():
+    from app.ages import age_on
+    from app.services import child_protection, household_book, land_queue
+    from models.household_book import HouseholdMember
+
+    member = HouseholdMember(birth_date=datetime.date(2008, 2, 29))
+    assert member.age_on(datetime.date(2026, 2, 28)) == 18
+    assert child_protection.age_on is land_queue.age_on is age_on
+    assert not hasattr(household_book, "coming_of_age_cutoff") and not hasattr(household_book, "years_before")
+    assert not hasattr(child_protection, "retention_cutoff")
