@@ -94,3 +94,23 @@ def test_the_organisation_scope_limits_every_registry_model(app):
         assert scope.limits(model)
         assert "7" in str(scope.condition(model).compile(compile_kwargs={"literal_binds": True}))
     assert not Scope().limits(EgovElement)
+
+
+def test_the_organisation_scope_permits_writes_of_its_own_organisation_only(app, db):
+    own = EgovOrganisation(inn="01012010100011", name_ru="Своя", address="Бишкек")
+    other = EgovOrganisation(inn="01012010100022", name_ru="Чужая", address="Ош")
+    db.session.add_all([own, other])
+    db.session.flush()
+    scope = Scope(organisation_id=own.id)
+    assert scope.permits(db.session, EgovElement(organisation=own, full_name="a"))
+    assert not scope.permits(db.session, EgovElement(organisation=other, full_name="b"))
+    element = EgovElement(organisation=other, full_name="c")
+    assert not scope.permits(db.session, EgovDocument(element=element, kind="other", title="t", file_name="f",
+                                                      stored_name="s", content_type="x", size_bytes=1))
+    # the rows it reads: its own organisation only
+    db.session.add_all([EgovElement(organisation=own, full_name="mine"), EgovElement(organisation=other,
+                                                                                    full_name="theirs")])
+    db.session.flush()
+    seen = scope.apply(db.session.query(EgovElement), EgovElement).all()
+    assert [e.full_name for e in seen] == ["mine"]
+    db.session.rollback()
