@@ -5,6 +5,10 @@ A user's scope is a territory subtree (or national, when the user has no territo
 Scope and applies it: FAB filters for list/show/edit/delete/API/dropdowns (`ScopeFilter`), and `Scope.permits`
 for writes. Views, APIs, exports, charts and PDFs all go through here.
 
+A scope may also carry an organisation (an authorised employee of the e-government register, cl. 19 of its
+rules): models that declare `organisation_scope_condition(organisation_id)` and `scope_organisation_id()` are then
+limited to that organisation's rows on every same path (reads, the flush guard, lookups), on top of the territory.
+
 Writes are also checked once for every session by flush hooks (`install`), whatever path made them: before the
 flush every changed or deleted row must lie inside the writer's scope as stored, after it every new or changed row
 must lie inside it as written (the same SQL condition the reads use, so a moved parent, a changed foreign key or a
@@ -23,7 +27,15 @@ from models.base import territory_subtree_ids
 
 
 def is_scoped(model) -> bool:
+    return hasattr(model, "scope_condition") or hasattr(model, "organisation_scope_condition")
+
+
+def _territorial(model) -> bool:
     return hasattr(model, "scope_condition")
+
+
+def _organisational(model) -> bool:
+    return hasattr(model, "organisation_scope_condition")
 
 
 @dataclass(frozen=True)
@@ -31,22 +43,35 @@ class Scope:
     territory_id: int | None = None
     territory_path: str | None = None
     territory_level: int | None = None
+    organisation_id: int | None = None  # bound to one organisation's rows (models with an organisation scope)
 
     @property
     def national(self):
+        """No territory limit (the organisation part, if any, still applies: see `unlimited`)."""
         return self.territory_path is None
+
+    @property
+    def unlimited(self):
+        return self.national and self.organisation_id is None
 
     def territory_ids(self):
         return territory_subtree_ids(self.territory_path)
 
     def condition(self, model):
         """SQL condition limiting `model` to this scope."""
-        if self.national or not is_scoped(model):
-            return true()
-        return model.scope_condition(self.territory_ids())
+        parts = []
+        if not self.national and _territorial(model):
+            parts.append(model.scope_condition(self.territory_ids()))
+        if self.organisation_id is not None and _organisational(model):
+            parts.append(model.organisation_scope_condition(self.organisation_id))
+        return and_(*parts) if parts else true()
+
+    def limits(self, model) -> bool:
+        return (not self.national and _territorial(model)) or (self.organisation_id is not None and
+                                                               _organisational(model))
 
     def apply(self, query, model):
-        return query if self.national or not is_scoped(model) else query.filter(self.condition(model))
+        return query.filter(self.condition(model)) if self.limits(model) else query
 
     def permits_territory(self, session, territory_id) -> bool:
         if self.national:
@@ -61,9 +86,15 @@ class Scope:
 
     def permits(self, session, item) -> bool:
         """Does a (possibly unsaved) row lie inside the scope? Used before every write."""
-        if self.national or not is_scoped(item):
+        if not self.limits(type(item)):
             return True
-        return self.permits_territory(session, item.scope_territory_id())
+        if self.organisation_id is not None and _organisational(item):
+            with session.no_autoflush:
+                if item.scope_organisation_id() != self.organisation_id:
+                    return False
+        if not self.national and _territorial(item):
+            return self.permits_territory(session, item.scope_territory_id())
+        return True
 
 
 def scoped_select(model, scope, *columns):
@@ -89,9 +120,11 @@ def scope_of(user) -> Scope:
             territory = getattr(user, "territory", None)
     else:
         territory = getattr(user, "territory", None)
+    organisation_id = getattr(user, "scope_organisation_id", None)
     if territory is None:
-        return NATIONAL
-    return Scope(territory_id=territory.id, territory_path=territory.path, territory_level=territory.level)
+        return NATIONAL if organisation_id is None else Scope(organisation_id=organisation_id)
+    return Scope(territory_id=territory.id, territory_path=territory.path, territory_level=territory.level,
+                 organisation_id=organisation_id)
 
 
 def current_scope() -> Scope:
@@ -196,7 +229,7 @@ def _writer_scope():
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     scope = scope_of(user)
-    return None if scope.national else scope
+    return None if scope.unlimited else scope
 
 
 def _outside(session, scope, objs):

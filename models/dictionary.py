@@ -45,6 +45,7 @@ REGULATIONS = {
     "cabinet_156": _l("Regulation on children and families in difficult life situations, Cabinet of Ministers "
                       "resolution of 22 March 2023 No. 156"),
     "children_code": _l("Children's Code of the Kyrgyz Republic of 10 July 2012 No. 100"),
+    "egov_registry_rules": _l("Rules for keeping the register of the state infrastructure of e-government"),
     "platform": _l("Rules of the Sanarip platform (documented in its code and catalogue)"),
 }
 

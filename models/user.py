@@ -33,6 +33,11 @@ class SanaripUser(User):
                 "organisation_address": _l("Address of the organisation"), "pin": _l("PIN"),
                 "position": _l("Position"), "valid_from": _l("Valid from"), "valid_until": _l("Valid until"),
                 "locked_at": _l("Locked at"),
+                "scope_organisation": F(_l("Organisation of the scope"), _l("An authorised employee of the "
+                                                                            "e-government register sees and "
+                                                                            "writes only this organisation's "
+                                                                            "records."), personal="none"),
+                "scope_organisation_id": F(_l("Organisation of the scope"), personal="none"),
                 "session_version": F(_l("Session version"), _l("Increased on logout, password change, lock and "
                                                               "\"End sessions\": older sessions and tokens stop "
                                                               "working."), personal="none")})
@@ -51,6 +56,10 @@ class SanaripUser(User):
     locked_at = Column(UTCDateTime)
     # increased to end every session and token of the user (app/security.py, "Sessions")
     session_version = Column(Integer, nullable=False, default=0, server_default="0")
+    # an authorised employee of the e-government register (cl. 19): an account valid for that organisation's
+    # records only (app/scope.py, the organisation part of the scope)
+    scope_organisation_id = Column(Integer, ForeignKey("egov_organisation.id"), index=True)
+    scope_organisation = relationship("EgovOrganisation", foreign_keys=[scope_organisation_id])
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (

@@ -168,7 +168,7 @@ def record_count(session, info, scope):
     """Rows of a dataset inside `scope`. A national user of a large PostgreSQL table gets the planner's estimate
     (no page scans the country: `pg_class.reltuples`), marked approximate; everyone else an exact scoped count."""
     model = info.model
-    if scope.national and session.get_bind().dialect.name == "postgresql":
+    if scope.unlimited and session.get_bind().dialect.name == "postgresql":
         estimate = session.execute(text("SELECT reltuples::bigint FROM pg_class WHERE relname = :name"),
                                    {"name": model.__tablename__}).scalar()
         if estimate is not None and estimate > 100000:
