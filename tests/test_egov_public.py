@@ -265,3 +265,19 @@ def test_public_page_is_rate_limited(app):
         app.config["EGOV_PUBLIC_RATE_LIMIT"] = "60 per minute"
     assert codes[:3] == [200, 200, 200] and codes[-1] == 429
     assert exports[:3] == [200, 200, 200] and exports[-1] == 429
+
+
+def test_impact_warning_lists_the_dependants_in_the_page_language(app, db, register):
+    from flask import render_template
+    from flask_babel import force_locale, gettext
+
+    from app.services.egov_impact import dependants
+
+    with app.test_request_context("/"), force_locale("ky"):
+        html = render_template("egov_registry/_impact.html", dependants=dependants(db.session, register["public"].id))
+        heading = gettext("Registered elements still depend on this element:")
+        assert heading != "Registered elements still depend on this element:"  # Kyrgyz, not English
+        assert heading in html and html.count('class="egov-dependant"') == 3
+        assert register["lsg"].short_name in html and f"kant-cert-{register['tag']}" in html
+        assert register["draft"].short_name not in html  # a draft depends on nothing yet
+        assert render_template("egov_registry/_impact.html", dependants=[]).strip() == ""
