@@ -246,6 +246,11 @@ def test_public_csv_and_dcat_carry_published_fields_only(app, register):
     assert dataset["dct:accessRights"]["@id"].endswith("/PUBLIC")
     urls = [d.get("dcat:downloadURL", {}).get("@id", "") for d in dataset["dcat:distribution"]]
     assert any(u.endswith("/egov-register/elements.csv") for u in urls)
+    import rdflib
+
+    graph = rdflib.Graph().parse(data=dcat.get_data(as_text=True), format="json-ld")
+    dcat_ns = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    assert len(list(graph.subjects(rdflib.RDF.type, dcat_ns.Dataset))) == 1
     # the catalogue's own open export lists it too, and never serves the whole table instead of the extract
     catalogue = json.loads(client.get("/open/dcat.jsonld").get_data(as_text=True))
     assert "egov_element" in [d["dct:identifier"] for d in catalogue["dcat:dataset"]]

@@ -15,7 +15,8 @@ down_revision = "0200_egov_registry"
 branch_labels = None
 depends_on = None
 
-INDEXES = {"ix_egov_element_full_name_trgm": "full_name", "ix_egov_element_short_name_trgm": "short_name"}
+INDEXES = {"ix_egov_element_full_name_trgm": "full_name", "ix_egov_element_short_name_trgm": "short_name",
+           "ix_egov_element_number_trgm": "number"}
 
 
 def _has_trigram(bind):
