@@ -494,7 +494,8 @@ open_data.rate_limit = "60 per minute"
 
 
 def _published():
-    return [i for i in visible_datasets() if i.open_data]
+    """Open datasets, and those with a public extract (their published part only, through the extract)."""
+    return [i for i in visible_datasets() if i.open_data or i.key in schema.EXTRACTS]
 
 
 @open_data.route("/")
@@ -506,6 +507,7 @@ def open_index():
                                 .order_by(SavedChart.title)).all()
     appbuilder = current_app.appbuilder
     return render_template("catalogue/open.html", datasets=_published(), charts=charts, appbuilder=appbuilder,
+                           extracts=schema.EXTRACTS,
                            base_template=appbuilder.base_template, title=gettext("Open data"))
 
 
@@ -519,6 +521,8 @@ def open_dataset(key, fmt):
     from app.extensions import db
 
     info = dictionary.dataset(key)
+    if info is not None and key in schema.EXTRACTS:  # never the whole table: its published part
+        return redirect(url_for(schema.EXTRACTS[key].csv_endpoint))
     if info is None or not info.open_data or fmt not in ("csv", "json"):
         abort(404)
     fields = _open_columns(info)

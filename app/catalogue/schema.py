@@ -4,6 +4,8 @@ DCAT-AP (3.0) JSON-LD catalogue, and record counts inside a user's scope.
 Beyond what CKAN's data dictionary, Frictionless or DCAT-AP say of a field, every field here carries its label
 and description in ky, ru and en, its legal basis (regulation and clause) and its personal-data class; DCAT's
 `dcatap:applicableLegislation` names the regulations of each dataset."""
+from dataclasses import dataclass
+
 from flask_babel import force_locale
 from sqlalchemy import func, select, text
 
@@ -13,6 +15,26 @@ ACCESS_RIGHTS = {"public": "http://publications.europa.eu/resource/authority/acc
                  "restricted": "http://publications.europa.eu/resource/authority/access-right/RESTRICTED",
                  "non_public": "http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC"}
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+
+
+@dataclass(frozen=True)
+class PublicExtract:
+    """The public part of a dataset that is not open as a whole (the published rows and fields of a register):
+    served by its module's own page and CSV, listed in the DCAT catalogue as public, and never replaced by the
+    whole table's open export."""
+    dataset: str
+    page_endpoint: str  # the public page (url_for name)
+    csv_endpoint: str  # the CSV of the published rows and fields
+    fields: tuple  # the published fields, in order
+
+
+#: dataset key -> PublicExtract, declared by the module that serves it
+EXTRACTS = {}
+
+
+def public_extract(dataset, page_endpoint, csv_endpoint, fields):
+    EXTRACTS[dataset] = PublicExtract(dataset, page_endpoint, csv_endpoint, tuple(fields))
+    return EXTRACTS[dataset]
 
 
 def _three(getter):
@@ -119,16 +141,21 @@ def _lang_values(getter):
     return [{"@value": getter(language), "@language": language} for language in LOCALES if getter(language)]
 
 
-def dcat(infos, base_url, publisher):
+def dcat(infos, base_url, publisher, url_for=None):
     """The catalogue as DCAT-AP 3.0 JSON-LD: datasets with titles and descriptions in three languages, access
     rights by personal-data class and publication, applicable legislation, distributions and the schema each
-    conforms to."""
+    conforms to. A dataset with a public extract (EXTRACTS) is public through its extract's page and CSV;
+    `url_for(endpoint)` makes their paths (Flask's, by default)."""
+    if url_for is None:
+        from flask import url_for
     context = {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
                "foaf": "http://xmlns.com/foaf/0.1/", "dcatap": "http://data.europa.eu/r5r/",
                "xsd": "http://www.w3.org/2001/XMLSchema#"}
     datasets = []
     for info in infos:
-        rights = "public" if info.open_data else "non_public" if info.personal != "none" else "restricted"
+        extract = EXTRACTS.get(info.key)
+        rights = "public" if info.open_data or extract else "non_public" if info.personal != "none" else \
+            "restricted"
         distributions = [{"@id": f"{base_url}/catalogue/dataset/{info.key}#schema", "@type": "dcat:Distribution",
                           "dcat:accessURL": {"@id": f"{base_url}/api/v1/catalogue/datasets/{info.key}/schema"},
                           "dct:format": "JSON", "dcat:mediaType": "application/json",
@@ -139,6 +166,13 @@ def dcat(infos, base_url, publisher):
                 "dcat:accessURL": {"@id": f"{base_url}/open/"}, "dcat:downloadURL": {"@id": f"{base_url}/open/"
                                                                                            f"{info.key}.csv"},
                 "dct:format": "CSV", "dcat:mediaType": "text/csv", "dct:license": {"@id": LICENCE}})
+        elif extract:
+            page, csv_url = base_url + url_for(extract.page_endpoint), base_url + url_for(extract.csv_endpoint)
+            distributions.append({
+                "@id": csv_url, "@type": "dcat:Distribution", "dcat:accessURL": {"@id": page},
+                "dcat:downloadURL": {"@id": csv_url}, "dct:format": "CSV", "dcat:mediaType": "text/csv",
+                "dct:license": {"@id": LICENCE},
+                "dct:description": [{"@value": ", ".join(extract.fields), "@language": "en"}]})
         datasets.append({
             "@id": f"{base_url}/catalogue/dataset/{info.key}", "@type": "dcat:Dataset",
             "dct:identifier": info.key, "dct:title": _lang_values(info.title),
@@ -148,7 +182,8 @@ def dcat(infos, base_url, publisher):
             "dct:conformsTo": {"@id": f"{base_url}/api/v1/catalogue/datasets/{info.key}/schema"},
             "dct:publisher": {"@id": f"{base_url}/#publisher"},
             "dcat:keyword": [{"@value": info.module, "@language": "en"}],
-            "dcat:distribution": distributions})
+            "dcat:distribution": distributions,
+            **({"dcat:landingPage": {"@id": base_url + url_for(extract.page_endpoint)}} if extract else {})})
     return {"@context": context, "@id": f"{base_url}/catalogue/dcat.jsonld", "@type": "dcat:Catalog",
             "dct:title": _lang_values(lambda lang: _catalogue_title(lang)),
             "dct:publisher": {"@id": f"{base_url}/#publisher", "@type": "foaf:Agent",
