@@ -452,12 +452,30 @@ def _catalogue():
     )
 
 
+def _egov_registry():
+    """The register of the e-government infrastructure. Its models, rules, charts and public page are built; its
+    screens, workflows and role templates are not yet (issue 11), so only an administrator sees its charts."""
+    from flask_babel import lazy_gettext as _l
+
+    from charts.egov_registry import EgovRegistryChartView
+    from views.egov_public import public_register
+
+    category, label = "Egov registry", _l("Register of e-government infrastructure")
+    return ModuleSpec(
+        key="egov_registry",
+        label=label,
+        menu=[MenuItem(EgovRegistryChartView, "Egov registry charts", _l("Charts of the e-government register"),
+                       category, label, "fa-chart-bar", "fa-server")],
+        public_blueprints=[public_register],
+    )
+
+
 # Menu and seeding order: a module's demo data may build on the modules before it (the LSG passport counts the
 # household book's people; social passports describe its households).
 MODULES = {"core": _core, "household_book": _household_book, "lsg_passport": _lsg_passport,
            "social_passport": _social_passport, "land_queue": _land_queue,
            "municipal_property": _municipal_property, "child_protection": _child_protection,
-           "statistics": _statistics, "catalogue": _catalogue}
+           "statistics": _statistics, "egov_registry": _egov_registry, "catalogue": _catalogue}
 ALWAYS_ON = ("core", "catalogue")
 
 

@@ -102,7 +102,7 @@ def scoped_select(model, scope, *columns):
     FROM `model`, already limited to `scope`. Joins and further conditions are added to it; a query built from
     here cannot forget the scope, and the walker (tests/test_scope.py) checks every chart and report anyway."""
     statement = select(*columns).select_from(model) if columns else select(model)
-    if scope.national or not is_scoped(model):
+    if scope.unlimited or not is_scoped(model):
         return statement
     return statement.where(scope.condition(model))
 

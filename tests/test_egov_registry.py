@@ -114,3 +114,22 @@ def test_the_organisation_scope_permits_writes_of_its_own_organisation_only(app,
     seen = scope.apply(db.session.query(EgovElement), EgovElement).all()
     assert [e.full_name for e in seen] == ["mine"]
     db.session.rollback()
+
+
+def test_scoped_select_limits_an_organisation_bound_user_without_a_territory(app, db):
+    """Charts and reports start from scoped_select: a user bound to an organisation but to no territory is not
+    'national' for it (the merge of the report mechanism and the organisation scope once let such a user's charts
+    count every organisation's elements)."""
+    from app.scope import scoped_select
+    from sqlalchemy import func
+
+    own = EgovOrganisation(inn="01012010100033", name_ru="Своя", address="Бишкек")
+    other = EgovOrganisation(inn="01012010100044", name_ru="Чужая", address="Ош")
+    db.session.add_all([own, other, EgovElement(organisation=own, full_name="mine"),
+                        EgovElement(organisation=other, full_name="theirs")])
+    db.session.flush()
+    scope = Scope(organisation_id=own.id)
+    assert db.session.scalars(scoped_select(EgovElement, scope)).all()[0].full_name == "mine"
+    assert db.session.scalar(scoped_select(EgovElement, scope, func.count(EgovElement.id))) == 1
+    assert db.session.scalar(scoped_select(EgovElement, Scope(), func.count(EgovElement.id))) >= 2
+    db.session.rollback()
