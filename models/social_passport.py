@@ -18,7 +18,7 @@ from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, Numeric, String, Table, Text, \
     UniqueConstraint, select
-from sqlalchemy.orm import relationship, synonym
+from sqlalchemy.orm import relationship
 
 from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, related_now, Versioned
 from models.types import UTCDateTime
@@ -330,10 +330,6 @@ class StatusChange(StatusHistory, _PassportChild, Model):
     passport_id = Column(Integer, ForeignKey("social_passport_passport.id", ondelete="CASCADE"), nullable=False,
                          index=True)
     passport = relationship(SocialPassport, back_populates="history")
-    # the names the module used before the common shape (migration 0101 renamed the columns)
-    user_id = synonym("actor_id")
-    user = synonym("actor")
-    comment = synonym("note")
 
     def __repr__(self):
         return f"{self.from_status or ''} → {self.to_status}"

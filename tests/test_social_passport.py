@@ -290,11 +290,11 @@ def test_workflow_with_history_and_annual_review(app, db):
             service.reopen(db.session, passport, admin, "")
         service.reopen(db.session, passport, admin, "Жылдык кайра кароо")
         assert passport.status == "draft" and passport.approved_on is None and passport.review_due_on is None
-        steps = [(h.from_status, h.to_status, h.user_id) for h in passport.history]
+        steps = [(h.from_status, h.to_status, h.actor_id) for h in passport.history]
         assert steps == [(None, "draft", None), ("draft", "submitted", admin.id), ("submitted", "returned", admin.id),
                          ("returned", "submitted", admin.id), ("submitted", "approved", admin.id),
                          ("approved", "review_due", None), ("review_due", "draft", admin.id)]
-        assert [h.comment for h in passport.history][1:3] == ["готово", "Маалымкат жок"]
+        assert [h.note for h in passport.history][1:3] == ["готово", "Маалымкат жок"]
         db.session.rollback()
 
 
@@ -395,7 +395,7 @@ def test_clerk_fills_and_submits_head_returns_and_approves(app, make_user):
               token_from=f"/socialpassportview/approve/{pk}")
     status, per_member, steps, users = passport_of(household_id, lambda p: (
         p.status, p.income_per_member, [h.to_status for h in p.history],
-        {h.user.username for h in p.history[1:]} == {p.created_by.username, p.approved_by.username}))
+        {h.actor.username for h in p.history[1:]} == {p.created_by.username, p.approved_by.username}))
     assert status == "approved" and per_member == 1200 and users
     assert steps == ["draft", "submitted", "returned", "submitted", "approved"]
     show = clerk.get(f"/socialpassportview/show/{pk}").get_data(as_text=True)
