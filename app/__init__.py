@@ -93,6 +93,9 @@ def create_app(config=None, **overrides):
 
         return {"current_language": current_language()}
 
+    from app import layout
+
+    layout.install(app)
     _register_request_hooks(app)
     from app import edges
 
