@@ -54,10 +54,10 @@ def navigation():
         return g._sanarip_nav
     appbuilder = current_app.appbuilder
     sm = appbuilder.sm
-    work = set()
+    work, platform = set(), set()
     for spec in current_app.extensions.get("sanarip_modules", []):
-        if spec.key != "core":
-            work.update(item.category or item.name for item in spec.menu)
+        (platform if spec.key == "core" else work).update(item.category or item.name for item in spec.menu)
+    work -= platform  # the platform's categories (reference data, administration) that modules add to
     groups = []
     for top in appbuilder.menu.get_list():
         if not _visible(sm, top):

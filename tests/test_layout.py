@@ -97,3 +97,60 @@ def test_login_page_has_no_side_nav_and_a_favicon(app):
     assert 'class="sn-sidenav"' not in page and 'class="lang-switch"' in page
     assert 'rel="icon" href="/static/sanarip-mark.svg"' in page
     assert b.get("/static/sanarip-mark.svg").status_code == 200
+
+
+# --- charts that read well --------------------------------------------------------------------------------
+def test_chart_page_has_a_kyrgyz_toolbar_without_logo_or_cloud(app):
+    admin = _signed_in(app, "admin", "ky")
+    page = admin.get("/householdcharts/").get_data(as_text=True)
+    assert '/static/plotly/locale-ky.js' in page and '"locale": "ky"' in page
+    assert '"displaylogo": false' in page and '"sendDataToCloud"' in page  # in modeBarButtonsToRemove
+    assert '<details class="sn-data-table" id="chart-data">' in page  # the table folded under the chart
+    locale = admin.get("/static/plotly/locale-ky.js").get_data(as_text=True)
+    assert 'name: "ky"' in locale and '"Download plot as a PNG": "Диаграмманы PNG' in locale
+    english = _signed_in(app, "admin", "en").get("/householdcharts/").get_data(as_text=True)
+    assert "locale-" not in english and '"locale"' not in english
+
+
+def test_plotly_js_is_gzipped_and_cached_under_a_versioned_url(app):
+    import gzip
+
+    from charts.base import PLOTLY_JS, PLOTLY_VERSION
+
+    admin = _signed_in(app, "admin", "ky")
+    page = admin.get("/householdcharts/").get_data(as_text=True)
+    url = f"/static/vendor/plotly.min.js?v={PLOTLY_VERSION}"
+    assert url in page
+    with open(PLOTLY_JS, "rb") as fh:
+        original = fh.read()
+    zipped = admin.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped.headers["Vary"]
+    assert zipped.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert len(zipped.data) < len(original) / 3 and gzip.decompress(zipped.data) == original
+    plain = admin.get(url)  # a client without gzip gets the file itself
+    assert "Content-Encoding" not in plain.headers and plain.data == original
+    unversioned = admin.get("/static/vendor/plotly.min.js", headers={"Accept-Encoding": "gzip"})
+    assert "immutable" not in unversioned.headers["Cache-Control"]  # an old URL is not cached for a year
+    again = admin.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_pyramid_ticks_are_positive_on_both_sides_and_long_labels_get_room(app):
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from charts.base import present
+    from charts.household_book import pyramid_figure
+
+    frame = pd.DataFrame({"age_group": ["0–4", "0–4", "5–9", "5–9"], "sex": ["M", "F", "M", "F"],
+                          "people": [1400, 1300, 900, 1250]})
+    with app.test_request_context():
+        figure = present(pyramid_figure(frame))
+        layout = figure.layout.xaxis
+        assert min(layout.tickvals) < 0 < max(layout.tickvals)
+        assert all(not t.startswith(("-", "−")) for t in layout.ticktext)
+        assert max(layout.tickvals) >= 1400 and "1\u202f000" in layout.ticktext
+        short = present(go.Figure(go.Bar(x=["A", "B"], y=[1, 2])))
+        long = present(go.Figure(go.Bar(x=["Ичүүчү суу менен камсыздоо системасы", "B"], y=[1, 2])))
+        assert long.layout.height > short.layout.height and long.layout.xaxis.tickangle == -35
+        assert long.layout.xaxis.automargin and long.layout.yaxis.automargin
