@@ -98,6 +98,9 @@ def create_app(config=None, **overrides):
 
         return {"current_language": current_language()}
 
+    from app import layout
+
+    layout.install(app)
     _register_request_hooks(app)
     from app import edges
 
@@ -186,9 +189,10 @@ def _wtforms_translations():
 
 def _register_request_hooks(app):
     from app.security import enforce_idle_timeout, no_store, require_csrf_for_cookie_api
-    from charts.base import plotly_js
+    from charts.base import PLOTLY_LOCALES, plotly_js, plotly_url
 
     app.add_url_rule("/static/vendor/plotly.min.js", "plotly_js", plotly_js)
+    app.jinja_env.globals.update(plotly_url=plotly_url, plotly_locales=PLOTLY_LOCALES)
 
     @app.before_request
     def _check_list_args():

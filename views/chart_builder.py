@@ -46,8 +46,9 @@ def render(appbuilder, chart_request, title=None):
     else:
         value_label = gettext("Number of records")
     figure = charts.figure(frame, dims, chart_request.chart_type, value_label)
-    figure.update_layout(margin=dict(l=40, r=20, t=40 if title else 20, b=40), title=title or None, height=360)
-    html = figure.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+    from charts.base import figure_html, present
+
+    html = figure_html(present(figure, title=title or None, height=380), chart_request.dataset)
     table = frame.rename(columns={**{f"g{i + 1}": str(d.label) for i, d in enumerate(dims)},
                                   "value": value_label})
     withheld = bool(frame["withheld"].any())
