@@ -1,7 +1,7 @@
 """Mixins shared by every module's models."""
 
 from flask import g, has_request_context
-from sqlalchemy import Column, ForeignKey, Integer, String, select
+from sqlalchemy import Column, Date, ForeignKey, Integer, String, select
 from sqlalchemy.orm import declared_attr, relationship
 
 from app import clock
@@ -140,3 +140,40 @@ def territory_subtree_ids(path):
     from models.reference import Territory
 
     return select(Territory.id).where(Territory.path.startswith(path, autoescape=True))
+
+
+class StoredDocument:
+    """An uploaded file kept in the instance's document store (the property register's documents, the
+    e-government register's): its title, number and date, the name the user gave it, the random name it is stored
+    under, its type and size. A subclass names the view that serves it in `__download_view__`."""
+
+    __download_view__ = None
+
+    title = Column(String(255), nullable=False)
+    number = Column(String(50))
+    doc_date = Column(Date)
+    file_name = Column(String(255), nullable=False)
+    stored_name = Column(String(64), nullable=False)
+    content_type = Column(String(100), nullable=False)
+    size_bytes = Column(Integer, nullable=False)
+
+    @property
+    def file_link(self):
+        from flask import url_for
+        from markupsafe import Markup, escape
+
+        if self.id is None:
+            return self.file_name
+        return Markup(f'<a href="{url_for(self.__download_view__ + ".download", pk=self.id)}">'
+                      f'<i class="fa fa-download"></i> {escape(self.file_name)}</a>')
+
+    @property
+    def size_label(self):
+        from flask_babel import format_decimal, gettext
+
+        if self.size_bytes is None:
+            return ""
+        return gettext("%(size)s KB", size=format_decimal(round(self.size_bytes / 1024, 1)))
+
+    def __repr__(self):
+        return self.title + (f" №{self.number}" if self.number else "")

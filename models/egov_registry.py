@@ -9,13 +9,12 @@ Scoping: the register is republic-wide (no territory), but a user bound to an or
 employee, cl. 19) sees and writes only that organisation's rows: every model here says how a row reaches its
 organisation (`organisation_scope_condition`, `scope_organisation_id`), and app/scope.py applies it."""
 from flask_appbuilder import Model
-from flask_babel import format_decimal, gettext, lazy_gettext as _l
-from markupsafe import Markup, escape
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Column, Date, ForeignKey, Integer, String, Text, UniqueConstraint, \
     select
 from sqlalchemy.orm import relationship
 
-from models.base import Multilingual, Tracked, Versioned, related_now
+from models.base import Multilingual, StoredDocument, Tracked, Versioned, related_now
 from models.dictionary import Dataset, F, Legal, classifier
 from models.types import UTCDateTime
 from models.workflow import StatusHistory, history_fields
@@ -434,7 +433,8 @@ class EgovApplicationStep(StatusHistory, Model):
         return application.organisation_id if application is not None else None
 
 
-class EgovDocument(_OfElement, Versioned, Tracked, Model):
+class EgovDocument(_OfElement, StoredDocument, Versioned, Tracked, Model):
+    __download_view__ = "EgovDocumentView"
     """A typed document of an element (legal act, architecture, technical documentation with scans, commissioning
     act, decision to stop operation), with its file stored by the documents mechanism of
     app/services/municipal_property.py (checked type and size, generated stored name, audited downloads)."""
@@ -459,28 +459,3 @@ class EgovDocument(_OfElement, Versioned, Tracked, Model):
     application_id = Column(Integer, ForeignKey("egov_application.id"), index=True)
     application = relationship(EgovApplication, back_populates="documents")
     kind = Column(String(20), nullable=False)
-    title = Column(String(255), nullable=False)
-    number = Column(String(50))
-    doc_date = Column(Date)
-    file_name = Column(String(255), nullable=False)
-    stored_name = Column(String(64), nullable=False)
-    content_type = Column(String(100), nullable=False)
-    size_bytes = Column(Integer, nullable=False)
-
-    @property
-    def file_link(self):
-        from flask import url_for
-
-        if self.id is None:
-            return self.file_name
-        return Markup(f'<a href="{url_for("EgovDocumentView.download", pk=self.id)}">'
-                      f'<i class="fa fa-download"></i> {escape(self.file_name)}</a>')
-
-    @property
-    def size_label(self):
-        if self.size_bytes is None:
-            return ""
-        return gettext("%(size)s KB", size=format_decimal(round(self.size_bytes / 1024, 1)))
-
-    def __repr__(self):
-        return self.title + (f" №{self.number}" if self.number else "")

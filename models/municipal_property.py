@@ -8,13 +8,12 @@ The rules themselves live in app/services/municipal_property.py."""
 import decimal
 
 from flask_appbuilder import Model
-from flask_babel import format_decimal, gettext, lazy_gettext as _l
-from markupsafe import Markup, escape
+from flask_babel import format_decimal, lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, Numeric, String, Text, \
     UniqueConstraint, event, select, text
 from sqlalchemy.orm import relationship
 
-from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, Versioned
+from models.base import Multilingual, StoredDocument, TerritoryScoped, Tracked, parent_scope_territory_id, Versioned
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
 from app.clock import local_today
@@ -259,7 +258,8 @@ LEASE_STATES = {"future": _l("Not started yet"), "current": _l("In force"),
                 "overdue": _l("Term passed, not ended"), "ended": _l("Ended")}
 
 
-class PropertyDocument(_OfObject, Versioned, Tracked, Model):
+class PropertyDocument(_OfObject, StoredDocument, Versioned, Tracked, Model):
+    __download_view__ = "PropertyDocumentView"
     """A document of an object (title deed, contract, act) with its uploaded file, stored under the instance
     folder by a generated name; the original file name is kept for the download."""
 
@@ -277,31 +277,6 @@ class PropertyDocument(_OfObject, Versioned, Tracked, Model):
     id = Column(Integer, primary_key=True)
     object_id = Column(Integer, ForeignKey("municipal_property_object.id"), nullable=False, index=True)
     object = relationship(PropertyObject, back_populates="documents")
-    title = Column(String(255), nullable=False)
-    number = Column(String(50))
-    doc_date = Column(Date)
-    file_name = Column(String(255), nullable=False)
-    stored_name = Column(String(64), nullable=False)
-    content_type = Column(String(100), nullable=False)
-    size_bytes = Column(Integer, nullable=False)
-
-    @property
-    def file_link(self):
-        from flask import url_for
-
-        if self.id is None:
-            return self.file_name
-        return Markup(f'<a href="{url_for("PropertyDocumentView.download", pk=self.id)}">'
-                      f'<i class="fa fa-download"></i> {escape(self.file_name)}</a>')
-
-    @property
-    def size_label(self):
-        if self.size_bytes is None:
-            return ""
-        return gettext("%(size)s KB", size=format_decimal(round(self.size_bytes / 1024, 1)))
-
-    def __repr__(self):
-        return self.title + (f" №{self.number}" if self.number else "")
 
 
 class PropertyEvent(_OfObject, Tracked, Model):
