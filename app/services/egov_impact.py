@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, or_, select
 
+from models.egov_registry import RELATION_KINDS, EgovElement, EgovRelation
+
 
 #: relation kinds read from the dependant's side: "A uses E", "A is part of E", "A exchanges with E via Tunduk"
 _TOWARDS = ("uses", "part_of", "tunduk")
@@ -24,8 +26,6 @@ class Dependant:
 
     @property
     def relation_label(self):
-        from models.egov_registry import RELATION_KINDS
-
         return RELATION_KINDS.get(self.kind, self.kind)
 
 
@@ -34,8 +34,6 @@ def dependants(session, element_id):
     query over both directions of the relations; not limited by the caller's scope on purpose: the operator must
     see every dependant, and an authorised employee sees only names and numbers, which the public register shows
     anyway."""
-    from models.egov_registry import EgovElement, EgovRelation
-
     other = EgovElement.__table__.alias("dependant")
     towards = and_(EgovRelation.target_id == element_id, EgovRelation.kind.in_(_TOWARDS),
                    other.c.id == EgovRelation.element_id)

@@ -9,13 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 
 from app.i18n import current_language
-
-
-def _models():
-    # imported when used: app/catalogue/policy.py imports every service module at start, whichever modules are on
-    from models import egov_registry
-
-    return egov_registry
+from models.egov_registry import ELEMENT_KINDS, EgovElement, EgovOrganisation
 
 #: the fields the public sees, in order; anything else of an element (operator, architecture, location,
 #: documents, responsible officials, internal marks...) stays inside the register
@@ -26,7 +20,6 @@ MAX_QUERY = 100
 
 def published():
     """The rows the public may see: registered and not internal."""
-    EgovElement = _models().EgovElement
     return (EgovElement.status == "registered") & (EgovElement.is_internal == 0)
 
 
@@ -55,14 +48,12 @@ def _condition(text):
         return None
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     needle = f"%{escaped}%"
-    EgovElement, EgovOrganisation = _models().EgovElement, _models().EgovOrganisation
     return or_(*[func.lower(c).like(needle, escape="\\") for c in
                  (EgovElement.full_name, EgovElement.short_name, EgovElement.number, EgovOrganisation.name_ky,
                   EgovOrganisation.name_ru, EgovOrganisation.name_en)])
 
 
 def _select(text):
-    EgovElement, EgovOrganisation = _models().EgovElement, _models().EgovOrganisation
     query = select(EgovElement.number, EgovElement.full_name, EgovElement.short_name, EgovElement.kind,
                    EgovOrganisation.name_ky, EgovOrganisation.name_ru, EgovOrganisation.name_en,
                    EgovElement.purpose, EgovElement.registered_on) \
@@ -73,7 +64,6 @@ def _select(text):
 
 def _element(row, language):
     number, full, short, kind, ky, ru, en, purpose, registered_on = row
-    ELEMENT_KINDS = _models().ELEMENT_KINDS
     organisation = {"ky": ky, "ru": ru, "en": en}.get(language) or ru or ""
     return PublicElement(number or "", full or "", short or "", kind or "", str(ELEMENT_KINDS.get(kind, "")),
                          organisation, purpose or "", registered_on)
@@ -82,7 +72,6 @@ def _element(row, language):
 def search(session, text="", page=1, per_page=PER_PAGE):
     """(elements of the page, total found, pages): published elements matching `text`, by name."""
     language = current_language()
-    EgovElement = _models().EgovElement
     total = session.scalar(select(func.count()).select_from(_select(text).subquery())) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
@@ -94,7 +83,6 @@ def search(session, text="", page=1, per_page=PER_PAGE):
 def every(session, text=""):
     """Every published element matching `text` (the open-data export), streamed in name order."""
     language = current_language()
-    EgovElement = _models().EgovElement
     rows = session.execute(_select(text).order_by(EgovElement.number, EgovElement.id)
                            .execution_options(yield_per=500))
     for row in rows:
