@@ -244,7 +244,7 @@ def _social_passport():
     from app.seed.roles import RoleTemplate, common, grant
     from charts.social_passport import SocialPassportChartView
     from views.social_passport import NeedView, PovertyLineView, ReasonView, SocialPassportApi, \
-        SocialPassportView, SupportListView, reviews_command
+        SocialPassportView, SupportListView
 
     category, label = "Social passports", _l("Social passports")
     reference, reference_label = "Reference", _l("Reference data")
@@ -282,7 +282,7 @@ def _social_passport():
         ],
         seed_reference=seed.seed_reference,
         seed_demo=seed.seed,
-        commands=[reviews_command],  # flask sanarip social-passport-reviews: the same duty on its own
+        commands=[seed.reviews_command],  # flask sanarip social-passport-reviews: the same duty on its own
         daily=_duty("app.services.social_passport"),
     )
 
@@ -408,10 +408,10 @@ def _catalogue():
     from flask_babel import lazy_gettext as _l
 
     from app import catalogue
+    from app.catalogue.commands import catalogue_apply_command, catalogue_snapshot_command, promote_field_command
     from app.seed.roles import RoleTemplate, grant
     from views.catalogue import CatalogueApi, CatalogueView, ClassifierItemView, ClassifierView, CustomFieldView, \
-        DictionaryTextView, PolicyParameterView, catalogue_apply_command, catalogue_snapshot_command, open_data, \
-        promote_field_command
+        DictionaryTextView, PolicyParameterView, open_data
     from views.chart_builder import ChartBuilderView, SavedChartView
 
     admin, admin_label = "Administration", _l("Administration")

@@ -276,6 +276,9 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
     #: what the REST API (`ui_view` = this view) accepts when it differs from the form's columns
     api_add_columns = None
     api_edit_columns = None
+    #: filters of the module's own beside FAB's, {column: [BaseFilter subclass, ...]}: offered in the search form
+    #: and reachable by URL (`filter_url`)
+    extra_filters = {}
 
     def __init__(self, *args, **kwargs):
         dictionary_columns(self)
@@ -309,6 +312,21 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
             self.edit_columns = [*self.edit_columns, "version"]
             self.edit_form_extra_fields = {**(self.edit_form_extra_fields or {}), "version": HiddenField()}
         super().__init__(*args, **kwargs)
+
+    def _init_properties(self):
+        super()._init_properties()
+        # FAB's Filters takes extra filters for its search form only; the URL arguments (`_flt_<n>_<col>`) index
+        # the list of all filters, so the same instances go there too
+        for col, classes in self.extra_filters.items():
+            for cls in classes:
+                instance = cls(col, self.datamodel)
+                self._filters.get_search_filters().setdefault(col, []).append(instance)
+                self._filters._all_filters.setdefault(col, []).append(instance)
+
+    def filter_url(self, col, cls, value, endpoint=".list"):
+        """The list filtered by one of `extra_filters`."""
+        index = next(i for i, f in enumerate(self._filters._all_filters[col]) if type(f) is cls)
+        return url_for(endpoint, **{f"_flt_{index}_{col}": value})
 
     # --- custom fields: forms, lists and pages follow the catalogue at every request ---------------------------
     @property

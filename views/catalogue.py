@@ -3,9 +3,7 @@ Data Package, DCAT-AP JSON-LD), the administration of custom fields, texts, clas
 and the open-data pages served without login."""
 import json
 
-import click
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask.cli import with_appcontext
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.api import BaseApi, expose as api_expose, protect, safe
 from flask_appbuilder.actions import action
@@ -54,9 +52,8 @@ def can_count(appbuilder, info):
 
 
 def diagram(infos):
-    """The links between datasets as an SVG: one column per module, a box per dataset, a line per reference."""
-    from markupsafe import Markup, escape
-
+    """The geometry of the links between datasets (catalogue/_diagram.html draws it as SVG): one column per
+    module, a box per dataset, a curve per reference."""
     modules = []
     for info in infos:
         if info.module not in modules:
@@ -68,36 +65,26 @@ def diagram(infos):
         for row, info in enumerate(rows):
             position[info.key] = (20 + column * (box_w + gap_x), top + row * (box_h + gap_y))
     height = top + max((sum(1 for i in infos if i.module == m) for m in modules), default=1) * (box_h + gap_y) + 20
-    width = 40 + len(modules) * (box_w + gap_x)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" class="catalogue-diagram" '
-             f'role="img" aria-label="{escape(gettext("Links between datasets"))}" font-size="11" '
-             f'font-family="sans-serif">']
-    for column, module in enumerate(modules):
-        parts.append(f'<text x="{20 + column * (box_w + gap_x)}" y="22" font-weight="bold">'
-                     f'{escape(str(MODULE_LABELS.get(module, module)))}</text>')
+    headers = [(20 + column * (box_w + gap_x), MODULE_LABELS.get(module, module))
+               for column, module in enumerate(modules)]
+    curves = []
     for info in infos:
         x1, y1 = position[info.key]
         for _field, target in info.links:
             if target not in position or target in ("ab_user",):
                 continue
             x2, y2 = position[target]
-            faint = target == "ref_territory"
             start_x = x1 + (box_w if x2 > x1 else 0)
             end_x = x2 + (0 if x2 > x1 else box_w)
             if x2 == x1:
                 start_x = end_x = x1 + box_w
             bend = start_x + (40 if x2 >= x1 else -40)
-            parts.append(f'<path d="M{start_x},{y1 + box_h / 2} C{bend},{y1 + box_h / 2} {bend},{y2 + box_h / 2} '
-                         f'{end_x},{y2 + box_h / 2}" fill="none" stroke="{"#ccc" if faint else "#3a7bd5"}" '
-                         f'stroke-width="1"/>')
-    for info in infos:
-        x, y = position[info.key]
-        fill = {"none": "#eef5ee", "personal": "#fff4e0", "special": "#fde8e8"}[info.personal]
-        parts.append(f'<a href="{url_for("CatalogueView.dataset", key=info.key)}"><rect x="{x}" y="{y}" '
-                     f'width="{box_w}" height="{box_h}" rx="4" fill="{fill}" stroke="#888"/>'
-                     f'<text x="{x + 6}" y="{y + 17}">{escape(info.title()[:32])}</text></a>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
+            curves.append({"d": f"M{start_x},{y1 + box_h / 2} C{bend},{y1 + box_h / 2} {bend},{y2 + box_h / 2} "
+                                f"{end_x},{y2 + box_h / 2}", "faint": target == "ref_territory"})
+    boxes = [{"x": position[i.key][0], "y": position[i.key][1], "key": i.key, "title": i.title()[:32],
+              "fill": {"none": "#eef5ee", "personal": "#fff4e0", "special": "#fde8e8"}[i.personal]} for i in infos]
+    return {"width": 40 + len(modules) * (box_w + gap_x), "height": height, "box_w": box_w, "box_h": box_h,
+            "headers": headers, "curves": curves, "boxes": boxes}
 
 
 class CatalogueView(BaseView):
@@ -579,71 +566,3 @@ def open_chart(chart_id):
     frame = frame.rename(columns={f"g{i + 1}": str(d.label) for i, d in enumerate(dims)})
     frame["value"] = frame["value"].astype(object).where(frame["value"].notna(), "x")
     return Response("\ufeff" + frame.drop(columns="withheld").to_csv(index=False), mimetype="text/csv; charset=utf-8")
-
-
-
-# --- commands ---------------------------------------------------------------------------------------------------
-
-@click.command("promote-field")
-@click.argument("dataset")
-@click.argument("key")
-@click.option("--revision", default=None, help="Revision id of the migration (default: next number).")
-@click.option("--directory", default=None, help="Folder of the migrations (default: migrations/versions).")
-@with_appcontext
-def promote_field_command(dataset, key, revision, directory):
-    """Generate an Alembic migration that makes a custom field a real column (for a developer to review)."""
-    import os
-
-    from app.extensions import db
-
-    field = db.session.scalar(select(CustomField).where(CustomField.dataset == dataset, CustomField.key == key))
-    if field is None:
-        raise click.ClickException(f"no custom field {dataset}.{key}")
-    if field.status == "promoted":
-        raise click.ClickException(f"{dataset}.{key} is promoted already")
-    directory = directory or os.path.join(current_app.root_path, os.pardir, "migrations", "versions")
-    try:
-        path, revision = admin.write_promotion(field, os.path.abspath(directory), revision)
-    except DomainError as exc:
-        raise click.ClickException(str(exc))
-    click.echo(f"wrote {path} (revision {revision})")
-    click.echo("add to the model, then review and run `flask db upgrade`:")
-    click.echo(admin.model_line(field))
-
-
-@click.command("catalogue-snapshot")
-@click.argument("path", type=click.Path(dir_okay=False, writable=True))
-@with_appcontext
-def catalogue_snapshot_command(path):
-    """Write the catalogue configuration (custom fields, classifier items, texts, parameters, open data) as JSON."""
-    from app.catalogue import snapshot
-    from app.extensions import db
-
-    with open(path, "w", encoding="utf-8") as fh:
-        json.dump(snapshot.take(db.session), fh, ensure_ascii=False, indent=1)
-    click.echo(f"wrote {path}")
-
-
-@click.command("catalogue-apply")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--dry-run", is_flag=True, help="Only list what would change.")
-@with_appcontext
-def catalogue_apply_command(path, dry_run):
-    """Apply a catalogue snapshot: add what is missing, change what differs, all or nothing (nothing is deleted)."""
-    from app.catalogue import snapshot
-    from app.extensions import db
-
-    with open(path, encoding="utf-8") as fh:
-        data = json.load(fh)
-    try:
-        lines = snapshot.apply(db.session, data, clock.local_today(), clock.now(), dry_run=dry_run)
-    except DomainError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc))
-    if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
-    for line in lines:
-        click.echo(line)
-    click.echo(f"{len(lines)} changes" + (" (dry run: nothing written)" if dry_run else ""))

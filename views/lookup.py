@@ -1,7 +1,7 @@
 """A many-to-one relation chosen by searching on the server (select2 with AJAX), for tables too large to list in
 a dropdown (households, people). A related model opts in with `lookup_fields`, the columns a search matches."""
-from flask import url_for
-from markupsafe import Markup, escape
+from flask import render_template, url_for
+from markupsafe import Markup
 from sqlalchemy import or_
 from wtforms import Field
 from wtforms.validators import ValidationError
@@ -37,11 +37,7 @@ def search(session, model, term, limit=LOOKUP_LIMIT, audited=False):
 
 class LookupWidget:
     def __call__(self, field, **kwargs):
-        options = '<option value=""></option>'
-        if field.data is not None:
-            options += f'<option value="{field.data.id}" selected>{escape(str(field.data))}</option>'
-        return Markup(f'<select id="{field.id}" name="{field.name}" class="sanarip-lookup form-control" '
-                      f'data-url="{escape(field.url())}">{options}</select>')
+        return Markup(render_template("sanarip/_lookup_widget.html", field=field).strip())
 
 
 class LookupField(Field):

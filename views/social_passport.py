@@ -4,16 +4,12 @@ daily command that marks passports due for annual review."""
 import datetime
 import json
 
-import click
-from flask import abort, flash, g, redirect, request, url_for
-from flask.cli import with_appcontext
-from flask_appbuilder import expose
+from flask import g, render_template
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import format_date, format_datetime, format_decimal, gettext, lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from wtforms import BooleanField, SelectField
 
 from app.catalogue import dictionary
@@ -38,11 +34,8 @@ def _names(rows):
 
 
 def _table(headers, rows):
-    """A small HTML table on one line (the show page keeps line breaks), also used inside the printed PDF."""
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return Markup(f'<table class="table table-condensed sp-table" style="font-size: 8pt">'
-                  f"<tr>{head}</tr>{body}</table>")
+    """A small table on one line (the show page keeps line breaks), also used inside the printed PDF."""
+    return Markup(render_template("sanarip/_small_table.html", headers=headers, rows=rows).strip())
 
 
 def composition_table(members):
@@ -176,6 +169,7 @@ class SocialPassportView(WorkflowViewMixin, SanaripModelView):
 
     workflow = service.WORKFLOW
     datamodel = SQLAInterface(SocialPassport)
+    extra_filters = {"review_due_on": [FilterReviewDueBy]}
     entity = _l("Social passport")
     entity_plural = _l("Social passports")
     list_template = "social_passport/list.html"
@@ -220,15 +214,8 @@ class SocialPassportView(WorkflowViewMixin, SanaripModelView):
         self.edit_form_extra_fields = {**flags, **(self.edit_form_extra_fields or {})}
         super().__init__(*args, **kwargs)
 
-    def _init_properties(self):
-        super()._init_properties()
-        due = FilterReviewDueBy("review_due_on", self.datamodel)
-        self._filters.get_search_filters().setdefault("review_due_on", []).append(due)
-        self._filters._all_filters.setdefault("review_due_on", []).append(due)
-        self.review_due_filter = f"_flt_{len(self._filters._all_filters['review_due_on']) - 1}_review_due_on"
-
     def review_due_url(self):
-        return url_for(".list", **{self.review_due_filter: local_today().isoformat()})
+        return self.filter_url("review_due_on", FilterReviewDueBy, local_today().isoformat())
 
     def on_add(self, item):
         service.create_passport(self.datamodel.session, item, g.user)
@@ -302,15 +289,3 @@ class SupportListView(ReportView):
 
     route_base = "/socialsupportlist"
     report = SUPPORT_LIST
-
-
-# --- the daily command ---------------------------------------------------------------------------------------------
-@click.command("social-passport-reviews")
-@with_appcontext
-def reviews_command():
-    """Mark approved social passports whose approval is 12 months old as due for annual review (run daily)."""
-    from app.extensions import db
-
-    due = service.mark_reviews_due(db.session)
-    db.session.commit()
-    click.echo(f"{len(due)} social passports marked due for annual review")

@@ -5,6 +5,8 @@ import datetime
 import random
 from decimal import Decimal
 
+import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from app.services import social_passport as service
@@ -158,3 +160,14 @@ def seed(session, echo=print):
     session.flush()
     echo(f"  social passport: {added} passports added, {len(due)} due for annual review")
     return added
+
+
+@click.command("social-passport-reviews")
+@with_appcontext
+def reviews_command():
+    """Mark approved social passports whose approval is 12 months old as due for annual review (run daily)."""
+    from app.extensions import db
+
+    due = service.mark_reviews_due(db.session)
+    db.session.commit()
+    click.echo(f"{len(due)} social passports marked due for annual review")
