@@ -19,6 +19,7 @@ from app.catalogue import admin, classifiers, dictionary, policy, schema
 from app.errors import DomainError
 from app.i18n import current_language
 from app.scope import current_scope
+from app.transaction import transaction
 from models.catalogue import Classifier, ClassifierItem, CustomField, DictionaryText, PolicyParameter
 from views.base import SanaripModelView
 
@@ -142,12 +143,10 @@ class CatalogueView(BaseView):
     def publish(self, key):
         """Publish a dataset without personal data as open data, or withdraw it."""
         session = self.appbuilder.session
-        try:
+        with transaction(session) as t:
             admin.publish(session, key, request.form.get("open_data") == "1", clock.now())
-            session.commit()
-        except DomainError as exc:
-            session.rollback()
-            flash(str(exc), "danger")
+        if t.error:
+            flash(str(t.error), "danger")
         else:
             flash(gettext("Saved."), "success")
         return redirect(url_for(".dataset", key=key))
@@ -331,14 +330,13 @@ class CustomFieldView(SanaripModelView):
     def _toggle(self, items, change, done):
         items = items if isinstance(items, list) else [items]
         session = self.datamodel.session
-        try:
+        with transaction(session) as t:
             for item in items:
                 change(session, item)
-            session.commit()
+        if t.error:
+            flash(str(t.error), "danger")
+        else:
             flash(str(done), "success")
-        except DomainError as exc:
-            session.rollback()
-            flash(str(exc), "danger")
         return redirect(url_for(".list"))
 
     @action("retire", _l("Retire"), _l("Retire the field? It disappears from forms and lists; its values and "

@@ -16,6 +16,7 @@ from app import tabular
 from app.catalogue import charts, dictionary
 from app.errors import DomainError
 from app.scope import current_scope
+from app.transaction import transaction
 from models.catalogue import CHART_TYPES, ChartPin, SavedChart
 from views.base import SanaripModelView
 
@@ -121,16 +122,14 @@ class ChartBuilderView(BaseView):
                            filters=json.dumps(chart_request.filters, ensure_ascii=False),
                            chart_type=chart_request.chart_type, owner_id=g.user.id,
                            shared=request.form.get("shared") == "y")
-        try:
+        with transaction(session) as t:
             charts.check_saved(session, chart, self.appbuilder)
             session.add(chart)
             session.flush()
             if request.form.get("pin") == "y":
                 _pin(session, g.user.id, chart.id)
-            session.commit()
-        except DomainError as exc:
-            session.rollback()
-            flash(str(exc), "danger")
+        if t.error:
+            flash(str(t.error), "danger")
             return redirect(url_for(".index", **request.form.to_dict()))
         flash(gettext("The chart is saved."), "success")
         return redirect(url_for(".index", chart=chart.id, **_args_of(chart)))

@@ -11,8 +11,8 @@ from flask_babel import force_locale, format_date, format_decimal, gettext, lazy
 from sqlalchemy import select
 
 from app import tabular
-from app.errors import DomainError
 from app.scope import current_scope
+from app.transaction import transaction
 from app.services import lsg_passport, official_statistics
 from models.lsg_passport import LSG_KINDS, PROBLEM_STATUSES, SOURCES, UNITS, LsgActivitySphere, LsgIndicator, \
     LsgIndicatorValue, LsgObjectType, LsgPassport, LsgProblem, LsgSocialObject, OfficialFigure
@@ -99,19 +99,8 @@ class LsgIndicatorValueView(SanaripModelView):
     def on_delete(self, item):
         lsg_passport.check_value_delete(item)
 
-    @staticmethod
-    def _header_map(frame):
-        """A column is found by its key or by its label in any of the three languages."""
-        mapping = {}
-        for key, label in lsg_passport.IMPORT_COLUMNS.items():
-            candidates = {key}
-            for lang in ("ky", "ru", "en"):
-                with force_locale(lang):
-                    candidates.add(str(label).lower())
-            for header in frame.columns:
-                if header.lower() in candidates:
-                    mapping[key] = header
-        return mapping
+    import_page_columns = lsg_passport.IMPORT_COLUMNS
+    import_page_required = tuple(lsg_passport.IMPORT_COLUMNS)
 
     @expose("/import/", methods=["GET", "POST"])
     @has_access
@@ -120,35 +109,7 @@ class LsgIndicatorValueView(SanaripModelView):
         """All-or-nothing import of indicator values: one row per territory and indicator (SOATE code, year,
         indicator code, value); the rows become (passport, indicator) figures, so the service reads them, not the
         add form. Errors are listed by row in the user's language."""
-        report = None
-        session = self.datamodel.session
-        if request.method == "POST":
-            try:
-                frame = tabular.read_table(request.files.get("file"))
-                mapping = self._header_map(frame)
-                missing = [str(label) for key, label in lsg_passport.IMPORT_COLUMNS.items() if key not in mapping]
-                if missing:
-                    report = tabular.ImportReport(errors=[(1, "", gettext("Missing columns: %(cols)s",
-                                                                          cols=", ".join(missing)))])
-                else:
-                    rows = [(index + 2, {key: row[header] for key, header in mapping.items()})
-                            for index, row in frame.iterrows()]
-                    report = lsg_passport.import_indicator_values(session, current_scope(), rows)
-            except DomainError as exc:
-                session.rollback()
-                flash(str(exc), "danger")
-            else:
-                if report.ok:
-                    session.commit()
-                    flash(gettext("%(count)s rows imported.", count=report.imported), "success")
-                    return redirect(url_for(f"{self.endpoint}.list"))
-                session.rollback()
-        indicators = session.scalars(select(LsgIndicator).order_by(LsgIndicator.sort_order, LsgIndicator.code))
-        return self.render_template(
-            "lsg_passport/import.html", title=gettext("Import: %(entity)s", entity=self.entity_plural),
-            columns=list(lsg_passport.IMPORT_COLUMNS.items()), keys={}, report=report,
-            indicators=[(i.code, i.name, UNITS.get(i.unit, i.unit)) for i in indicators],
-            appbuilder=self.appbuilder, view=self)
+        return _indicator_import(self, lsg_passport.import_indicator_values)
 
 
 class LsgSocialObjectView(SanaripModelView):
@@ -242,16 +203,14 @@ class LsgPassportView(SanaripModelView):
         items = items if isinstance(items, list) else [items]
         session = self.datamodel.session
         today = local_today()
-        try:
+        with transaction(session) as t:
             for item in items:
                 if item is None or self.scoped_get(item.id) is None:
                     abort(404)
                 lsg_passport.refresh_population(session, item, today)
-        except DomainError as exc:
-            session.rollback()
-            flash(str(exc), "danger")
+        if t.error:
+            flash(str(t.error), "danger")
         else:
-            session.commit()
             flash(gettext("Population figures refreshed from the household book: %(count)s passports.",
                           count=len(items)), "success")
         if len(items) == 1 and items[0] is not None:
@@ -296,6 +255,9 @@ class OfficialFigureView(SanaripModelView):
 
     on_update = on_add
 
+    import_page_columns = official_statistics.IMPORT_COLUMNS
+    import_page_required = official_statistics.REQUIRED
+
     @expose("/import/", methods=["GET", "POST"])
     @has_access
     @permission_name("import")
@@ -303,36 +265,41 @@ class OfficialFigureView(SanaripModelView):
         """All-or-nothing import of official figures at any level of the territory tree: SOATE code
         (41700000000000: the republic), year, indicator code, value, source, and optionally the unit and the "as
         of" date."""
-        report = None
-        session = self.datamodel.session
-        if request.method == "POST":
-            try:
-                frame = tabular.read_table(request.files.get("file"))
-                mapping = _header_map(frame, official_statistics.IMPORT_COLUMNS)
-                missing = [str(official_statistics.IMPORT_COLUMNS[k]) for k in official_statistics.REQUIRED
-                           if k not in mapping]
-                if missing:
-                    report = tabular.ImportReport(errors=[(1, "", gettext("Missing columns: %(cols)s",
-                                                                          cols=", ".join(missing)))])
-                else:
-                    rows = [(index + 2, {key: row[header] for key, header in mapping.items()})
-                            for index, row in frame.iterrows()]
-                    report = official_statistics.import_figures(session, current_scope(), rows)
-            except DomainError as exc:
-                session.rollback()
-                flash(str(exc), "danger")
+        return _indicator_import(self, official_statistics.import_figures)
+
+
+def _indicator_import(view, importer):
+    """The import page of figures by territory and indicator: the sheet's columns found by key or label
+    (`view.import_page_columns`, of which `import_page_required` must be there), the rows given to `importer`
+    (session, scope, [(row number, values)]) -> ImportReport, kept only when every row passed."""
+    report = None
+    session = view.datamodel.session
+    columns = view.import_page_columns
+    if request.method == "POST":
+        with transaction(session) as t:
+            frame = tabular.read_table(request.files.get("file"))
+            mapping = _header_map(frame, columns)
+            missing = [str(columns[k]) for k in view.import_page_required if k not in mapping]
+            if missing:
+                report = tabular.ImportReport(errors=[(1, "", gettext("Missing columns: %(cols)s",
+                                                                      cols=", ".join(missing)))])
             else:
-                if report.ok:
-                    session.commit()
-                    flash(gettext("%(count)s rows imported.", count=report.imported), "success")
-                    return redirect(url_for(f"{self.endpoint}.list"))
-                session.rollback()
-        indicators = session.scalars(select(LsgIndicator).order_by(LsgIndicator.sort_order, LsgIndicator.code))
-        return self.render_template(
-            "lsg_passport/import.html", title=gettext("Import: %(entity)s", entity=self.entity_plural),
-            columns=list(official_statistics.IMPORT_COLUMNS.items()), keys={}, report=report,
-            indicators=[(i.code, i.name, UNITS.get(i.unit, i.unit)) for i in indicators],
-            appbuilder=self.appbuilder, view=self)
+                rows = [(index + 2, {key: row[header] for key, header in mapping.items()})
+                        for index, row in frame.iterrows()]
+                report = importer(session, current_scope(), rows)
+            if not report.ok:
+                t.abandon()
+        if t.error:
+            flash(str(t.error), "danger")
+        elif report.ok:
+            flash(gettext("%(count)s rows imported.", count=report.imported), "success")
+            return redirect(url_for(f"{view.endpoint}.list"))
+    indicators = session.scalars(select(LsgIndicator).order_by(LsgIndicator.sort_order, LsgIndicator.code))
+    return view.render_template(
+        "lsg_passport/import.html", title=gettext("Import: %(entity)s", entity=view.entity_plural),
+        columns=list(columns.items()), keys={}, report=report,
+        indicators=[(i.code, i.name, UNITS.get(i.unit, i.unit)) for i in indicators],
+        appbuilder=view.appbuilder, view=view)
 
 
 def _header_map(frame, columns):

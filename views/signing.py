@@ -1,6 +1,6 @@
 """Administration → Signing certificates: which certificate each organisation signs its PDFs with, and loading a
 real PKCS#12 file in place of the demo one."""
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access, permission_name
@@ -8,8 +8,8 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 
 from app import clock, signing
-from app.errors import DomainError
 from app.services.lsg_bodies import BODY_KINDS
+from app.transaction import transaction
 from models.reference import Territory
 from models.signing import SigningCertificate
 from views.base import SanaripModelView
@@ -77,13 +77,11 @@ class SigningCertificateView(SanaripModelView):
                 errors["file"] = gettext("The file is too large for a PKCS#12 file.")
             if not errors:
                 names = {key[-2:]: value for key, value in values.items() if key.startswith("name_") and value}
-                try:
+                with transaction(self.datamodel.session) as t:
                     row = signing.import_pkcs12(self.datamodel.session, holder, data, request.form.get("password", ""),
                                                 clock.now(), names)
-                    self.datamodel.session.commit()
-                except DomainError as error:
-                    self.datamodel.session.rollback()
-                    errors[error.field or "file"] = str(error)
+                if t.error:
+                    errors[t.error.field or "file"] = str(t.error)
                 else:
                     flash(gettext("The certificate was loaded: %(name)s signs with it from now on.", name=row.name),
                           "success")
