@@ -127,7 +127,7 @@ class TestNothingLeaksAcrossTerritories:
                                                     LandApplication.status == "queue") \
             .order_by(LandApplication.kind, LandApplication.position).first()
         assert taken is not None and own is not None, "seed an allocated plot outside and a queue inside A"
-        received = own.received_at.date() if isinstance(own.received_at, datetime.datetime) else own.received_at
+        received = local_today(own.received_at) if isinstance(own.received_at, datetime.datetime) else own.received_at
         _refused_elsewhere(lambda: land_queue.allocate(
             session, own, cadastral_number=taken.plot_cadastral_number, plot_address="Ала-Арча", area=600,
             decision_number="1", decision_date=max(received or local_today(), local_today()),

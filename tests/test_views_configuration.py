@@ -59,3 +59,26 @@ def test_the_check_finds_each_kind(source, what):
 
 def test_comparisons_and_plain_text_pass():
     assert offences(ast.parse("ok = a < b\nlabel = 'less than <5 rows'\nself._helper()")) == []
+
+
+def test_no_view_repeats_the_names_its_dataset_has(app):
+    """A dataset's names are written once, in its field dictionary entry; views and APIs take them from there."""
+    from flask_babel import force_locale
+
+    from app.catalogue import dictionary
+    from views.base import Titled
+
+    repeated = []
+    with app.test_request_context(), force_locale("en"):
+        for view in app.appbuilder.baseviews:
+            cls = type(view)
+            info = dictionary.of_model(cls.datamodel.obj) if getattr(cls, "datamodel", None) else None
+            if info is None:
+                continue
+            for attr, name in (("entity", info.spec.entity), ("entity_plural", info.spec.title)):
+                own = cls.__dict__.get(attr)
+                if own is not None and str(own) == str(name):
+                    repeated.append(f"{cls.__name__}.{attr}")
+            if isinstance(view, Titled):
+                assert view.entity is not None and view.entity_plural is not None, cls.__name__
+    assert repeated == []

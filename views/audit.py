@@ -35,8 +35,6 @@ def object_label(table):
 
 class AuditEventView(SanaripModelView):
     datamodel = SQLAInterface(AuditEvent)
-    entity = _l("Audit event")
-    entity_plural = _l("Audit trail")
     base_permissions = ["can_list", "can_show", "can_export"]
     list_columns = ["at", "username", "action", "object_type", "object_id", "ip"]
     show_columns = ["at", "username", "user_id", "action", "object_type", "object_id", "changes", "ip", "path"]

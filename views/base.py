@@ -44,6 +44,10 @@ def dictionary_columns(view):
     """Labels, help texts and choice lists of the view's model from the field dictionary (app/catalogue): a view
     declares only what differs for it."""
     model = view.datamodel.obj
+    info = dictionary.of_model(model)
+    if info is not None:  # the titles: the dataset's names unless the view is a narrower list of it
+        view.entity = view.entity or info.spec.entity
+        view.entity_plural = view.entity_plural or info.spec.title
     view.label_columns = LabelMap(model, {**dictionary.labels(model), **(view.label_columns or {})})
     view.description_columns = {**dictionary.descriptions(model), **(view.description_columns or {})}
     coded = {col: classifiers.ClassifierChoices(code) for col, code in dictionary.classifier_columns(model).items()}
@@ -742,6 +746,10 @@ class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
             self.entity = self.entity or self.ui_view.entity
             self.entity_plural = self.entity_plural or self.ui_view.entity_plural
         model = self.datamodel.obj
+        info = dictionary.of_model(model)
+        if info is not None:
+            self.entity = self.entity or info.spec.entity
+            self.entity_plural = self.entity_plural or info.spec.title
         self.label_columns = {**{k: v for k, v in dictionary.labels(model).items()}, **(self.label_columns or {})}
         self.description_columns = {**dictionary.descriptions(model), **(self.description_columns or {})}
         if is_scoped(self.datamodel.obj):

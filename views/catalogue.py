@@ -292,8 +292,6 @@ class CustomFieldView(SanaripModelView):
     """Fields administrators add to the datasets marked extensible; they appear at once (no restart)."""
 
     datamodel = SQLAInterface(CustomField)
-    entity = _l("Custom field")
-    entity_plural = _l("Custom fields")
     list_columns = ["dataset", "key", "label", "kind", "required", "personal", "status", "changed_on"]
     show_columns = ["dataset", "key", "kind", "label_ky", "label_ru", "label_en", "description_ky",
                     "description_ru", "description_en", "required", "min_value", "max_value", "pattern",
@@ -353,8 +351,6 @@ class DictionaryTextView(SanaripModelView):
     """Administrators' wording of the labels, descriptions and legal bases (empty: the shipped text)."""
 
     datamodel = SQLAInterface(DictionaryText)
-    entity = _l("Text of the field dictionary")
-    entity_plural = _l("Texts of the field dictionary")
     list_columns = ["dataset", "field", "label_ky", "label_ru", "label_en", "changed_on"]
     show_columns = ["dataset", "field", "label_ky", "label_ru", "label_en", "description_ky", "description_ru",
                     "description_en", "legal_ky", "legal_ru", "legal_en", "changed_by", "changed_on"]
@@ -405,8 +401,6 @@ class DictionaryTextView(SanaripModelView):
 
 class ClassifierItemView(SanaripModelView):
     datamodel = SQLAInterface(ClassifierItem)
-    entity = _l("Classifier item")
-    entity_plural = _l("Classifier items")
     list_columns = ["code", "name", "sort_order", "active", "system"]
     show_columns = ["classifier", "code", "name_ky", "name_ru", "name_en", "sort_order", "active", "system",
                     "changed_by", "changed_on"]
@@ -429,8 +423,6 @@ class ClassifierView(SanaripModelView):
     """Every choice list of the modules (not the workflow states): names in three languages, items and codes."""
 
     datamodel = SQLAInterface(Classifier)
-    entity = _l("Classifier")
-    entity_plural = _l("Classifiers")
     list_columns = ["code", "name", "module", "open"]
     show_columns = ["code", "name_ky", "name_ru", "name_en", "module", "open", "changed_by", "changed_on"]
     edit_columns = ["name_ky", "name_ru", "name_en"]
@@ -445,8 +437,6 @@ class PolicyParameterView(SanaripModelView):
     """Versions of the policy parameters: a change of the law is a new version from its effective date."""
 
     datamodel = SQLAInterface(PolicyParameter)
-    entity = _l("Policy parameter")
-    entity_plural = _l("Policy parameters")
     list_columns = ["label", "value_label", "effective_from", "regulation", "clause"]
     show_columns = ["label", "value", "value_label", "effective_from", "regulation", "clause", "note",
                     "created_by", "created_on", "changed_by", "changed_on"]

@@ -189,8 +189,6 @@ class SavedChartView(SanaripModelView):
     """Saved charts: their owner (or an administrator) renames, shares, publishes or deletes them."""
 
     datamodel = SQLAInterface(SavedChart)
-    entity = _l("Saved chart")
-    entity_plural = _l("Saved charts")
     list_columns = ["title", "dataset", "chart_type", "shared", "open_data", "owner", "changed_on"]
     show_columns = ["title", "dataset", "group1", "group2", "measure", "measure_field", "filters", "chart_type",
                     "shared", "open_data", "owner", "created_on", "changed_on"]

@@ -18,8 +18,6 @@ JOINED_BY = {"record": _l("Already living here (first record)"), "arrival": _l("
 
 class MovementView(SanaripModelView):
     datamodel = SQLAInterface(Movement)
-    entity = _l("Movement")
-    entity_plural = _l("Movements")
     list_columns = ["on_date", "kind", "member", "place", "note"]
     show_columns = ["member", "kind", "on_date", "place", "note", "created_by", "created_on"]
     add_columns = ["member", "kind", "on_date", "place", "note"]
@@ -36,8 +34,6 @@ class MovementView(SanaripModelView):
 
 class MemberView(SanaripModelView):
     datamodel = SQLAInterface(HouseholdMember)
-    entity = _l("Household member")
-    entity_plural = _l("Household members")
     list_columns = ["full_name", "pin", "sex", "birth_date", "relation", "household", "is_active"]
     show_fieldsets = [
         (_l("Person"), {"fields": ["last_name", "first_name", "patronymic", "pin", "sex", "birth_date",
@@ -91,8 +87,6 @@ class MemberView(SanaripModelView):
 
 class HouseholdView(SanaripModelView):
     datamodel = SQLAInterface(Household)
-    entity = _l("Household")
-    entity_plural = _l("Households")
     list_columns = ["number", "territory", "address", "head", "size"]
     show_columns = ["number", "territory", "address", "phone", "head", "size", "note", "created_by", "created_on",
                     "changed_by", "changed_on"]
@@ -134,8 +128,6 @@ class CertificateView(SanaripModelView):
     printed as a PDF in the language the citizen asked for."""
 
     datamodel = SQLAInterface(Certificate)
-    entity = _l("Certificate")
-    entity_plural = _l("Certificates")
     list_columns = ["number", "kind", "member", "issued_on", "valid_until", "language", "created_by"]
     show_columns = ["number", "kind", "member", "language", "issued_on", "valid_until", "issuing_body",
                     "signer_name", "signer_position", "verification_code", "revoked_on", "revoked_reason",

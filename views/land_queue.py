@@ -29,7 +29,6 @@ class LandStatusHistoryView(SanaripModelView):
     """Who moved an application from which status to which, when and why (written by the services only)."""
 
     datamodel = SQLAInterface(LandStatusChange)
-    entity = _l("Status change")
     entity_plural = _l("Status history")
     list_columns = ["at", "from_status", "to_status", "reason", "note", "actor"]
     show_columns = ["application", "at", "from_status", "to_status", "reason", "note", "actor"]
@@ -41,7 +40,6 @@ class LandStatusHistoryView(SanaripModelView):
 
 class LandFamilyMemberView(SanaripModelView):
     datamodel = SQLAInterface(LandFamilyMember)
-    entity = _l("Family member")
     entity_plural = _l("Family members")
     list_columns = ["full_name", "pin", "relation", "application"]
     show_columns = ["application", "full_name", "pin", "relation", "created_by", "created_on"]
@@ -67,8 +65,6 @@ def _local_name(territory, language):
 class LandApplicationView(WorkflowViewMixin, SanaripModelView):
     workflow = land_queue.WORKFLOW
     datamodel = SQLAInterface(LandApplication)
-    entity = _l("Land plot application")
-    entity_plural = _l("Land plot applications")
     list_columns = ["number", "territory", "kind", "category", "position", "status", "full_name", "received_at"]
     show_fieldsets = [
         (_l("Application"), {"fields": ["number", "territory", "kind", "category", "received_at", "status",
@@ -153,7 +149,6 @@ class LandCategoryView(SanaripModelView):
     """The classifier of priority categories (administrators edit it; a new rank renumbers the queues)."""
 
     datamodel = SQLAInterface(LandCategory)
-    entity = _l("Priority category")
     entity_plural = _l("Priority categories")
     list_columns = ["rank", "code", "name", "min_age", "active"]
     show_columns = ["code", "name_ky", "name_ru", "name_en", "rank", "min_age", "legal_basis", "active",

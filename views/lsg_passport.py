@@ -51,20 +51,14 @@ class _Classifier(SanaripModelView):
 
 class LsgObjectTypeView(_Classifier):
     datamodel = SQLAInterface(LsgObjectType)
-    entity = _l("Type of social object")
-    entity_plural = _l("Types of social objects")
 
 
 class LsgActivitySphereView(_Classifier):
     datamodel = SQLAInterface(LsgActivitySphere)
-    entity = _l("Sphere of activity")
-    entity_plural = _l("Spheres of activity")
 
 
 class LsgIndicatorView(_Classifier):
     datamodel = SQLAInterface(LsgIndicator)
-    entity = _l("Passport indicator")
-    entity_plural = _l("Passport indicators")
     list_columns = ["code", "name", "unit", "category", "sort_order"]
     show_columns = ["code", "name_ky", "name_ru", "name_en", "unit", "category", "sort_order", "changed_by",
                     "changed_on"]
@@ -77,8 +71,6 @@ class LsgIndicatorView(_Classifier):
 # --- rows of a passport -------------------------------------------------------------------------------------
 class LsgIndicatorValueView(SanaripModelView):
     datamodel = SQLAInterface(LsgIndicatorValue)
-    entity = _l("Indicator value")
-    entity_plural = _l("Indicator values")
     list_columns = ["passport", "indicator", "value", "source", "note"]
     show_columns = ["passport", "indicator", "value", "unit", "source", "note", "created_by", "created_on",
                     "changed_by", "changed_on"]
@@ -114,8 +106,6 @@ class LsgIndicatorValueView(SanaripModelView):
 
 class LsgSocialObjectView(SanaripModelView):
     datamodel = SQLAInterface(LsgSocialObject)
-    entity = _l("Social object")
-    entity_plural = _l("Social objects")
     list_columns = ["name", "object_type", "condition", "capacity", "year_built", "settlement", "passport"]
     show_columns = ["passport", "object_type", "name", "settlement", "condition", "capacity", "year_built", "note",
                     "created_by", "created_on", "changed_by", "changed_on"]
@@ -135,8 +125,6 @@ class LsgSocialObjectView(SanaripModelView):
 
 class LsgProblemView(SanaripModelView):
     datamodel = SQLAInterface(LsgProblem)
-    entity = _l("Problem or need")
-    entity_plural = _l("Problems and needs")
     list_columns = ["priority", "title", "status", "estimated_cost", "social_object", "passport"]
     show_columns = ["passport", "title", "description", "priority", "estimated_cost", "funding_source", "status",
                     "social_object", "created_by", "created_on", "changed_by", "changed_on"]
@@ -157,8 +145,6 @@ class LsgProblemView(SanaripModelView):
 # --- passports ----------------------------------------------------------------------------------------------
 class LsgPassportView(SanaripModelView):
     datamodel = SQLAInterface(LsgPassport)
-    entity = _l("LSG passport")
-    entity_plural = _l("LSG passports")
     list_columns = ["territory", "year", "population_total", "population_source", "households", "settlements",
                     "area_km2", "social_object_count"]
     show_fieldsets = [
@@ -237,8 +223,6 @@ class OfficialFigureView(SanaripModelView):
     """Official statistics of the republic, oblasts, rayons and LSG units, as published (their own dataset)."""
 
     datamodel = SQLAInterface(OfficialFigure)
-    entity = _l("Official figure")
-    entity_plural = _l("Official statistics")
     list_columns = ["place", "indicator", "year", "value", "unit", "reference_date", "source"]
     show_columns = ["place", "indicator", "year", "reference_date", "value", "unit", "source", "note",
                     "created_by", "created_on", "changed_by", "changed_on"]

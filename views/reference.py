@@ -12,7 +12,6 @@ class TerritoryChildrenView(SanaripModelView):
     """The units directly below one territory, shown on its page: walking down the tree one level at a time."""
 
     datamodel = SQLAInterface(Territory)
-    entity = _l("Territory")
     entity_plural = _l("Subordinate units")
     list_columns = ["code", "name", "kind", "missing_names"]
     formatters_columns = {"missing_names": lambda langs: ", ".join(langs)}
@@ -24,7 +23,6 @@ class TerritoryChildrenView(SanaripModelView):
 class TerritoryView(TerritoryChildrenView):
     """Browse the tree: the list starts at the top units; each unit's page lists the units below it."""
 
-    entity_plural = _l("Territories")
     list_columns = ["code", "name", "kind", "parent", "missing_names"]
     show_columns = ["code", "name_ky", "name_ru", "name_en", "kind", "level", "iso_code", "parent", "changed_on",
                     "changed_by"]
@@ -48,8 +46,6 @@ class TerritoryView(TerritoryChildrenView):
 
 class TerritoryApi(SanaripModelRestApi):
     resource_name = "territory"
-    entity = TerritoryView.entity
-    entity_plural = TerritoryView.entity_plural
     datamodel = SQLAInterface(Territory)
     list_columns = ["id", "code", "name_ky", "name_ru", "name_en", "kind", "level", "parent_id"]
     show_columns = list_columns

@@ -4,7 +4,7 @@ from flask import flash, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access, permission_name
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app import clock, signing
@@ -19,8 +19,6 @@ MAX_PKCS12_BYTES = 64 * 1024  # a PKCS#12 file with its chain is a few kilobytes
 
 class SigningCertificateView(SanaripModelView):
     datamodel = SQLAInterface(SigningCertificate)
-    entity = _l("Signing certificate")
-    entity_plural = _l("Signing certificates")
     list_columns = ["name", "territory", "source", "serial", "valid_until", "is_active"]
     show_columns = ["name_ky", "name_ru", "name_en", "territory", "holder_type", "holder_id", "source", "subject",
                     "issuer", "serial", "valid_from", "valid_until", "fingerprint", "chain", "is_active",

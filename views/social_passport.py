@@ -102,8 +102,6 @@ class FilterReviewDueBy(BaseFilter):
 # --- reference tables ---------------------------------------------------------------------------------------------
 class PovertyLineView(SanaripModelView):
     datamodel = SQLAInterface(PovertyLine)
-    entity = _l("Poverty line")
-    entity_plural = _l("Poverty lines")
     list_columns = ["year", "territory", "amount", "guaranteed_minimum_income", "source"]
     show_columns = ["year", "territory", "amount", "guaranteed_minimum_income", "source", "note", "changed_by",
                     "changed_on"]
@@ -135,14 +133,10 @@ class _ClassifierView(SanaripModelView):
 
 class NeedView(_ClassifierView):
     datamodel = SQLAInterface(Need)
-    entity = _l("Need")
-    entity_plural = _l("Needs of families")
 
 
 class ReasonView(_ClassifierView):
     datamodel = SQLAInterface(Reason)
-    entity = _l("Reason of low income")
-    entity_plural = _l("Reasons of low income")
 
 
 # --- the passport -------------------------------------------------------------------------------------------------
@@ -170,8 +164,6 @@ class SocialPassportView(WorkflowViewMixin, SanaripModelView):
     workflow = service.WORKFLOW
     datamodel = SQLAInterface(SocialPassport)
     extra_filters = {"review_due_on": [FilterReviewDueBy]}
-    entity = _l("Social passport")
-    entity_plural = _l("Social passports")
     list_template = "social_passport/list.html"
     list_columns = ["household_number", "head_name", "territory", "members_count", "income_per_member",
                     "welfare_score", "needs_support", "status", "review_due_on"]
@@ -234,8 +226,6 @@ class SocialPassportApi(WorkflowApiMixin, SanaripModelRestApi):
     resource_name = "social_passport"
     datamodel = SQLAInterface(SocialPassport)
     workflow_view = SocialPassportView
-    entity = SocialPassportView.entity
-    entity_plural = SocialPassportView.entity_plural
     base_permissions = ["can_get", "can_info"]
     list_columns = ["id", "territory_id", "household_number", "address", "head_name", "surveyed_on", "status",
                     "members_count", "children_under_18", "children_under_16", "disabled_count", "pensioners_count",
