@@ -118,6 +118,12 @@ def rows_of(session, statement):
     return result.scalars().all() if len(statement.column_descriptions) == 1 else result.all()
 
 
+def streamed_rows(session, statement, batch=1000):
+    """The rows of `rows_of` read from the cursor in batches while an export is sent."""
+    result = session.execute(statement.execution_options(yield_per=batch))
+    yield from (result.scalars() if len(statement.column_descriptions) == 1 else result)
+
+
 def count_of(session, statement):
     """COUNT(*) of a report query in SQL (order and eager loads dropped)."""
     return session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
@@ -235,15 +241,16 @@ class ReportView(BaseView):
         args, given, error = self.parse()
         if error is not None:
             return self._back(given, error)
-        rows = rows_of(self.appbuilder.session, self.statement(args))
+        session, statement = self.appbuilder.session, self.statement(args)
+        total = count_of(session, statement)
         columns = [c for c in self.report.columns if c.export]
         headers = [str(c.label) for c in columns]
-        data = [[spreadsheet_cell(c.of(row)) for c in columns] for row in rows]
+        data = ([spreadsheet_cell(c.of(row)) for c in columns] for row in streamed_rows(session, statement))
         if self.report.numbered:
             headers = [gettext("№"), *headers]
-            data = [[n, *cells] for n, cells in enumerate(data, 1)]
-        self._audit(given, len(rows), len(rows), "export", format=fmt)
-        return tabular.table_response(headers, data, fmt, "-".join([self.report.key, *given.values()]))
+            data = ([n, *cells] for n, cells in enumerate(data, 1))
+        self._audit(given, total, total, "export", format=fmt)
+        return tabular.stream_response(headers, data, fmt, "-".join([self.report.key, *given.values()]))
 
     @expose("/pdf")
     @has_access

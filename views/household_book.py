@@ -51,6 +51,7 @@ class MemberView(SanaripModelView):
     related_views = [MovementView]
     add_template = edit_template = "household_book/member_form.html"
     base_order = ("full_name", "asc")
+    eager_load = ("household.members",)  # a household is named by its head
     import_columns = ["household", "last_name", "first_name", "patronymic", "pin", "sex", "birth_date",
                       "relation", "citizenship", "registration", "employment"]
     import_keys = {"household": "number"}
@@ -95,6 +96,7 @@ class HouseholdView(SanaripModelView):
     search_columns = ["number", "territory", "address"]
     related_views = [MemberView]
     base_order = ("number", "asc")
+    eager_load = ("members",)  # the head and the size
     import_columns = ["territory", "number", "address", "phone"]
     import_keys = {"territory": "code"}
 

@@ -1,10 +1,10 @@
 """A child-protection case worker, working in Russian, registers a child, records the comprehensive assessment
 and generates the plan (Chromium through Playwright)."""
-import datetime
 import re
 
 import pytest
 
+from app.clock import local_today
 from tests.e2e.test_clerk_flow import _pick_select2
 from tests.e2e.test_languages import log_in, switch_language
 
@@ -20,7 +20,7 @@ def test_case_worker_registers_assesses_and_plans_in_russian(page, live_server):
     log_in(page, "demo_child_protection_case_worker", live_server.demo_password)
     assert "/login" not in page.url
 
-    today = datetime.date.today().isoformat()
+    today = local_today().isoformat()  # the day in Bishkek, whatever the machine's zone
     page.goto("/cpchildview/add")
     assert page.get_attribute("html", "lang") == "ru"
     _pick_select2(page, "territory", "41708203803010")
