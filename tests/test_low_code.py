@@ -414,3 +414,42 @@ def test_a_past_decision_shows_the_parameters_it_used(app, make_user, db):
     page = _browser(app, make_user).get(f"/socialpassportview/show/{passport.id}").get_data(as_text=True)
     block = page.split('id="decision-parameters"')[1].split("</table>")[0]
     assert "Welfare score of need" in block and "35" in block and "Welfare score weights" in block
+
+
+def test_a_map_by_territory_draws_the_oblasts_and_falls_back_below_them(app, make_user, db):
+    """"Map by territory" is a map: a national viewer sees the oblasts and cities as shapes coloured by the value,
+    each named with its value on hover; where no shapes exist (the units below an oblast) a treemap stands in."""
+    from flask_babel import force_locale
+    from sqlalchemy import func
+
+    from app.catalogue import charts
+    from app.scope import NATIONAL
+    from models.household_book import Household
+    from models.reference import Territory
+
+    with app.test_request_context(), force_locale("ky"):
+        frame, dims = charts.aggregate(db.session, NATIONAL, charts.ChartRequest("household_book_household",
+                                                                                 "territory"))
+        figure = charts.figure(frame, dims, "map", "Үй чарбалары")
+        shapes = [t for t in figure.data if t.fill == "toself"]
+        assert shapes and {t.type for t in shapes} == {"scatter"}
+        counts = dict(db.session.query(func.substr(Territory.code, 1, 5), func.count(Household.id))
+                      .join(Household, Household.territory_id == Territory.id).group_by(func.substr(Territory.code, 1, 5)))
+        for name, value in zip(frame["g1"], frame["value"]):
+            assert any(t.text == f"{name}: {value:,.0f}".replace(",", " ") for t in figure.data if t.text), name
+        assert sum(frame["value"]) == sum(counts.values())
+        assert all(t.fillcolor.startswith("#") for t in shapes)
+        rayon = db.session.query(Territory).filter_by(code=RAYON_A).one()
+        scope = charts_scope(rayon)
+        frame, dims = charts.aggregate(db.session, scope, charts.ChartRequest("household_book_household",
+                                                                              "territory"))
+        assert charts.figure(frame, dims, "map", "x").data[0].type == "treemap"
+    manager = _browser(app, make_user)
+    page = manager.get("/chartbuilder/?dataset=household_book_household&group1=territory&chart_type=map")
+    assert page.status_code == 200 and "toself" in page.get_data(as_text=True)
+
+
+def charts_scope(territory):
+    from app.scope import Scope
+
+    return Scope(territory.id, territory.path, territory.level)

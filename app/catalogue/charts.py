@@ -288,8 +288,11 @@ def aggregate(session, scope, request, suppress=False, today=None, check_only=Fa
             frame = frame.assign(_order=[order.get(v, len(order)) for v in frame[name]])
             frame = frame.sort_values(["_order", *[n for n in names if n != name]], kind="stable") \
                 .drop(columns="_order").reset_index(drop=True)
+    keys = list(frame["g1"]) if len(dims) and dims[0].kind == "territory" else None
     for name, dim in zip(names, dims):
         frame[name] = _labels(session, info, dim, list(frame[name]))
+    if keys is not None:
+        frame.attrs["territory_codes"] = keys  # the SOATE codes behind the names, row by row, for a map
     frame["withheld"] = False
     if suppress and len(frame):
         frame = _suppress(frame, names, statistics)
@@ -379,6 +382,12 @@ def figure(frame, dims, chart_type, value_label):
     if chart_type == "map":
         if dims[0].kind != "territory":
             raise DomainError(_l("A map groups by territory first."), field="chart_type", code="map_territory")
+        from app import maps
+
+        codes = frame.attrs.get("territory_codes")
+        if color is None and codes and len(codes) == len(frame) and maps.can_draw(codes):
+            return maps.territory_map(codes, list(frame["g1"]), [None if v != v else v for v in frame["value"]],
+                                      value_label, gettext("withheld"))
         fig = px.treemap(data, path=["g1"] + (["g2"] if color else []), values="value", color="value",
                          color_continuous_scale="Blues", labels=labels)
         fig.update_traces(textinfo="label+value")
