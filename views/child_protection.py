@@ -35,7 +35,6 @@ class CpTransitionView(SanaripModelView):
 
     datamodel = SQLAInterface(CpTransition)
     entity = _l("Case status change")
-    entity_plural = _l("Case history")
     list_columns = ["at", "child", "from_status", "to_status", "note", "created_by"]
     show_columns = ["child", "at", "from_status", "to_status", "note", "created_by"]
     search_columns = ["at", "to_status"]
@@ -96,8 +95,6 @@ class CpAssessmentView(SanaripModelView):
 
 class CpActivityView(SanaripModelView):
     datamodel = SQLAInterface(CpActivity)
-    entity = _l("Activity")
-    entity_plural = _l("Activities of the plans")
     list_columns = ["deadline", "title", "plan", "responsible", "status", "child"]
     show_columns = ["child", "plan", "title", "responsible", "deadline", "status", "done_on", "outcome", "rule",
                     "edited", "created_by", "created_on", "changed_by", "changed_on"]
@@ -117,8 +114,6 @@ class CpActivityView(SanaripModelView):
 
 class CpVisitView(SanaripModelView):
     datamodel = SQLAInterface(CpVisit)
-    entity = _l("Monitoring visit")
-    entity_plural = _l("Monitoring visits")
     list_columns = ["visited_on", "child", "outcome", "note", "created_by"]
     show_columns = ["child", "visited_on", "outcome", "note", "created_by", "created_on"]
     add_columns = ["child", "visited_on", "outcome", "note"]
@@ -140,8 +135,6 @@ class TransitionForm(DynamicForm):
 
 class CpChildView(SanaripModelView):
     datamodel = SQLAInterface(CpChild)
-    entity = _l("Child in a difficult life situation")
-    entity_plural = _l("Children in difficult life situations")
     list_columns = ["full_name", "sex", "birth_date", "territory", "identified_on", "status", "disability",
                     "migrant_parents"]
     show_fieldsets = [
@@ -236,8 +229,6 @@ class CpChildView(SanaripModelView):
 
 class CpFamilyView(SanaripModelView):
     datamodel = SQLAInterface(CpFamily)
-    entity = _l("Family in a difficult life situation")
-    entity_plural = _l("Families in difficult life situations")
     list_columns = ["name", "territory", "address"]
     show_columns = ["name", "territory", "address", "adults", "note", "anonymised_on", "created_by", "created_on"]
     add_columns = ["territory", "name", "address", "note"]
@@ -270,8 +261,6 @@ class CpReasonView(SanaripModelView):
     """Reasons for the difficult life situation (editable classifier)."""
 
     datamodel = SQLAInterface(CpReason)
-    entity = _l("Reason for the difficult situation")
-    entity_plural = _l("Reasons for the difficult situation")
     list_columns = ["code", "name", "active"]
     show_columns = ["code", "name_ky", "name_ru", "name_en", "active", "changed_by", "changed_on"]
     add_columns = ["code", "name_ky", "name_ru", "name_en", "active"]
@@ -291,7 +280,6 @@ class CpPlanRuleView(SanaripModelView):
     the activity (its name in three languages), the responsible body and the deadline in working days."""
 
     datamodel = SQLAInterface(CpPlanRule)
-    entity = _l("Plan rule")
     entity_plural = _l("Plan rules")
     list_columns = ["code", "plan", "field1", "operator1", "value1", "field2", "operator2", "value2", "name",
                     "responsible", "working_days", "active"]

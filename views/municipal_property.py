@@ -92,8 +92,6 @@ def _decided(view, item, decide, message):
 
 class PropertyLeaseView(SanaripModelView):
     datamodel = SQLAInterface(PropertyLease)
-    entity = _l("Lease")
-    entity_plural = _l("Leases")
     list_columns = ["object", "contract_number", "tenant_name", "start_date", "end_date", "terminated_on",
                     "monthly_rent", "state"]
     show_fieldsets = [
@@ -122,8 +120,6 @@ class PropertyLeaseView(SanaripModelView):
 
 class PropertyDocumentView(SanaripModelView):
     datamodel = SQLAInterface(PropertyDocument)
-    entity = _l("Property document")
-    entity_plural = _l("Property documents")
     list_columns = ["object", "title", "number", "doc_date", "file_link", "size_label"]
     show_columns = ["object", "title", "number", "doc_date", "file_link", "content_type", "size_label",
                     "created_by", "created_on"]
@@ -167,8 +163,6 @@ class PropertyDocumentView(SanaripModelView):
 
 class PropertyEventView(SanaripModelView):
     datamodel = SQLAInterface(PropertyEvent)
-    entity = _l("Property event")
-    entity_plural = _l("Property history")
     list_columns = ["on_date", "kind", "object", "note"]
     show_columns = ["object", "kind", "on_date", "note", "created_by", "created_on"]
     search_columns = ["kind", "on_date", "note", "object"]
@@ -180,8 +174,6 @@ class PropertyEventView(SanaripModelView):
 
 class PropertyDecommissionView(SanaripModelView):
     datamodel = SQLAInterface(PropertyDecommission)
-    entity = _l("Decommissioning act")
-    entity_plural = _l("Decommissioning acts")
     list_columns = ["object", "reason", "act_number", "act_date", "status", "decided_on"]
     show_columns = ["object", "reason", "act_number", "act_date", "note", "status", "decided_on", "decided_by",
                     "created_by", "created_on"]
@@ -216,8 +208,6 @@ class PropertyObjectView(SanaripModelView):
     """The register: objects in use. Decommissioned objects leave it (PropertyArchiveView shows them)."""
 
     datamodel = SQLAInterface(PropertyObject)
-    entity = _l("Municipal property object")
-    entity_plural = _l("Register of municipal property")
     list_columns = ["inventory_number", "name", "kind", "territory", "area_label", "balance_value",
                     "residual_value", "condition", "use_mode"]
     show_fieldsets = OBJECT_SHOW
@@ -292,8 +282,6 @@ class PropertyArchiveView(SanaripModelView):
 
 class DecommissionReasonView(SanaripModelView):
     datamodel = SQLAInterface(DecommissionReason)
-    entity = _l("Decommissioning reason")
-    entity_plural = _l("Decommissioning reasons")
     list_columns = ["code", "name_ky", "name_ru", "name_en"]
     show_columns = ["code", "name_ky", "name_ru", "name_en", "changed_by", "changed_on"]
     edit_columns = ["name_ky", "name_ru", "name_en"]
