@@ -14,7 +14,8 @@ from app.services.lsg_passport import AGE_SEX_CODES, age_group_codes, effective_
 from charts.base import Chart, ChartView, frame_from
 from charts.household_book import pyramid_figure
 from models.household_book import SEXES
-from models.lsg_passport import CONDITIONS, LSG_KINDS, UNITS, LsgIndicator, LsgIndicatorValue, LsgObjectType, \
+from app.territory_kinds import LSG_UNIT_KINDS
+from models.lsg_passport import CONDITIONS, UNITS, LsgIndicator, LsgIndicatorValue, LsgObjectType, \
     LsgPassport, LsgSocialObject
 from models.reference import Territory
 from models.reference import KIND_LABELS
@@ -258,7 +259,7 @@ class LsgPassportChartView(ChartView):
         drill-down (a self-governing unit is a leaf of the passports)."""
         if chart.key != "population":
             return None
-        return (str(chart.columns["code"]), str(chart.columns["kind"]), {str(KIND_LABELS[k]) for k in LSG_KINDS})
+        return (str(chart.columns["code"]), str(chart.columns["kind"]), {str(KIND_LABELS[k]) for k in LSG_UNIT_KINDS})
 
     def up_link(self, filters):
         """The code of the unit above the one being shown (None at the top)."""

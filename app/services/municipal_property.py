@@ -35,9 +35,8 @@ from models.municipal_property import (ACQUISITION_BASES, CONDITIONS, IMMOVABLE,
                                        PropertyObject)
 from models.reference import Territory
 from app.clock import local_today
+from app.territory_kinds import PROPERTY_OWNER_KINDS as OWNER_KINDS  # (views filter owners by service.OWNER_KINDS)
 
-#: SOATE kinds of territory whose local community owns municipal property (aiyl aimak and cities)
-OWNER_KINDS = ("aiyl_aimak", "city_republican", "city_oblast", "city_rayon")
 HELD_BY_OTHERS = ("operational", "free_use")
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 ZIP = (b"PK\x03\x04",)
