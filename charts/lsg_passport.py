@@ -8,13 +8,13 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import false, func, select
 from sqlalchemy.orm import aliased
 
-from app.i18n import current_language
+from app.i18n import choose_name
 from app.scope import current_scope, scoped_select
 from app.services.lsg_passport import AGE_SEX_CODES, age_group_codes, effective_value_condition
+from app.territory_kinds import LSG_UNIT_KINDS
 from charts.base import Chart, ChartView, frame_from
 from charts.household_book import pyramid_figure
 from models.household_book import SEXES
-from app.territory_kinds import LSG_UNIT_KINDS
 from models.lsg_passport import CONDITIONS, UNITS, LsgIndicator, LsgIndicatorValue, LsgObjectType, \
     LsgPassport, LsgSocialObject
 from models.reference import Territory
@@ -22,12 +22,12 @@ from models.reference import KIND_LABELS
 from app.clock import local_today
 
 DEFAULT_INDICATOR = "pop_total"
-_LANG_INDEX = {"ru": 0, "ky": 1, "en": 2}
 
 
 def _localized(names):
     """One of (name_ru, name_ky, name_en) in the current language, Russian when missing."""
-    return names[_LANG_INDEX[current_language()]] or names[0]
+    ru, ky, en = names
+    return choose_name({"ru": ru, "ky": ky, "en": en}, mark_missing=False)
 
 
 def _unit(session, code):

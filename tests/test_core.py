@@ -236,6 +236,10 @@ def fact_offences(tree, path):
                 and isinstance(name.values[-2], ast.Constant) and str(name.values[-2].value).endswith("_"))
             if built:
                 found.append((node.lineno, f"a multilingual attribute read by its built name: {ast.unparse(node)}"))
+        if path != I18N_MODULE and isinstance(node, ast.Dict) and len(node.keys) == 3 \
+                and {getattr(k, "value", None) for k in node.keys} == {"ky", "ru", "en"} \
+                and all(isinstance(v, ast.Constant) and isinstance(v.value, int) for v in node.values):
+            found.append((node.lineno, "a language index: pick the name with app.i18n.choose_name"))
     return found
 
 
@@ -263,6 +267,7 @@ def test_territory_kinds_and_localised_names_are_spelled_in_one_place():
     'name = getattr(territory, f"name_{language}", None) or territory.name_ru',
     'label = getattr(row, f"{field}_{lang}")',
     'label = getattr(row, "name_" + lang)',
+    'name = r[{"ru": 1, "ky": 2, "en": 3}[language]] or r[1]',
 ])
 def test_the_one_place_check_finds_copies(source):
     assert fact_offences(ast.parse(source), os.path.join("app", "x.py")) != []

@@ -15,9 +15,10 @@ from app import audit
 from app.errors import DomainError
 from app.tabular import ImportReport
 from app.services.household_book import AGE_GROUPS, age_group_case, age_group_label
-from models.household_book import Household, HouseholdMember
 from app.territory_kinds import CITY_KINDS, LSG_UNIT_KINDS, SETTLEMENT_KINDS
-from models.lsg_passport import COUNT_UNITS, LsgActivitySphere, LsgIndicator, LsgIndicatorValue, LsgObjectType, LsgPassport, LsgSocialObject, passport_sphere
+from models.household_book import Household, HouseholdMember
+from models.lsg_passport import COUNT_UNITS, LsgActivitySphere, LsgIndicator, LsgIndicatorValue, LsgObjectType, \
+    LsgPassport, LsgSocialObject, passport_sphere
 from models.reference import Territory
 from app import clock
 from app.clock import local_today
