@@ -362,7 +362,8 @@ def _child_protection():
             grant(CpTransitionView, "read"), grant(ChildProtectionChartView, "read", menu=True),
             grant(CpReasonView, "read", menu=True), grant(CpPlanRuleView, "read", menu=True), grant(CpChildApi, "read")]
     # the case worker edits within their own territory (the scope limits every write); readers never edit
-    write = [*read, grant(CpChildView, "can_add", "can_edit", "can_print", "can_transition", "can_generate"),
+    write = [*read, grant(CpChildView, "can_add", "can_edit", "can_print", "can_generate",
+                                      *CpChildView.workflow.permissions()),
              grant(CpFamilyView, "can_add", "can_edit", "can_print"), grant(CpRelativeView, "write"),
              grant(CpAssessmentView, "can_add", "can_edit"), grant(CpActivityView, "write"),
              grant(CpVisitView, "can_add", "can_edit"), grant(CpChildApi, "can_post", "can_put")]
