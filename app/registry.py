@@ -293,8 +293,9 @@ def _municipal_property():
     from app.seed import municipal_property as seed
     from app.seed.roles import RoleTemplate, common, grant
     from charts.municipal_property import PropertyChartView
-    from views.municipal_property import DecommissionReasonView, PropertyArchiveView, PropertyDecommissionView, \
-        PropertyDocumentView, PropertyEventView, PropertyLeaseView, PropertyObjectApi, PropertyObjectView
+    from views.municipal_property import DecommissionReasonView, PropertyArchiveView, PropertyDecommissionApi, \
+        PropertyDecommissionStepView, PropertyDecommissionView, PropertyDocumentView, PropertyEventView, \
+        PropertyLeaseView, PropertyObjectApi, PropertyObjectView
 
     category, label = "Municipal property", _l("Municipal property")
     reference, reference_label = "Reference", _l("Reference data")
@@ -305,7 +306,8 @@ def _municipal_property():
             grant(PropertyEventView, "read", "can_export", menu=True),
             grant(PropertyDecommissionView, "read", "can_export", menu=True),
             grant(PropertyArchiveView, "read", "can_print", menu=True), grant(DecommissionReasonView, "read", menu=True),
-            grant(PropertyObjectApi, "read")]
+            grant(PropertyDecommissionStepView, "read"),
+            grant(PropertyObjectApi, "read"), grant(PropertyDecommissionApi, "read")]
     # the clerk enters and changes objects, leases, documents and acts in their own territory (scope limits writes)
     write = [*read, grant(PropertyObjectView, "can_add", "can_edit", "can_import", "can_decommission"),
              grant(PropertyLeaseView, "can_add", "can_edit"), grant(PropertyDocumentView, "write"),
@@ -330,10 +332,11 @@ def _municipal_property():
             MenuItem(DecommissionReasonView, "Decommissioning reasons", _l("Decommissioning reasons"), reference,
                      reference_label, "fa-list"),
         ],
-        apis=[PropertyObjectApi],
+        hidden_views=[PropertyDecommissionStepView],
+        apis=[PropertyObjectApi, PropertyDecommissionApi],
         role_templates=[
             RoleTemplate("LSG clerk", _l("LSG clerk"), write),
-            RoleTemplate("LSG head", _l("LSG head"), [*read, grant(PropertyDecommissionView, "can_approve")]),
+            RoleTemplate("LSG head", _l("LSG head"), [*read, grant(PropertyDecommissionView, "can_approve", "can_reject")]),
             # charts only: objects, values and lease terms across the republic, no tenant names
             RoleTemplate("LSG policy specialist", _l("LSG policy specialist"), [*common(), *charts],
                          territorial=False),
@@ -362,7 +365,8 @@ def _child_protection():
             grant(CpTransitionView, "read"), grant(ChildProtectionChartView, "read", menu=True),
             grant(CpReasonView, "read", menu=True), grant(CpPlanRuleView, "read", menu=True), grant(CpChildApi, "read")]
     # the case worker edits within their own territory (the scope limits every write); readers never edit
-    write = [*read, grant(CpChildView, "can_add", "can_edit", "can_print", "can_transition", "can_generate"),
+    write = [*read, grant(CpChildView, "can_add", "can_edit", "can_print", "can_generate",
+                                      *CpChildView.workflow.permissions()),
              grant(CpFamilyView, "can_add", "can_edit", "can_print"), grant(CpRelativeView, "write"),
              grant(CpAssessmentView, "can_add", "can_edit"), grant(CpActivityView, "write"),
              grant(CpVisitView, "can_add", "can_edit"), grant(CpChildApi, "can_post", "can_put")]

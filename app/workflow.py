@@ -155,6 +155,12 @@ class Workflow:
     def user_transitions(self):
         return [t for t in self.transitions.values() if not t.system]
 
+    def step_to(self, item, target):
+        """The user step that leads from the record's state to `target` (a seed or an import replaying a history),
+        or None."""
+        state = self.state_of(item)
+        return next((t for t in self.user_transitions() if state in t.source and t.target == target), None)
+
     def permissions(self):
         return [t.permission for t in self.user_transitions()]
 

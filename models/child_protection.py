@@ -13,9 +13,9 @@ from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import relationship
 
 from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, Versioned
-from models.types import UTCDateTime
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
+from models.workflow import StatusHistory, history_fields
 from models.household_book import SEXES  # noqa: F401  (one classifier of sexes: the codes of the PIN layout)
 
 STATUSES = {
@@ -253,23 +253,20 @@ class CpRelative(_ThroughChild, Versioned, Tracked, Model):
         return f"{RELATIONS.get(self.relation, self.relation)}: {self.full_name}"
 
 
-class CpTransition(_ThroughChild, Tracked, Model):
-    """One step of a case: who (created_by), when (`at`), from → to and why. Written only by the services."""
+class CpTransition(_ThroughChild, StatusHistory, Tracked, Model):
+    """One step of a case (app/workflow.py's StatusHistory: when, from → to, who, the note saying why). Written only
+    by the services, never edited."""
 
     __tablename__ = "child_protection_transition"
+    __history_parent__ = "child"
     __dataset__ = Dataset(
         _l("Case history"), _l("Status change"),
         _l("Each step of a case: who, when, from which status to which and why."), CP, personal="special", **CP_CHILD,
-        fields={"child": _l("Child"), "at": _l("When"), "from_status": _l("From"), "to_status": _l("To"),
-                "note": _l("Why")})
+        fields={"child": _l("Child"), **history_fields(), "note": _l("Why")})
 
     id = Column(Integer, primary_key=True)
     child_id = Column(Integer, ForeignKey("child_protection_child.id"), nullable=False, index=True)
     child = relationship(CpChild, back_populates="transitions")
-    at = Column(UTCDateTime, nullable=False)
-    from_status = Column(String(12))
-    to_status = Column(String(12), nullable=False)
-    note = Column(String(500), nullable=False)
 
     def __repr__(self):
         return f"{STATUSES.get(self.from_status, self.from_status or '—')} → {STATUSES.get(self.to_status)}"

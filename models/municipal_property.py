@@ -16,6 +16,7 @@ from sqlalchemy.orm import relationship
 from models.base import Multilingual, StoredDocument, TerritoryScoped, Tracked, parent_scope_territory_id, Versioned
 from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
+from models.workflow import StatusHistory, history_fields
 from app.clock import local_today
 
 KINDS = classifier("property_kind", _l("Kinds of municipal property"), {
@@ -328,7 +329,8 @@ class PropertyDecommission(_OfObject, Versioned, Tracked, Model):
                 "act_number": F(_l("Act number"), _l("The act of the decommissioning commission; the object leaves "
                                                      "the register when the head approves it.")),
                 "act_date": _l("Act date"), "status": _l("Status"), "decided_on": _l("Decided on"),
-                "decided_by": _l("Decided by"), "decided_by_fk": _l("Decided by")})
+                "decided_by": _l("Decided by"), "decided_by_fk": _l("Decided by"),
+                "history": _l("Status history")})
     __table_args__ = (
         # the database guarantees what the service checks: one act in force or awaiting approval per object
         Index("uq_mp_decommission_open", "object_id", unique=True, sqlite_where=text("status <> 'rejected'"),
@@ -347,6 +349,36 @@ class PropertyDecommission(_OfObject, Versioned, Tracked, Model):
     decided_on = Column(Date)
     decided_by_fk = Column(Integer, ForeignKey("ab_user.id"))
     decided_by = relationship("User", foreign_keys=[decided_by_fk], enable_typechecks=False)
+    history = relationship("PropertyDecommissionStep", back_populates="act", order_by="PropertyDecommissionStep.id")
 
     def __repr__(self):
         return f"№{self.act_number} {self.act_date:%d.%m.%Y}" if self.act_date else f"№{self.act_number}"
+
+
+class PropertyDecommissionStep(StatusHistory, Tracked, Model):
+    """One step of a decommissioning act (app/workflow.py's StatusHistory: when, from → to, who, the note — the
+    reason of a refusal). Written only by the services, never edited."""
+
+    __tablename__ = "municipal_property_decommission_step"
+    __history_parent__ = "act"
+    __dataset__ = Dataset(
+        _l("Status history of decommissioning acts"), _l("Step of a decommissioning act"),
+        _l("Who drew up, approved or rejected a decommissioning act, when and why."),
+        Legal("decommission_regulation"), retention=PROPERTY_RETENTION,
+        fields={"act": _l("Decommissioning act"), **history_fields()})
+
+    id = Column(Integer, primary_key=True)
+    act_id = Column(Integer, ForeignKey("municipal_property_decommission.id"), nullable=False, index=True)
+    act = relationship(PropertyDecommission, back_populates="history")
+
+    @classmethod
+    def scope_condition(cls, territory_ids):
+        return cls.act_id.in_(select(PropertyDecommission.id).where(
+            PropertyDecommission.scope_condition(territory_ids)))
+
+    def scope_territory_id(self):
+        return parent_scope_territory_id(self, "act")
+
+    def __repr__(self):
+        before = DECOMMISSION_STATUSES.get(self.from_status, self.from_status or "—")
+        return f"{before} → {DECOMMISSION_STATUSES.get(self.to_status, self.to_status)}"

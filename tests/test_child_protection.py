@@ -95,69 +95,96 @@ def test_the_pin_must_agree_with_sex_and_birth_date(app, db):
 def test_the_case_lifecycle_records_who_when_and_why(app, db):
     from app.services import child_protection as service
     from models.child_protection import CpActivity, CpAssessment
+    from models.user import SanaripUser as User
+
+    flow = service.WORKFLOW
+
+    def step(child, name, note, **kw):
+        return flow.take(db.session, child, name, {"note": note}, **kw)
+
+    def refused(child, name, note="why"):
+        with pytest.raises(DomainError) as error:
+            step(child, name, note)
+        return error.value.code
 
     with app.test_request_context():
         child = _register(db, _child(db))
-        with pytest.raises(DomainError) as error:  # identified → plan skips the assessment
-            service.transition(db.session, child, "plan", "too early")
-        assert error.value.code == "illegal_transition"
-        with pytest.raises(DomainError) as error:
-            service.transition(db.session, child, "assessment", "  ")
-        assert error.value.code == "note_required"
-        service.transition(db.session, child, "assessment", "social worker visited", user_id=1)
-        with pytest.raises(DomainError) as error:  # a plan needs a recorded assessment
-            service.transition(db.session, child, "plan", "plan")
-        assert error.value.code == "no_assessment"
+        assert refused(child, "start_plan") == "bad_transition"  # identified → plan skips the assessment
+        assert refused(child, "start_assessment", "  ") == "note_required"
+        assert child.status == "identified"
+        step(child, "start_assessment", "social worker visited", actor=db.session.get(User, 1))
+        assert child.transitions[-1].created_by_fk == 1
+        assert refused(child, "start_plan") == "no_assessment"  # a plan needs a recorded assessment
+        assert [t.name for t in flow.available(db.session, child)] == ["suspend"]
         service.record_assessment(db.session, CpAssessment(child=child, assessed_on=local_today(), health_risk="high"))
         db.session.flush()
-        service.transition(db.session, child, "plan", "assessment done")
-        with pytest.raises(DomainError) as error:
-            service.transition(db.session, child, "activities", "no plan yet")
-        assert error.value.code == "no_plan"
+        step(child, "start_plan", "assessment done")
+        assert refused(child, "start_activities") == "no_plan"
         service.generate_plan(db.session, child, local_today())
         db.session.flush()
-        service.transition(db.session, child, "activities", "plan approved")
-        service.transition(db.session, child, "monitoring", "activities under way")
-        with pytest.raises(DomainError) as error:
-            service.transition(db.session, child, "closed", "done")
-        assert error.value.code == "open_activities"
+        step(child, "start_activities", "plan approved")
+        step(child, "start_monitoring", "activities under way")
+        assert refused(child, "close") == "open_activities"
         for activity in db.session.query(CpActivity).filter_by(child_id=child.id):
             activity.status = "done"
         db.session.flush()
         db.session.refresh(child)
-        service.transition(db.session, child, "closed", "out of the difficult situation")
-        with pytest.raises(DomainError):
-            service.transition(db.session, child, "activities", "closed cases are reopened first")
-        service.transition(db.session, child, "reopened", "new report from the school")
-        service.transition(db.session, child, "suspended", "no assessment needed now")
+        step(child, "close", "out of the difficult situation")
+        assert refused(child, "resume_activities") == "bad_transition"  # closed cases are reopened first
+        step(child, "reopen", "new report from the school")
+        step(child, "suspend", "no assessment needed now")
         db.session.flush()
         steps = [(s.from_status, s.to_status) for s in child.transitions]
         assert steps == [(None, "identified"), ("identified", "assessment"), ("assessment", "plan"),
                          ("plan", "activities"), ("activities", "monitoring"), ("monitoring", "closed"),
                          ("closed", "reopened"), ("reopened", "suspended")]
         second = child.transitions[1]
-        assert second.note == "social worker visited" and second.created_by_fk == 1 and second.at is not None
+        assert second.note == "social worker visited" and second.actor_id == 1 and second.at is not None
         assert child.status == "suspended" and child.assessments  # suspended: the data are kept
 
 
-def test_status_changes_through_the_ui_are_one_service_call(app, db, make_user):
+def test_case_steps_through_the_ui_and_the_api_are_the_same_workflow(app, db, make_user):
+    """The show page offers the steps the state and the guards allow; the page and the API take them through the
+    one mechanism: history, audit, 403 without the step's permission, 404 outside the territory, 422 with the
+    translated reason when a guard refuses."""
     from models.child_protection import CpChild
 
     with app.test_request_context():
         child = _register(db, _child(db, pin="11204201600001"))
         db.session.commit()
         pk = child.id
+    outside = _outside_child(db)
     b = Browser(app.test_client())
     b.login(make_user(("Child protection case worker",), territory=RAYON))
+    b.get("/lang/ru")
     page = b.get(f"/cpchildview/show/{pk}").get_data(as_text=True)
-    assert 'id="child-protection-transition"' in page and 'id="child-protection-generate"' in page
-    url = f"/cpchildview/transition/{pk}"
-    b.post(url, {"to_status": "closed", "note": "illegal"}, token_from=url)
+    assert 'id="child-protection-generate"' in page
+    assert sorted(re.findall(r'id="step-([a-z_]+)"', page)) == ["start_assessment", "suspend"]
+    url = f"/cpchildview/start_assessment/{pk}"
+    assert b.post(url, {"note": " "}, token_from=url).status_code == 200  # the note is required: the form again
     assert db.session.get(CpChild, pk).status == "identified"
-    assert b.post(url, {"to_status": "assessment", "note": "visit"}, token_from=url).status_code == 302
+    assert b.post(url, {"note": "visit"}, token_from=url).status_code == 302
     db.session.expire_all()
     child = db.session.get(CpChild, pk)
-    assert child.status == "assessment" and child.transitions[-1].created_by.username.startswith("u_")
+    assert child.status == "assessment" and child.transitions[-1].actor.username.startswith("u_")
+    assert child.transitions[-1].note == "visit"
+    # the API: the steps now, a refused guard (no assessment yet) 422 in Russian, out of scope 404
+    listed = b.get(f"/api/v1/child_protection_child/{pk}/transitions").get_json()
+    assert [t["name"] for t in listed["transitions"]] == ["suspend"] and listed["state"] == "assessment"
+    refused = b.api.post(f"/api/v1/child_protection_child/{pk}/transitions/start_plan", json={"note": "plan"})
+    assert refused.status_code == 422 and "оценк" in refused.get_data(as_text=True)
+    assert b.api.post(f"/api/v1/child_protection_child/{outside.id}/transitions/suspend",
+                      json={"note": "x"}).status_code == 404
+    events = len(audit_events(app, action="transition"))
+    taken = b.api.post(f"/api/v1/child_protection_child/{pk}/transitions/suspend", json={"note": "no need now"})
+    assert taken.status_code == 200 and taken.get_json()["state"] == "suspended"
+    assert len(audit_events(app, action="transition")) == events + 1
+    db.session.expire_all()
+    assert db.session.get(CpChild, pk).transitions[-1].to_status == "suspended"
+    reader = Browser(app.test_client())
+    reader.login(make_user(("Child protection territorial reader",), territory=RAYON))
+    assert reader.api.post(f"/api/v1/child_protection_child/{pk}/transitions/reopen",
+                           json={"note": "x"}).status_code == 403
 
 
 # --- relatives and the household book ---------------------------------------------------------------------------------
@@ -386,7 +413,7 @@ def test_readers_read_but_cannot_edit(app, db, make_user, role, territory):
     # the central reader reads nationwide; the territorial reader gets 404 outside the territory
     assert b.get(f"/cpchildview/show/{outside.id}").status_code == (404 if territory else 200)
     for url in ("/cpchildview/add", f"/cpchildview/edit/{inside.id}", "/cpactivityview/add",
-                "/cpassessmentview/add", "/cpvisitview/add", f"/cpchildview/transition/{inside.id}"):
+                "/cpassessmentview/add", "/cpvisitview/add", f"/cpchildview/start_assessment/{inside.id}"):
         assert b.get(url).status_code == 403, url
     assert b.post("/cpchildview/add", _add_form(db, "10101201800078")).status_code == 403
     assert b.get("/childprotectioncharts/").status_code == 200

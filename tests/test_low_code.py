@@ -433,11 +433,9 @@ def test_a_map_by_territory_draws_the_oblasts_and_falls_back_below_them(app, mak
         figure = charts.figure(frame, dims, "map", "Үй чарбалары")
         shapes = [t for t in figure.data if t.fill == "toself"]
         assert shapes and {t.type for t in shapes} == {"scatter"}
-        counts = dict(db.session.query(func.substr(Territory.code, 1, 5), func.count(Household.id))
-                      .join(Household, Household.territory_id == Territory.id).group_by(func.substr(Territory.code, 1, 5)))
         for name, value in zip(frame["g1"], frame["value"]):
             assert any(t.text == f"{name}: {value:,.0f}".replace(",", " ") for t in figure.data if t.text), name
-        assert sum(frame["value"]) == sum(counts.values())
+        assert sum(frame["value"]) == db.session.query(func.count(Household.id)).scalar()
         assert all(t.fillcolor.startswith("#") for t in shapes)
         rayon = db.session.query(Territory).filter_by(code=RAYON_A).one()
         scope = charts_scope(rayon)

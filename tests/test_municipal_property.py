@@ -9,6 +9,7 @@ from app.clock import local_today
 import io
 import json
 import os
+import re
 from decimal import Decimal
 
 import pytest
@@ -361,6 +362,7 @@ def test_approved_decommissioning_ends_the_lease_and_keeps_history(app, db):
     assert [e.kind for e in obj.events] == ["acquired", "lease_started", "lease_started", "lease_ended",
                                             "lease_ended", "decommissioned"]
     assert act.status == "approved" and act.decided_on == local_today()
+    assert [(h.from_status, h.to_status) for h in act.history] == [(None, "pending"), ("pending", "approved")]
     assert _code(service.approve_decommission, db.session, act) == "decommission_decided"
     again = PropertyDecommission(object=obj, reason=_reason(db), act_number="11-С", act_date=local_today())
     assert _code(service.request_decommission, db.session, again) == "already_decommissioned"
@@ -391,9 +393,12 @@ def test_a_rejected_act_leaves_the_object_in_the_register(app, db):
     act = service.request_decommission(db.session, PropertyDecommission(
         object=obj, reason=_reason(db), act_number="1-С", act_date=local_today()))
     db.session.flush()
-    service.reject_decommission(db.session, act)
+    assert _code(service.reject_decommission, db.session, act, note=" ") == "refusal_reason"  # a refusal says why
+    service.reject_decommission(db.session, act, note="Объект дагы колдонулат")
     db.session.flush()
     assert obj.status == "active" and act.status == "rejected"
+    assert [(h.from_status, h.to_status, h.note) for h in act.history] == [
+        (None, "pending", None), ("pending", "rejected", "Объект дагы колдонулат")]
     act.note = "changed"
     assert _code(service.update_decommission, db.session, act) == "decommission_decided"
     # after a rejection a new act may be drawn up
@@ -523,17 +528,34 @@ def test_clerk_draws_up_the_act_and_the_head_approves_it(app, make_user):
         act = db.session.query(PropertyDecommission).filter_by(object_id=obj_id).one()
         assert act.status == "pending"
         act_id = act.id
-    # the clerk cannot approve; the head can
-    clerk.post(f"/propertydecommissionview/action/approve/{act_id}")
+    # the clerk cannot approve (no step offered, the step page 403); the head can, on the act's page
+    show = f"/propertydecommissionview/show/{act_id}"
+    assert 'id="step-approve"' not in clerk.get(show).get_data(as_text=True)
+    assert clerk.post(f"/propertydecommissionview/approve/{act_id}", {},
+                      token_from=show).status_code == 403
     with app.app_context():
         assert db.session.get(PropertyDecommission, act_id).status == "pending"
     assert head.get("/propertyobjectview/add").status_code == 403  # the head reads, does not enter
-    assert head.post(f"/propertydecommissionview/action/approve/{act_id}").status_code == 302
+    page = head.get(show).get_data(as_text=True)
+    assert 'id="step-approve"' in page and 'id="step-reject"' in page
+    step = f"/propertydecommissionview/approve/{act_id}"
+    assert head.get(step).status_code == 200
+    answer = head.post(step, {}, token_from=step)
+    assert answer.status_code == 302 and answer.headers["Location"].endswith(show)
     with app.app_context():
         act = db.session.get(PropertyDecommission, act_id)
         assert act.status == "approved" and act.decided_by is not None and act.decided_on == local_today()
+        assert [(h.from_status, h.to_status) for h in act.history] == [(None, "pending"), ("pending", "approved")]
+        assert act.history[0].actor.username != act.history[1].actor.username  # the clerk drew up, the head decided
+        assert act.history[1].actor_id == act.decided_by_fk
         obj = db.session.get(PropertyObject, obj_id)
         assert obj.status == "decommissioned" and obj.events[-1].kind == "decommissioned"
+    # the history on the act's page, and no further step
+    page = head.get(show).get_data(as_text=True)
+    assert "/propertydecommissionstepview/" in page and 'id="step-' not in page
+    events = [e for e in audit_events(app, action="transition", object_type="municipal_property_decommission")
+              if e.object_id == str(act_id)]
+    assert events and '"approve"' in events[-1].changes
 
 
 def test_acts_of_another_territory_cannot_be_approved(app, make_user):
@@ -541,14 +563,142 @@ def test_acts_of_another_territory_cannot_be_approved(app, make_user):
     from models.municipal_property import PropertyDecommission
 
     with app.app_context():
-        act_id = db.session.query(PropertyDecommission).filter_by(status="pending").first().id  # demo, rayon A
+        act_id = db.session.query(PropertyDecommission).filter_by(status="pending").filter(
+            PropertyDecommission.scope_condition(_rayon_a_ids(db))).order_by(PropertyDecommission.id).first().id
         outside = _owner(db, inside_rayon_a=False, offset=3).code
     head = Browser(app.test_client())
     head.login(make_user(("LSG head",), territory=outside))
-    assert head.post(f"/propertydecommissionview/action/approve/{act_id}").status_code == 404
+    step = f"/propertydecommissionview/approve/{act_id}"
+    assert head.post(step, {}, token_from="/propertydecommissionview/list/").status_code == 404
     assert head.get(f"/propertydecommissionview/show/{act_id}").status_code == 404
+    assert head.api.post(f"/api/v1/municipal_property_decommission/{act_id}/transitions/approve",
+                         json={}).status_code == 404
     with app.app_context():
         assert db.session.get(PropertyDecommission, act_id).status == "pending"
+
+
+def _rayon_a_ids(db):
+    from models.reference import Territory
+
+    return db.session.query(Territory.id).filter(Territory.path.startswith(RAYON_A)).scalar_subquery()
+
+
+def _pending_act(app, number, offset=5):
+    """An object with an act awaiting approval outside rayon A (committed), and the owner's code."""
+    from app.extensions import db
+    from app.services import municipal_property as service
+    from models.municipal_property import PropertyDecommission
+
+    with app.app_context():
+        owner = _owner(db, inside_rayon_a=False, offset=offset)
+        obj = _registered(db, owner, number, kind="movable")
+        act = service.request_decommission(db.session, PropertyDecommission(
+            object=obj, reason=_reason(db), act_number=f"{number}-С", act_date=local_today()))
+        db.session.commit()
+        return act.id, obj.id, owner.code
+
+
+def _api(pk, name=None):
+    base = f"/api/v1/municipal_property_decommission/{pk}/transitions"
+    return base if name is None else f"{base}/{name}"
+
+
+def test_the_head_decides_acts_through_the_api(app, make_user):
+    from app.extensions import db
+    from app.services import municipal_property as service
+    from models.municipal_property import PropertyDecommission, PropertyObject
+
+    approve_id, obj_id, code = _pending_act(app, "F-API-1")
+    reject_id, kept_id, _ = _pending_act(app, "F-API-2")
+    clerk = Browser(app.test_client())
+    clerk.login(make_user(("LSG clerk",), territory=code))
+    head = Browser(app.test_client())
+    head.login(make_user(("LSG head",), territory=code))
+    # the clerk reads the act but may not decide: nothing listed, 403
+    assert clerk.get(_api(approve_id)).get_json()["transitions"] == []
+    assert clerk.api.post(_api(approve_id, "approve"), json={}).status_code == 403
+    listed = head.get(_api(approve_id)).get_json()
+    assert listed["state"] == "pending" and sorted(t["name"] for t in listed["transitions"]) == ["approve", "reject"]
+    reject = next(t for t in listed["transitions"] if t["name"] == "reject")
+    assert [(f["name"], f["required"]) for f in reject["fields"]] == [("note", True)]
+    # a refusal states why: without the reason 422 at the note
+    head.get("/lang/ru")
+    answer = head.api.post(_api(reject_id, "reject"), json={})
+    assert answer.status_code == 422 and "note" in answer.get_json()["message"]
+    answer = head.api.post(_api(reject_id, "reject"), json={"note": "Объект оңдолот"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert answer.get_json()["state"] == "rejected" and answer.get_json()["transitions"] == []
+    answer = head.api.post(_api(approve_id, "approve"), json={})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert answer.get_json()["state"] == "approved"
+    with app.app_context():
+        act = db.session.get(PropertyDecommission, approve_id)
+        assert act.status == "approved" and act.decided_on == local_today() and act.decided_by_fk is not None
+        assert [(h.from_status, h.to_status) for h in act.history] == [(None, "pending"), ("pending", "approved")]
+        assert act.history[-1].actor_id == act.decided_by_fk
+        obj = db.session.get(PropertyObject, obj_id)
+        assert (obj.status, obj.decommissioned_on) == ("decommissioned", act.act_date)  # as of the act date
+        rejected = db.session.get(PropertyDecommission, reject_id)
+        assert rejected.status == "rejected" and rejected.history[-1].note == "Объект оңдолот"
+        assert db.session.get(PropertyObject, kept_id).status == "active"
+    for pk, name in ((approve_id, "approve"), (reject_id, "reject")):
+        events = [e for e in audit_events(app, action="transition") if e.object_id == str(pk)
+                  and e.object_type == "municipal_property_decommission"]
+        assert events and f'"{name}"' in events[-1].changes
+    # already decided: 422 with the translated reason at the status
+    answer = head.api.post(_api(approve_id, "reject"), json={"note": "Кеч"})
+    assert answer.status_code == 422 and answer.get_json()["field"] == "status"
+    assert re.search("[а-яА-Я]", answer.get_json()["message"])
+    # the guard: an object that left the register meanwhile cannot be written off again
+    guarded_id, guarded_obj, _ = _pending_act(app, "F-API-3")
+    with app.app_context():
+        obj = db.session.get(PropertyObject, guarded_obj)
+        service.decommission_object(db.session, obj, "F-API-3-X", local_today())
+        db.session.commit()
+    assert [t["name"] for t in head.get(_api(guarded_id)).get_json()["transitions"]] == ["reject"]
+    answer = head.api.post(_api(guarded_id, "approve"), json={})
+    assert answer.status_code == 422 and answer.get_json()["field"] == "object"
+    assert re.search("[а-яА-Я]", answer.get_json()["message"])
+    with app.app_context():
+        assert db.session.get(PropertyDecommission, guarded_id).status == "pending"
+
+
+def test_the_head_rejects_on_the_page_stating_why(app, make_user):
+    from app.extensions import db
+    from models.municipal_property import PropertyDecommission
+
+    act_id, _, code = _pending_act(app, "F-PAGE-1")
+    head = Browser(app.test_client())
+    head.login(make_user(("LSG head",), territory=code))
+    head.get("/lang/ky")
+    step = f"/propertydecommissionview/reject/{act_id}"
+    page = head.get(step).get_data(as_text=True)
+    assert 'name="note"' in page and "Баш тартуунун себеби" in page  # the field, in Kyrgyz
+    assert head.post(step, {"note": ""}, token_from=step).status_code == 200  # refused: the form again
+    with app.app_context():
+        assert db.session.get(PropertyDecommission, act_id).status == "pending"
+    answer = head.post(step, {"note": "Оңдоого болот"}, token_from=step)
+    assert answer.status_code == 302
+    with app.app_context():
+        act = db.session.get(PropertyDecommission, act_id)
+        assert act.status == "rejected" and act.history[-1].note == "Оңдоого болот"
+        assert act.object.status == "active"
+    page = head.get(f"/propertydecommissionview/show/{act_id}").get_data(as_text=True)
+    assert "Оңдоого болот" in page  # the reason in the act's history
+
+
+def test_the_act_api_is_read_only_and_scoped(app, make_user):
+    act_id, _, code = _pending_act(app, "F-API-4")
+    head = Browser(app.test_client())
+    head.login(make_user(("LSG head",), territory=code))
+    answer = head.get(f"/api/v1/municipal_property_decommission/{act_id}")
+    assert answer.status_code == 200 and answer.get_json()["result"]["status"] == "pending"
+    assert head.api.put(f"/api/v1/municipal_property_decommission/{act_id}",
+                        json={"status": "approved"}).status_code in (403, 405)
+    other = Browser(app.test_client())
+    other.login(make_user(("LSG head",), territory="41708203000000"))
+    assert other.get(f"/api/v1/municipal_property_decommission/{act_id}").status_code == 404
+    assert other.get(_api(act_id)).status_code == 404
 
 
 # --- documents ------------------------------------------------------------------------------------------------

@@ -315,3 +315,33 @@ def test_an_export_streams_its_rows_with_a_bounded_number_of_statements(app, adm
         assert head.full_name in str(row[3])
     finally:
         event.remove(engine, "before_cursor_execute", spy)
+
+
+def test_no_list_or_show_page_prints_python_none(app, admin, db):
+    """Every model view's list page and the show page of its first record, in Kyrgyz: an empty value is an empty
+    cell, never FAB's "None" (the formatters of views/base.py cover every shown column)."""
+    import re
+
+    from views.base import SanaripModelView
+
+    admin.get("/lang/ky")
+    walked, leaks = 0, []
+    for view in app.appbuilder.baseviews:
+        if not isinstance(view, SanaripModelView) or "can_list" not in (view.base_permissions or ()):
+            continue
+        base = view.route_base
+        page = admin.get(f"{base}/list/")
+        if page.status_code != 200:
+            continue
+        text = page.get_data(as_text=True)
+        urls = [f"{base}/list/"]
+        first = re.search(rf'href="{re.escape(base)}/show/(\d+)"', text)
+        if first and "can_show" in view.base_permissions:
+            shown = admin.get(f"{base}/show/{first.group(1)}")
+            assert shown.status_code == 200, base
+            text += shown.get_data(as_text=True)
+            urls.append(f"{base}/show/{first.group(1)}")
+        walked += 1
+        if re.search(r">\s*None\s*<", text):
+            leaks.append(urls)
+    assert walked > 40 and not leaks, leaks

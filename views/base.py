@@ -105,9 +105,9 @@ def _blank_if_none(value):
     return "" if value is None else value
 
 
-def _babel_formatters(datamodel, declared, shown_columns):
-    """Dates and numbers through Babel in the current language, yes/no for flags, nothing for an empty
-    relation (FAB would print Python's "True" and "None")."""
+def _babel_formatters(datamodel, declared):
+    """Dates and numbers through Babel in the current language, yes/no for flags (FAB would print Python's
+    "True"); every other shown column gets an empty cell for None once the choices are in (SanaripModelView)."""
     result = dict(declared or {})
     for col in datamodel.obj.__table__.columns:
         if col.key in result:
@@ -116,9 +116,6 @@ def _babel_formatters(datamodel, declared, shown_columns):
             result[col.key] = _format_value
         elif isinstance(col.type, Boolean):
             result[col.key] = _yes_no
-    for col in shown_columns:
-        if isinstance(col, str) and col not in result and datamodel.is_relation(col):
-            result[col] = _blank_if_none
     return result
 
 
@@ -317,9 +314,14 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
             self.search_form_query_rel_fields)
         shown = list(self.list_columns or []) + list(self.show_columns or []) + [
             c for _, spec in (self.show_fieldsets or []) for c in spec.get("fields", [])]
-        self.formatters_columns = _babel_formatters(self.datamodel, self.formatters_columns, shown)
+        self.formatters_columns = _babel_formatters(self.datamodel, self.formatters_columns)
         for col, choices in self.choice_columns.items():
             self.formatters_columns.setdefault(col, lambda value, c=choices: str(c.get(value, value or "")))
+        # an empty value is an empty cell, never FAB's "None" (the table's columns too: FAB shows them all where a
+        # view names no show columns)
+        for col in [*shown, *self.datamodel.get_columns_list()]:
+            if isinstance(col, str):
+                self.formatters_columns.setdefault(col, _blank_if_none)
         self.add_form_extra_fields = _choice_fields(self.datamodel, self.choice_columns, self.label_columns,
                                                     self.add_form_extra_fields)
         self.edit_form_extra_fields = _choice_fields(self.datamodel, self.choice_columns, self.label_columns,

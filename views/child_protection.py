@@ -1,21 +1,20 @@
 """AIS on children and families in difficult life situations: children (cases), families, relatives, assessments,
 plans and activities, monitoring visits, case history, the overdue list, reasons and plan rules (classifiers)."""
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, url_for
 from flask_appbuilder import expose
-from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget, Select2Widget
-from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext, lazy_gettext as _l
-from wtforms import BooleanField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField
+from wtforms.validators import Optional
 
 from app.reports import Column, Report, ReportView
 from app.catalogue import dictionary
 from app.errors import DomainError
 from app.services import child_protection as service
+from app.workflow import WorkflowApiMixin, WorkflowViewMixin
 from models.child_protection import ACTIVITY_STATUSES, BODIES, DOMAINS, PLANS, STATUSES, CpActivity, CpAssessment, \
     CpChild, CpFamily, CpPlanRule, CpReason, CpRelative, CpTransition, CpVisit
 from views.base import SanaripModelRestApi, SanaripModelView
@@ -127,13 +126,11 @@ class CpVisitView(SanaripModelView):
 
 
 # --- children (cases) -----------------------------------------------------------------------------------------------
-class TransitionForm(DynamicForm):
-    to_status = SelectField(_l("New status"), [DataRequired()], choices=list(STATUSES.items()),
-                            widget=Select2Widget())
-    note = TextAreaField(_l("Why"), [DataRequired(), Length(max=500)], widget=BS3TextAreaFieldWidget())
+class CpChildView(WorkflowViewMixin, SanaripModelView):
+    """The child's case: its steps are the workflow's (service.WORKFLOW), shown on the show page with the plan's
+    generation."""
 
-
-class CpChildView(SanaripModelView):
+    workflow = service.WORKFLOW
     datamodel = SQLAInterface(CpChild)
     list_columns = ["full_name", "sex", "birth_date", "territory", "identified_on", "status", "disability",
                     "migrant_parents"]
@@ -160,7 +157,7 @@ class CpChildView(SanaripModelView):
     show_template = "child_protection/show.html"
     base_order = ("identified_on", "desc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export", "can_print",
-                        "can_transition", "can_generate"]
+                        "can_generate"]
 
     def __init__(self, *args, **kwargs):
         flags = ("disability", "survivor_pension", "monthly_benefit", "fixed_housing", "migrant_parents")
@@ -173,34 +170,6 @@ class CpChildView(SanaripModelView):
 
     def on_update(self, item):
         service.check_child(self.datamodel.session, item)
-
-    @expose("/transition/<int:pk>", methods=["GET", "POST"])
-    @has_access
-    @permission_name("transition")
-    def transition(self, pk):
-        """The case moves to another status: the form asks where to and why; the service decides."""
-        session = self.datamodel.session
-        item = self.scoped_get(pk)
-        if item is None:
-            abort(404)
-        form = TransitionForm()
-        form.to_status.choices = [(s, STATUSES[s]) for s in service.allowed_transitions(item)]
-        if request.method == "POST" and form.validate():
-            try:
-                service.transition(session, item, form.to_status.data, form.note.data)
-            except DomainError as exc:
-                session.rollback()
-                flash(str(exc), "danger")
-            else:
-                session.commit()
-                flash(gettext("The case status is changed."), "success")
-                return redirect(url_for(".show", pk=pk))
-        elif request.method == "POST" and form.to_status.data and form.to_status.data not in dict(
-                form.to_status.choices):
-            flash(gettext("This status change is not allowed."), "danger")
-        return self.render_template("child_protection/transition.html", form=form, child=item,
-                                    title=gettext("%(entity)s: change of status", entity=self.entity),
-                                    appbuilder=self.appbuilder)
 
     @expose("/generate/<int:pk>", methods=["POST"])
     @has_access
@@ -239,7 +208,7 @@ class CpFamilyView(SanaripModelView):
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export", "can_print"]
 
 
-class CpChildApi(SanaripModelRestApi):
+class CpChildApi(WorkflowApiMixin, SanaripModelRestApi):
     resource_name = "child_protection_child"
     datamodel = SQLAInterface(CpChild)
     ui_view = CpChildView

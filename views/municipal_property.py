@@ -2,7 +2,7 @@
 documents with their files, the event history, decommissioning acts and the REST API of objects."""
 import os
 
-from flask import abort, current_app, flash, g, redirect, send_file, url_for
+from flask import abort, current_app, redirect, send_file, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.filters import BaseFilter
@@ -16,11 +16,11 @@ from wtforms.validators import DataRequired
 
 from app import audit
 from app.catalogue import dictionary
-from app.errors import DomainError
 from app.services import municipal_property as service
+from app.workflow import WorkflowApiMixin, WorkflowViewMixin
 from models.municipal_property import (DECOMMISSION_STATUSES, LEASE_STATES, STATUSES, USE_MODES, DecommissionReason,
-                                       PropertyDecommission, PropertyDocument, PropertyEvent, PropertyLease,
-                                       PropertyObject)
+                                       PropertyDecommission, PropertyDecommissionStep, PropertyDocument,
+                                       PropertyEvent, PropertyLease, PropertyObject)
 from views.base import SanaripModelRestApi, SanaripModelView
 
 
@@ -74,20 +74,6 @@ OBJECT_SHOW = [
 ]
 OBJECT_SEARCH = ["inventory_number", "name", "kind", "territory", "cadastral_number", "address", "condition",
                  "use_mode", "acquisition_basis", "acquired_on", "balance_value"]
-
-
-def _decided(view, item, decide, message):
-    """Run a decision of the head on an act inside the user's scope, then show the act again."""
-    if item is None or view.scoped_get(item.id) is None:
-        abort(404)
-    try:
-        decide(view.datamodel.session, item, decided_by=g.user.id)
-        view.datamodel.session.commit()
-        flash(str(message), "success")
-    except DomainError as exc:
-        view.datamodel.session.rollback()
-        flash(str(exc), "danger")
-    return redirect(url_for(f"{view.endpoint}.show", pk=item.id))
 
 
 class PropertyLeaseView(SanaripModelView):
@@ -172,7 +158,24 @@ class PropertyEventView(SanaripModelView):
     base_permissions = ["can_list", "can_show", "can_export"]
 
 
-class PropertyDecommissionView(SanaripModelView):
+class PropertyDecommissionStepView(SanaripModelView):
+    """Who drew up, approved or rejected an act, when and why (written by the services only)."""
+
+    datamodel = SQLAInterface(PropertyDecommissionStep)
+    list_columns = ["at", "from_status", "to_status", "note", "actor"]
+    show_columns = ["act", "at", "from_status", "to_status", "note", "actor"]
+    search_columns = ["at", "to_status"]
+    choice_columns = {"from_status": DECOMMISSION_STATUSES, "to_status": DECOMMISSION_STATUSES}
+    formatters_columns = blanks(("note",))
+    base_order = ("id", "desc")
+    base_permissions = ["can_list", "can_show"]
+
+
+class PropertyDecommissionView(WorkflowViewMixin, SanaripModelView):
+    """Decommissioning acts: drawn up and corrected by the clerk while they await approval; the head approves or
+    rejects them through the workflow's steps (service.WORKFLOW)."""
+
+    workflow = service.WORKFLOW
     datamodel = SQLAInterface(PropertyDecommission)
     list_columns = ["object", "reason", "act_number", "act_date", "status", "decided_on"]
     show_columns = ["object", "reason", "act_number", "act_date", "note", "status", "decided_on", "decided_by",
@@ -182,26 +185,15 @@ class PropertyDecommissionView(SanaripModelView):
     search_columns = ["act_number", "act_date", "status", "reason", "object"]
     choice_columns = {"status": DECOMMISSION_STATUSES}
     formatters_columns = blanks(("note",), ("decided_on",))
+    related_views = [PropertyDecommissionStepView]
     base_order = ("act_date", "desc")
-    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export", "can_approve"]
-    method_permission_name = {"approve": "approve", "reject": "approve"}
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
 
     def on_add(self, item):
         service.request_decommission(self.datamodel.session, item)
 
     def on_update(self, item):
         service.update_decommission(self.datamodel.session, item)
-
-    @action("approve", _l("Approve decommissioning"), _l("Approve the act? The object leaves the register."),
-            "fa-check", multiple=False)
-    def approve(self, item):
-        return _decided(self, item, service.approve_decommission,
-                        _l("The act is approved: the object has left the register."))
-
-    @action("reject", _l("Reject the act"), _l("Reject the act? The object stays in the register."), "fa-times",
-            multiple=False)
-    def reject(self, item):
-        return _decided(self, item, service.reject_decommission, _l("The act is rejected."))
 
 
 class PropertyObjectView(SanaripModelView):
@@ -307,3 +299,16 @@ class PropertyObjectApi(SanaripModelRestApi):
 
     def on_update(self, item):
         service.update_object(self.datamodel.session, item)
+
+
+class PropertyDecommissionApi(WorkflowApiMixin, SanaripModelRestApi):
+    """Read-only, and the workflow's steps (app/workflow.py): acts are drawn up through the form, decided through
+    the steps."""
+
+    resource_name = "municipal_property_decommission"
+    datamodel = SQLAInterface(PropertyDecommission)
+    workflow_view = PropertyDecommissionView
+    base_permissions = ["can_get", "can_info"]
+    list_columns = ["id", "object_id", "reason_id", "act_number", "act_date", "status", "decided_on",
+                    "decided_by_fk"]
+    show_columns = list_columns + ["note"]

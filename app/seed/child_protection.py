@@ -12,7 +12,7 @@ from app.services import child_protection as service
 from models.child_protection import CpAssessment, CpChild, CpFamily, CpPlanRule, CpReason, CpRelative, \
     CpVisit
 from models.reference import Territory
-from app.clock import local_today
+from app.clock import from_local, local_today
 
 #: reasons for the difficult life situation (Regulation No. 156; Children's Code art. 5: children in need of
 #: special protection): code, Kyrgyz, Russian, English
@@ -128,8 +128,9 @@ def _advance(session, child, steps, when, planned_on=None):
         if status == "monitoring":
             service.record_visit(session, CpVisit(child=child, visited_on=when - datetime.timedelta(days=10),
                                                   outcome="improved", note="Абалы жакшырды."))
-        service.transition(session, child, status, "Демо: иш жүргүзүү", at=datetime.datetime.combine(
-            when, datetime.time(10)))
+        service.WORKFLOW.take(session, child, service.WORKFLOW.step_to(child, status).name,
+                              {"note": "Демо: иш жүргүзүү"},
+                              now=from_local(datetime.datetime.combine(when, datetime.time(10))))
         session.flush()
 
 

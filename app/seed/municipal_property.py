@@ -1,8 +1,8 @@
 """The decommissioning reasons classifier (reference data) and deterministic demo data of the municipal property
 register: objects of every type for one aiyl aimak per oblast, the demo rayon and a city, some leased (one lease
 ending within 90 days), one in operational management, documents with files, one object decommissioned by an
-approved act (outside the demo rayon) and one act awaiting the head's approval (in the demo rayon). Everything goes
-through app/services/municipal_property.py."""
+approved act (outside the demo rayon) and acts awaiting the head's approval (in the demo rayon and outside it: the
+workflow walker of tests/test_workflow.py needs both). Everything goes through app/services/municipal_property.py."""
 import datetime
 import decimal
 import io
@@ -180,9 +180,9 @@ def seed(session, echo=print):
             service.request_decommission(session, act, today)
             session.flush()
             service.approve_decommission(session, act, today=today)
-        if in_demo_rayon:  # an act awaiting the head's approval
+        if in_demo_rayon or index == 0:  # an act awaiting the head's approval, in the demo rayon and outside it
             service.request_decommission(session, PropertyDecommission(
-                object=movable, reason=reasons["wear"], act_number="7-С",
+                object=movable, reason=reasons["wear"], act_number="7-С" if in_demo_rayon else f"{index + 1}-7-С",
                 act_date=today - datetime.timedelta(days=3)), today)
         session.flush()
         added += 1

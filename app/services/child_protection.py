@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
-from app import audit
+from app import audit, workflow
 from app.catalogue import custom, policy
 from app.ages import age_on, born_by
 from app.errors import DomainError
@@ -23,17 +23,6 @@ from models.child_protection import ACTIVITY_STATUSES, RULE_FIELDS, RULE_OPERATO
 from app import clock
 from app.clock import local_today
 
-#: the case lifecycle (Regulation No. 156): status -> statuses it may move to
-TRANSITIONS = {
-    "identified": ("assessment", "suspended"),
-    "assessment": ("plan", "suspended"),
-    "plan": ("activities", "suspended"),
-    "activities": ("monitoring", "suspended"),
-    "monitoring": ("closed", "activities", "suspended"),
-    "suspended": ("reopened",),
-    "closed": ("reopened",),
-    "reopened": ("assessment", "suspended"),
-}
 OPEN_ACTIVITY = ("planned", "in_progress")
 RETENTION_AGE = 28  # personal data are kept until the child turns 28 (the shipped value of the parameter below)
 ANONYMOUS = "***"
@@ -86,44 +75,87 @@ def register_child(session, child: CpChild, note=None, today=None, user_id=None)
     return child
 
 
-def _history(session, child, before, after, note, user_id=None, at=None):
-    step = CpTransition(child=child, at=at or clock.now(), from_status=before, to_status=after,
-                        note=note)
-    if user_id is not None:
-        step.created_by_fk = user_id
-    session.add(step)
-    return step
+def _history(session, child, before, after, note, actor_id=None, at=None):
+    actor = {"actor_id": actor_id, "created_by_fk": actor_id} if actor_id is not None else {}
+    return CpTransition.record(session, child, after, at=at or clock.now(), from_status=before, note=note, **actor)
 
 
-def allowed_transitions(child: CpChild):
-    return TRANSITIONS.get(child.status, ())
-
-
-def transition(session, child: CpChild, to_status: str, note: str, user_id=None, at=None):
-    """Move a case to `to_status` (Regulation No. 156: identification → assessment → plan → activities →
-    monitoring → closure; a case is suspended when no assessment or activity is needed, its data kept, and a
-    closed or suspended case is reopened). Every step records who, when and why. A plan needs an assessment;
-    activities need a plan; closing needs every activity finished."""
-    note = (note or "").strip()
-    if to_status not in STATUSES or to_status not in allowed_transitions(child):
-        raise DomainError(_l("A case in status \"%(status)s\" cannot move to \"%(target)s\".",
-                             status=STATUSES.get(child.status, child.status),
-                             target=STATUSES.get(to_status, to_status)), field="status", code="illegal_transition")
-    if not note:
-        raise DomainError(_l("Say why the case changes its status."), field="note", code="note_required")
+# --- the case's workflow (app/workflow.py) ---------------------------------------------------------------------
+def _open(session, child):
     if child.anonymised_on is not None:
         raise DomainError(_l("The record is anonymised and closed for changes."), code="anonymised")
-    if to_status == "plan" and not child.assessments:
+
+
+def _assessed(session, child):
+    _open(session, child)
+    if not child.assessments:
         raise DomainError(_l("A plan follows the comprehensive assessment: record the assessment first."),
                           field="status", code="no_assessment")
-    if to_status == "activities" and not child.activities:
+
+
+def _planned(session, child):
+    _open(session, child)
+    if not child.activities:
         raise DomainError(_l("Generate or enter the plan's activities first."), field="status", code="no_plan")
-    if to_status == "closed" and any(a.status in OPEN_ACTIVITY for a in child.activities):
+
+
+def _finished(session, child):
+    _open(session, child)
+    if any(a.status in OPEN_ACTIVITY for a in child.activities):
         raise DomainError(_l("Finish or cancel every activity before closing the case."), field="status",
                           code="open_activities")
-    before = child.status
-    child.status = to_status
-    return _history(session, child, before, to_status, note, user_id, at)
+
+
+def _move(session, child, step):
+    """Every step of a case: the status changes and the history records who, when and why (the note is required:
+    Regulation No. 156 asks the reason of each decision on a case)."""
+    note = (step.data.get("note") or "").strip()
+    if not note:
+        raise DomainError(_l("Say why the case changes its status."), field="note", code="note_required")
+    before, child.status = child.status, step.transition.target
+    return _history(session, child, before, child.status, note, step.actor_id, step.now)
+
+
+def _why():
+    return [workflow.Field("note", "text", _l("Why"), required=True, max_length=500)]
+
+
+def _step(name, label, source, target, guard=_open, **options):
+    return workflow.Transition(name, label, source, target, apply=_move, guard=guard, fields=_why(),
+                               done=_l("The case status is changed."), **options)
+
+
+#: the case lifecycle (Regulation No. 156): identification → assessment → plan → activities → monitoring →
+#: closure; a case is suspended when no assessment or activity is needed (its data kept), and a closed or
+#: suspended case is reopened. A plan needs an assessment, activities a plan, closing every activity finished.
+WORKFLOW = workflow.Workflow(
+    "child_protection", CpChild,
+    states=[workflow.State("identified", STATUSES["identified"], "info"),
+            workflow.State("assessment", STATUSES["assessment"], "primary"),
+            workflow.State("plan", STATUSES["plan"], "primary"),
+            workflow.State("activities", STATUSES["activities"], "warning"),
+            workflow.State("monitoring", STATUSES["monitoring"], "info"),
+            workflow.State("closed", STATUSES["closed"], "success"),
+            workflow.State("suspended", STATUSES["suspended"], "default"),
+            workflow.State("reopened", STATUSES["reopened"], "info")],
+    transitions=[
+        _step("start_assessment", _l("Start the assessment"), ("identified", "reopened"), "assessment",
+              icon="fa-search"),
+        _step("start_plan", _l("Go on to the plan"), ("assessment",), "plan", guard=_assessed, icon="fa-list-ol"),
+        _step("start_activities", _l("Start the activities"), ("plan",), "activities", guard=_planned,
+              icon="fa-tasks"),
+        _step("start_monitoring", _l("Start monitoring"), ("activities",), "monitoring", icon="fa-eye"),
+        _step("resume_activities", _l("Resume the activities"), ("monitoring",), "activities", guard=_planned,
+              style="default", icon="fa-undo"),
+        _step("close", _l("Close the case"), ("monitoring",), "closed", guard=_finished, style="success",
+              icon="fa-check"),
+        _step("suspend", _l("Suspend the case"),
+              ("identified", "assessment", "plan", "activities", "monitoring", "reopened"), "suspended",
+              style="warning", icon="fa-pause"),
+        _step("reopen", _l("Reopen the case"), ("suspended", "closed"), "reopened", style="default",
+              icon="fa-folder-open"),
+    ],
+    history=CpTransition)
 
 
 # --- relatives ----------------------------------------------------------------------------------------------------

@@ -28,11 +28,12 @@ from io import BytesIO
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 
+from app import clock, workflow
 from app.errors import DomainError
 from app.identifiers import parse_cadastral, parse_inn, parse_pin
-from models.municipal_property import (ACQUISITION_BASES, CONDITIONS, IMMOVABLE, KINDS, TENANT_KINDS, USE_MODES,
-                                       PropertyDecommission, PropertyDocument, PropertyEvent, PropertyLease,
-                                       PropertyObject)
+from models.municipal_property import (ACQUISITION_BASES, CONDITIONS, DECOMMISSION_STATUSES, IMMOVABLE, KINDS,
+                                       TENANT_KINDS, USE_MODES, PropertyDecommission, PropertyDecommissionStep,
+                                       PropertyDocument, PropertyEvent, PropertyLease, PropertyObject)
 from models.reference import Territory
 from app.clock import local_today
 from app.territory_kinds import PROPERTY_OWNER_KINDS as OWNER_KINDS  # (views filter owners by service.OWNER_KINDS)
@@ -387,10 +388,9 @@ def _check_act(obj, act_number, act_date, today):
                              date=f"{obj.acquired_on:%d.%m.%Y}"), field="act_date", code="act_before_acquisition")
 
 
-def request_decommission(session, act: PropertyDecommission, today=None):
-    """Draw up a decommissioning act (reason, act number and date) for the head's approval. An object has one act
-    in force or awaiting approval at a time."""
-    today = _today(today)
+def _check_request(session, act: PropertyDecommission, today):
+    """An act names an object of the active register, a reason, a valid number and date; an object has one act in
+    force or awaiting approval at a time."""
     obj = act.object
     if obj is None:
         raise DomainError(_l("Choose the object."), field="object", code="object_required")
@@ -407,8 +407,17 @@ def request_decommission(session, act: PropertyDecommission, today=None):
     if open_act is not None:
         raise DomainError(_l("Decommissioning act №%(number)s of this object is already awaiting approval.",
                              number=open_act.act_number), field="object", code="decommission_pending")
+    return act
+
+
+def request_decommission(session, act: PropertyDecommission, today=None, now=None):
+    """Draw up a decommissioning act (reason, act number and date) for the head's approval: it awaits approval,
+    the first step of its history (None → pending)."""
+    now = now or clock.now()
+    _check_request(session, act, today or local_today(now))
     act.status = "pending"
     session.add(act)
+    PropertyDecommissionStep.record(session, act, "pending", now)
     return act
 
 
@@ -419,26 +428,45 @@ def update_decommission(session, act: PropertyDecommission, today=None):
         raise DomainError(_l("The act has already been decided and cannot be changed."), code="decommission_decided")
     if "object_id" in changes:
         raise DomainError(_l("An act cannot be moved to another object."), field="object", code="act_object")
-    return request_decommission(session, act, today)
+    return _check_request(session, act, _today(today))
 
 
-def approve_decommission(session, act: PropertyDecommission, decided_by=None, today=None):
-    """The head approves the act: the object is decommissioned as of the act date (see decommission_object)."""
-    today = _today(today)
+def _check_pending(act):
     if act.status != "pending":
         raise DomainError(_l("Only an act awaiting approval can be approved or rejected."),
                           code="decommission_decided")
+
+
+def check_approvable(session, act: PropertyDecommission):
+    """The head can approve an act only while its object is still in the register (the workflow's guard)."""
+    if act.object is not None and act.object.status != "active":
+        raise DomainError(_l("The object is already decommissioned."), field="object",
+                          code="already_decommissioned")
+
+
+def approve_decommission(session, act: PropertyDecommission, decided_by=None, today=None, now=None):
+    """The head approves the act: the object is decommissioned as of the act date (see decommission_object); the
+    decision's day and who took it are kept on the act and in its history."""
+    now = now or clock.now()
+    today = today or local_today(now)
+    _check_pending(act)
+    check_approvable(session, act)
     decommission_object(session, act.object, act.act_number, act.act_date, today)
     act.status, act.decided_on, act.decided_by_fk = "approved", today, decided_by
+    PropertyDecommissionStep.record(session, act, "approved", now, from_status="pending", actor_id=decided_by)
     return act
 
 
-def reject_decommission(session, act: PropertyDecommission, decided_by=None, today=None):
-    """The head refuses the act: the object stays in the register."""
-    if act.status != "pending":
-        raise DomainError(_l("Only an act awaiting approval can be approved or rejected."),
-                          code="decommission_decided")
-    act.status, act.decided_on, act.decided_by_fk = "rejected", _today(today), decided_by
+def reject_decommission(session, act: PropertyDecommission, note=None, decided_by=None, today=None, now=None):
+    """The head refuses the act, stating why (the note of the history step): the object stays in the register
+    and a new act may be drawn up."""
+    now = now or clock.now()
+    _check_pending(act)
+    if _blank(note):
+        raise DomainError(_l("State the reason of the refusal."), field="note", code="refusal_reason")
+    act.status, act.decided_on, act.decided_by_fk = "rejected", today or local_today(now), decided_by
+    PropertyDecommissionStep.record(session, act, "rejected", now, from_status="pending", note=note,
+                                    actor_id=decided_by)
     return act
 
 
@@ -460,6 +488,33 @@ def decommission_object(session, obj: PropertyObject, act_number, act_date, toda
         obj.use_mode = "vacant"
     _event(session, obj, "decommissioned", act_date, _doc(act_number, act_date))
     return obj
+
+
+#: the act's workflow (app/workflow.py): drawn up by the clerk, approved or rejected by the head of the executive
+#: body (regulation on decommissioning)
+WORKFLOW = workflow.Workflow(
+    "property_decommission", PropertyDecommission,
+    states=[workflow.State("pending", DECOMMISSION_STATUSES["pending"], "warning"),
+            workflow.State("approved", DECOMMISSION_STATUSES["approved"], "success", final=True),
+            workflow.State("rejected", DECOMMISSION_STATUSES["rejected"], "danger", final=True)],
+    transitions=[
+        workflow.Transition(
+            "approve", _l("Approve decommissioning"), source=("pending",), target="approved", style="success",
+            icon="fa-check", guard=check_approvable,
+            confirm=_l("Approve the act? The object leaves the register."),
+            apply=lambda session, act, step: approve_decommission(session, act, decided_by=step.actor_id,
+                                                                  now=step.now),
+            done=_l("The act is approved: the object has left the register.")),
+        workflow.Transition(
+            "reject", _l("Reject the act"), source=("pending",), target="rejected", style="danger",
+            icon="fa-times",
+            fields=[workflow.Field("note", "text", _l("Reason of the refusal"), required=True, max_length=1000,
+                                   description=_l("Why the act is rejected; the object stays in the register."))],
+            apply=lambda session, act, step: reject_decommission(session, act, note=step.data.get("note"),
+                                                                 decided_by=step.actor_id, now=step.now),
+            done=_l("The act is rejected.")),
+    ],
+    history=PropertyDecommissionStep)
 
 
 # --- documents ------------------------------------------------------------------------------------------------

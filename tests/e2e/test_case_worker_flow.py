@@ -41,11 +41,10 @@ def test_case_worker_registers_assesses_and_plans_in_russian(page, live_server):
     page.locator("a[href*='/cpchildview/show/']").first.click()
     child = re.search(r"/cpchildview/show/(\d+)", page.url).group(1)
 
-    page.click("#child-protection-transition")
-    page.select_option("select[name=to_status]", "assessment")
+    page.click("#step-start_assessment")
     page.fill("#note", "Нужна комплексная оценка")
     page.locator("form button[type=submit], form input[type=submit]").last.click()
-    assert "Оценка" in page.locator("#child-protection-status").inner_text()
+    assert "Оценка" in page.locator("#workflow-state").inner_text()
 
     page.goto(f"/cpassessmentview/add?_flt_0_child={child}")
     page.fill("#assessed_on", today)
@@ -63,3 +62,10 @@ def test_case_worker_registers_assesses_and_plans_in_russian(page, live_server):
     # disability without the monthly benefit: the rule kept as data adds this activity, in Russian
     assert "Подать заявление на ежемесячное социальное пособие" in content
     assert page.get_attribute("html", "lang") == "ru"
+
+    # the same case in Kyrgyz: the state, the steps the guards allow now (a plan follows the assessment)
+    page.goto("/lang/ky")
+    page.goto(f"/cpchildview/show/{child}")
+    assert page.locator("#workflow-state").inner_text() == "Баалоо"
+    assert page.locator("#step-start_plan").inner_text().strip() == "Пландоого өтүү"
+    page.screenshot(path="/tmp/e2e_child_case_ky.png", full_page=False)
