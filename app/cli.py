@@ -6,6 +6,7 @@ import string
 
 import click
 from flask import current_app
+from flask_babel import force_locale
 from flask.cli import AppGroup, with_appcontext
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 
@@ -174,7 +175,9 @@ def seed_demo():
     printed = False
     for template in _templates():
         username = "demo_" + re.sub(r"[^a-z0-9]+", "_", template.name.lower()).strip("_")
-        user = create_user(username, password, [template.name], "Demo", template.name,
+        with force_locale("ky"):  # the demo user's name reads as a person's in the Kyrgyz screens
+            last_name = str(template.label)[:64]  # FAB keeps 64 characters
+        user = create_user(username, password, [template.name], "Демо", last_name,
                            territory=territory if template.territorial else None)
         if user is not None:
             if not printed:

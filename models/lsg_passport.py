@@ -98,6 +98,8 @@ passport_sphere = Table(
 class LsgPassport(Extensible, TerritoryScoped, Versioned, Tracked, Model):
     """The e-passport of one aiyl aimak or city for one year. No personal data: figures only."""
 
+    territory_loading = "selectin"  # a passport is named by its territory (lists and selects of passports)
+
     __tablename__ = "lsg_passport_passport"
     __dataset__ = Dataset(
         _l("LSG passports"), _l("LSG passport"),

@@ -148,6 +148,7 @@ class LsgPassportView(SanaripModelView):
     datamodel = SQLAInterface(LsgPassport)
     list_columns = ["territory", "year", "population_total", "population_source", "households", "settlements",
                     "area_km2", "social_object_count"]
+    eager_load = ("values.indicator", "social_objects")  # the figures and the count
     show_fieldsets = [
         (_l("Territorial unit"), {"fields": ["territory", "year", "administrative_centre", "area_km2", "area_ha",
                                              "settlements"]}),
