@@ -73,9 +73,9 @@ def conditions(target, query):
     return out
 
 
-def search(session, query, targets, scope, may_show, url_of):
+def search(session, query, targets, scope, may_show, url_of, label_of):
     """[Group] of the targets the user may open (`may_show(target)`), each with its hits in `scope`.
-    `url_of(target, row)` is the record's page."""
+    `url_of(target, row)` is the record's page, `label_of(target)` the group's heading."""
     from sqlalchemy import or_
 
     query = (query or "").strip()[:100]
@@ -93,6 +93,5 @@ def search(session, query, targets, scope, may_show, url_of):
         if not rows:
             continue
         audit.record_bulk_read(session, model, [["q", "search", query]], len(rows), action="search")
-        groups.append(Group(target, target.view.entity_plural or target.view.list_title,
-                            [(str(row), url_of(target, row)) for row in rows]))
+        groups.append(Group(target, label_of(target), [(str(row), url_of(target, row)) for row in rows]))
     return groups

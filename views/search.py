@@ -29,6 +29,7 @@ class SearchView(BaseView):
         groups = search.search(
             self.appbuilder.session, query, list(views), current_scope(),
             may_show=lambda t: sm.has_access("can_show", views[t].class_permission_name),
-            url_of=lambda t, row: url_for(f"{views[t].endpoint}.show", pk=row.id))
+            url_of=lambda t, row: url_for(f"{views[t].endpoint}.show", pk=row.id),
+            label_of=lambda t: views[t].entity_plural or views[t].list_title)
         return self.render_template("sanarip/search.html", query=query.strip(), groups=groups,
                                     title=self.title, appbuilder=self.appbuilder)
