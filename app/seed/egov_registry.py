@@ -82,7 +82,7 @@ ELEMENTS = {
                     "Эски ЭДЖС", "up_to_1000", "own_funds", "«Софт Сервис» ЖЧК",
                     "Министрликтин ички документ жүгүртүүсү (жаңы системага алмаштырылды)."),
     "ehealth": ("health", "information_system", "Саламаттыкты сактоонун электрондук маалымат системасы",
-                "Э-саламаттык", "over_10000", "donor", "Саламаттыкты сактоо министрлигинин Электрондук саламаттыкты "
+                "Э-саламаттык", "up_to_10000", "donor", "Саламаттыкты сактоо министрлигинин Электрондук саламаттыкты "
                 "сактоо борбору", "Бейтаптардын электрондук медициналык карталары, дарыгерге электрондук жазылуу."),
     "emis": ("education", "information_system", "Билим берүүнү башкаруунун маалымат системасы", "БББМС",
              "up_to_10000", "republican_budget", "«Билим Софт» ЖЧК",
@@ -211,7 +211,8 @@ class _Seeder:
             element.architecture = "Үч деңгээлдүү архитектура: веб-кардар, тиркемелер сервери, PostgreSQL маалымат " \
                                    "базасы; «Түндүк» аркылуу тышкы алмашуу."
             element.interactions = "«Түндүк» системасы аркылуу башка мамлекеттик органдардын маалымат ресурстары."
-            element.location = "Бишкек ш., Мамлекеттик маалымат иштетүү борбору, 2-серверлик бөлмө"
+            element.location = f"{self.orgs[org].address}, серверлик бөлмө" if self.orgs[org].kind == "lsg_body" \
+                else "Бишкек ш., Мамлекеттик маалымат иштетүү борбору, 2-серверлик бөлмө"
             element.location_keeper = EMPLOYEES[[e[0] for e in EMPLOYEES].index(org)][1]
             element.commissioned_on = commissioned
             element.items = [
@@ -282,6 +283,7 @@ class _Seeder:
 
     # --- the whole register -----------------------------------------------------------------------------------
     def run(self):
+        """Everything in the order it happened (register and application numbers follow the dates)."""
         today, back = self.today, lambda n: _working_days_before(self.today, n)
         self.organisations()
         for key in ELEMENTS:
@@ -296,14 +298,28 @@ class _Seeder:
             self.session.add(EgovRelation(element=e[source], target=e[target], kind=kind, service=service))
         self.session.flush()
 
-        # access granted, then the elements of the digital development ministry registered (cl. 15–21)
+        # access granted (cl. 15–19), then the registrations of the elements in operation (cl. 20–22)
         self.application("digital", "access", back(300), e["tunduk"], steps=[
             ("forwarded", back(299), "Операторго жөнөтүлдү (18-п.)"),
             ("granted", back(298), f"Кирүү укугу {self.employees['digital'].email} дарегине берилди (19-п.)")])
-        self.registration("digital", e["tunduk"], back(290))
-        self.registration("digital", e["datacentre"], back(285))
-        self.registration("digital", e["old_docflow"], back(280))
-        self.registration("digital", e["portal"], back(270), review_days=4)  # decided late: the review chart
+        for org, key, received, days in [
+                ("digital", "tunduk", 290, 2), ("digital", "datacentre", 285, 2), ("digital", "old_docflow", 280, 1),
+                ("digital", "portal", 270, 4),  # decided on the 4th working day: late, for the review-time chart
+                ("health", "ehealth", 250, 2), ("education", "emis", 200, 3), ("finance", "treasury", 180, 2),
+                ("finance", "accounting", 175, 1), ("tax", "tax_dc", 160, 2), ("tax", "cabinet", 150, 3),
+                ("city", "city_docs", 120, 2), ("aiyl", "aiyl_land", 100, 2)]:
+            self.registration(org, e[key], back(received), review_days=days)
+
+        # health: modified (a second version, cl. 24)
+        ehealth = e["ehealth"]
+        ehealth.users_count = "over_10000"
+        ehealth.items.append(EgovElementItem(kind="service", name="Электрондук рецепт",
+                                             description="Дарыканаларга рецепт берүү"))
+        modified = self.application("health", "modification", back(60), ehealth, steps=[
+            ("registered", add_working_days(back(60), 2), "Жаңыртылган маалыматтар катталды (24-п.)")])
+        self.session.flush()
+        rules.register_version(self.session, ehealth, _at(modified.decided_on, 15), application=modified)
+
         # refused under cl. 23(2) with the missing items, completed and resubmitted, then registered
         received = back(40)
         refused = self.application("digital", "registration", received, pki)
@@ -323,57 +339,37 @@ class _Seeder:
         resubmitted.status, resubmitted.decided_on = "registered", decided
         self.session.flush()
         self.register(pki, decided, resubmitted)
-        # removed: the notice within 7 days of the decision, agreed by the authorised body, recorded (cl. 27–29)
-        old = e["old_docflow"]
-        notice = back(15)
-        removal = self.application("digital", "removal", notice, old, decision_date=notice - datetime.timedelta(days=3),
-                                   steps=[("agreed", add_working_days(notice, 1), "Ыйгарым укуктуу орган макул болду"),
-                                          ("removed", add_working_days(notice, 2), "Реестрден чыгаруу катталды (28-п.)")])
-        self.document(old, "stop_decision", "Пайдаланууну токтотуу жөнүндө буйрук", removal.decision_date, removal)
-        rules.record_removal(old, removal.decided_on)
-        # an information request still open (cl. 10)
-        self.application("digital", "information", today - datetime.timedelta(days=2), e["portal"],
-                         request_text="Порталдын колдонуучуларынын 2026-жылдагы саны жөнүндө маалымат бериңиз.")
 
-        # health: registered, then modified (a second version), a request answered, a modification withdrawn
-        self.registration("health", e["ehealth"], back(250))
-        ehealth = e["ehealth"]
-        ehealth.users_count = "over_10000"
-        ehealth.items.append(EgovElementItem(kind="service", name="Электрондук рецепт",
-                                             description="Дарыканаларга рецепт берүү"))
-        modified = self.application("health", "modification", back(60), ehealth, steps=[
-            ("registered", add_working_days(back(60), 2), "Жаңыртылган маалыматтар катталды (24-п.)")])
-        self.session.flush()
-        rules.register_version(self.session, ehealth, _at(modified.decided_on, 15), application=modified)
+        # health: a request of the authorised body answered (cl. 10)
         self.application("health", "information", back(20), ehealth,
                          request_text="Электрондук рецепт кызматынын колдонуучулары жөнүндө маалымат бериңиз.",
                          answer_text="Айына орточо 45 000 рецепт жазылат.",
                          steps=[("answered", back(17), "Жооп берилди")])
+        # removed: the notice within 7 days of the decision, agreed by the authorised body, recorded (cl. 27–29)
+        old = e["old_docflow"]
+        notice = back(15)
+        removal = self.application(
+            "digital", "removal", notice, old, decision_date=notice - datetime.timedelta(days=3),
+            steps=[("agreed", add_working_days(notice, 1), "Ыйгарым укуктуу орган макул болду"),
+                   ("removed", add_working_days(notice, 2), "Реестрден чыгаруу катталды (28-п.)")])
+        self.document(old, "stop_decision", "Пайдаланууну токтотуу жөнүндө буйрук", removal.decision_date, removal)
+        rules.record_removal(old, removal.decided_on)
+        # health: a modification withdrawn by the subject
         self.application("health", "modification", back(10), ehealth, steps=[
             ("withdrawn", back(9), "Арыз берүүчү арызын кайра алды")])
-
-        # education: registered; an access application forwarded; the incomplete draft just submitted
-        self.registration("education", e["emis"], back(200))
+        # overdue: the aiyl okmotu's access application (cl. 18: 3 days), the tax service's registration (cl. 21)
+        self.application("aiyl", "access", today - datetime.timedelta(days=10), e["aiyl_land"])
+        self.application("tax", "registration", back(8), e["invoices"])
+        # open now: an information request, an access application forwarded and one just received, the incomplete
+        # draft's registration just submitted, a removal agreed and awaiting the operator's record
+        self.application("digital", "information", today - datetime.timedelta(days=2), e["portal"],
+                         request_text="Порталдын колдонуучуларынын 2026-жылдагы саны жөнүндө маалымат бериңиз.")
         self.application("education", "access", today - datetime.timedelta(days=1), diary, steps=[
             ("forwarded", today, "Операторго жөнөтүлдү (18-п.)")])
+        self.application("city", "access", today, e["city_docs"])
         self.application("education", "registration", today, diary)
-
-        # finance: registered; the accounting software's removal agreed, awaiting the operator's record
-        self.registration("finance", e["treasury"], back(180))
-        self.registration("finance", e["accounting"], back(175))
         self.application("finance", "removal", today, e["accounting"], decision_date=today - datetime.timedelta(days=2),
                          steps=[("agreed", today, "Ыйгарым укуктуу орган макул болду")])
-
-        # tax service: registered; the invoices system's registration overdue (cl. 21: 3 working days)
-        self.registration("tax", e["tax_dc"], back(160))
-        self.registration("tax", e["cabinet"], back(150))
-        self.application("tax", "registration", back(8), e["invoices"])
-
-        # LSG bodies: registered; the city hall's access application just received, the aiyl okmotu's overdue
-        self.registration("city", e["city_docs"], back(120))
-        self.registration("aiyl", e["aiyl_land"], back(100))
-        self.application("city", "access", today, e["city_docs"])
-        self.application("aiyl", "access", today - datetime.timedelta(days=10), e["aiyl_land"])
         self.session.flush()
 
     def _complete(self, element, day):
