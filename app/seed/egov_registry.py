@@ -152,10 +152,15 @@ class _Seeder:
     def __init__(self, session, today, folder):
         self.session, self.today, self.folder = session, today, folder
         self.orgs, self.employees, self.elements = {}, {}, {}
-        self.numbers = {"element": 0, "application": 0}
+        self.numbers = {}  # (register, year) -> the last number given
         from app.seed.municipal_property import demo_pdf
 
         self.pdf = demo_pdf
+
+    def next_number(self, register, year):
+        """Numbers run per register (elements ЭБ, applications АР) and year."""
+        self.numbers[register, year] = self.numbers.get((register, year), 0) + 1
+        return self.numbers[register, year]
 
     # --- organisations, employees -----------------------------------------------------------------------------
     def organisations(self):
@@ -233,8 +238,7 @@ class _Seeder:
     def register(self, element, day, application):
         """The operator registers the element on `day`: its number, status and a version (cl. 21)."""
         if element.number is None:
-            self.numbers["element"] += 1
-            element.number = f"ЭБ-{day.year}-{self.numbers['element']:03d}"
+            element.number = f"ЭБ-{day.year}-{self.next_number('ЭБ', day.year):03d}"
             element.registered_on = day
         element.status = "registered"
         self.session.flush()
@@ -245,14 +249,13 @@ class _Seeder:
     def application(self, org, kind, received, element=None, steps=(), **fields):
         """An application received on `received` and taken through `steps` [(status, day, note)] after its first
         step (submitted, or requested for an information request), with its history."""
-        self.numbers["application"] += 1
         first = "requested" if kind == "information" else "submitted"
         employee = self.employees[org]
         first_note = fields.pop("first_note", None)
         values = dict(organisation=self.orgs[org], kind=kind, element=element, received_on=received,
                       employee=employee if kind != "information" else None, language="ky",
                       submitter_name=employee.full_name if kind != "information" else None,
-                      number=f"АР-{received.year}-{self.numbers['application']:04d}", status=first)
+                      number=f"АР-{received.year}-{self.next_number('АР', received.year):04d}", status=first)
         if element is not None and kind in ("access", "registration"):
             values.update(element_full_name=element.full_name, element_short_name=element.short_name,
                           element_kind=element.kind)
@@ -388,4 +391,4 @@ def seed(session, echo=print):
     seeder = _Seeder(session, clock.local_today(), folder)
     seeder.run()
     echo(f"  e-government register: {len(seeder.orgs)} subjects, {len(seeder.elements)} elements, "
-         f"{seeder.numbers['application']} applications")
+         f"{sum(n for (register, _), n in seeder.numbers.items() if register == 'АР')} applications")
