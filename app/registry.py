@@ -471,16 +471,21 @@ def _egov_registry():
     screens, workflows and role templates are not yet (issue 11), so only an administrator sees its charts."""
     from flask_babel import lazy_gettext as _l
 
+    from app.seed import egov_registry as seed
     from charts.egov_registry import EgovRegistryChartView
     from views.egov_public import public_register
+    from views.egov_reports import EgovOverdueView
 
     category, label = "Egov registry", _l("Register of e-government infrastructure")
     return ModuleSpec(
         key="egov_registry",
         label=label,
         menu=[MenuItem(EgovRegistryChartView, "Egov registry charts", _l("Charts of the e-government register"),
-                       category, label, "fa-chart-bar", "fa-server")],
+                       category, label, "fa-chart-bar", "fa-server"),
+              MenuItem(EgovOverdueView, "Egov overdue applications", _l("Overdue applications"), category, label,
+                       "fa-clock-o")],
         public_blueprints=[public_register],
+        seed_demo=seed.seed,
     )
 
 

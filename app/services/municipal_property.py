@@ -556,6 +556,15 @@ def attach_document(session, doc: PropertyDocument, filename, data: bytes, folde
     if doc.doc_date is not None and doc.doc_date > _today(today):
         raise DomainError(_l("The date of the document cannot be in the future."), field="doc_date",
                           code="doc_date_future")
+    store_file(doc, filename, data, folder)
+    session.add(doc)
+    return doc
+
+
+def store_file(doc, filename, data: bytes, folder):
+    """Check a document's file (check_file) and write it to `folder` under a generated name; fill the document's
+    file name, stored name, type and size. Every StoredDocument's file goes through here (the e-government
+    register's documents too)."""
     ext, content_type = check_file(filename, data)
     stored = f"{uuid.uuid4().hex}.{ext}"
     os.makedirs(folder, exist_ok=True)
@@ -565,7 +574,6 @@ def attach_document(session, doc: PropertyDocument, filename, data: bytes, folde
     os.replace(partial, os.path.join(folder, stored))
     doc.file_name, doc.stored_name = clean_file_name(filename), stored
     doc.content_type, doc.size_bytes = content_type, len(data)
-    session.add(doc)
     return doc
 
 
