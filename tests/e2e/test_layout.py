@@ -164,3 +164,16 @@ def test_the_global_search_from_the_top_bar_in_kyrgyz(sized, live_server):
     assert headings and all(headings), headings
     assert not page.errors, page.errors
     page.screenshot(path=os.path.join(SHOTS, "search-ky.png"), full_page=False)
+
+
+@pytest.mark.parametrize("user,tile", [("demo_lsg_clerk", "HouseholdView"),
+                                       ("demo_lsg_head", "SocialPassportView-submitted"),
+                                       ("demo_child_protection_case_worker", "CpOverdueView")])
+def test_each_role_finds_its_work_on_the_home_page_in_kyrgyz(sized, live_server, user, tile):
+    page = sized(1400)
+    switch_language(page, "ky")
+    log_in(page, user, live_server.demo_password)
+    page.goto("/")
+    assert page.locator(f"#tile-{tile} strong").inner_text().replace("\u00a0", "").replace(" ", "").isdigit()
+    assert not page.errors, page.errors
+    page.screenshot(path=os.path.join(SHOTS, f"dashboard-{user.removeprefix('demo_')}-ky.png"), full_page=False)
