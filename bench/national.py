@@ -32,6 +32,7 @@ CLERK_RAYON = "41708203000000"  # Alamüdün rayon (Chüy oblast), around Bishke
 NATIONAL_MEMBERS = 7_300_000
 # planted once: the "rare full name" of the benchmark (no list below has any of its parts)
 RARE = ("Чокморова", "Айзада", "Бекболотовна")
+RARE_CLERK = ("Бакасова", "Нурайым", "Эркинбековна")  # the same, once inside the clerk's rayon
 BATCH_HOUSEHOLDS = 20_000
 
 # --- what the generator draws from -----------------------------------------------------------------------------
@@ -382,6 +383,8 @@ def load(args):
     categories = cursor.fetchall()
     people = People(rng, today)
     rare_at = rng.randrange(len(units))
+    in_rayon = [i for i, unit in enumerate(units) if f"/{CLERK_RAYON}/" in unit[3]]
+    rare_clerk_at = rng.choice(in_rayon) if in_rayon else None
     queues = {}  # LSG territory (id, code) -> [applications], numbered and positioned at the end (2 % of households)
     counters = {}  # (code, year) -> last seq
     property_due = {}  # owner territory id -> households since its last object
@@ -416,6 +419,8 @@ def load(args):
             rows = people.household()
             if index == rare_at and number == 1:
                 rows.append(("in_law", "F", 31) + RARE)
+            if index == rare_clerk_at and number == 1:
+                rows.append(("in_law", "F", 27) + RARE_CLERK)
             written = []
             for relation, sex, age, last, first, patronymic in rows:
                 birth = people.birth(age)

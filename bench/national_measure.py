@@ -3,6 +3,7 @@ loaded by `national.py load`, as the national admin and/or the rayon clerk. For 
 requests (after one untimed), the statements and database time inside the request and the worker's peak memory
 (bench/national_wsgi.py), and the raw SQL of the page's answer timed with psycopg: the rows it shows, plus the
 count where the page shows one. Prints one markdown table per user."""
+import http.client
 import http.cookiejar
 import json
 import os
@@ -22,6 +23,8 @@ import uuid
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PAGE_SIZE = 25  # views.base.SanaripModelView.page_size
 LOOKUP_TERM = "Манас"
+EXPORT_TERM = "асановна"  # a patronymic: about 110,000 members at national scale (1.5 %), the size of the
+# issue's export goal (100,000 rows in 10 s)
 MEMBER = "household_book_member m JOIN household_book_household h ON h.id = m.household_id"
 
 
@@ -39,7 +42,8 @@ def serve(database_url, workers, timeout, stats):
     command = [sys.executable, "-m", "gunicorn", "--chdir", ROOT, "--bind", f"127.0.0.1:{port}", "--workers",
                str(workers), "--worker-class", "sync", "--timeout", str(timeout), "--log-level", "warning",
                "bench.national_wsgi:app"]
-    proc = subprocess.Popen(command, cwd=ROOT, env=env)
+    log = open(os.path.join(os.path.dirname(stats), "gunicorn.log"), "w")
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -67,6 +71,8 @@ class Client:
                 return response.status, response.read(), response.geturl()
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read(), path
+        except (OSError, http.client.HTTPException) as exc:  # a worker killed by gunicorn's timeout
+            return f"no answer ({type(exc).__name__})", b"", path
 
     def login(self, username, password):
         _status, page, _url = self.get("/login/")
@@ -99,7 +105,7 @@ def stats_of(path, bench_id, wait=3.0):
 # --- what each page asks and the raw SQL of its answer ---------------------------------------------------------
 def scenario(cursor, user):
     """The page list for `user`: [(label, url, [(raw label, sql, params)])]."""
-    from bench.national import CLERK_RAYON, RARE
+    from bench.national import CLERK_RAYON, RARE, RARE_CLERK
 
     if user == "clerk":
         cursor.execute("SELECT path FROM ref_territory WHERE code = %s", (CLERK_RAYON,))
@@ -118,19 +124,22 @@ def scenario(cursor, user):
                    f"ON t.id = h.territory_id WHERE t.kind = 'village'{scope} GROUP BY 1 ORDER BY 2 DESC LIMIT 1", p)
     village, village_households = cursor.fetchone()
     page = min(4999, max(0, (members - 1) // PAGE_SIZE))
-    rare = " ".join(RARE)
+    rare = " ".join(RARE_CLERK if user == "clerk" else RARE)
     columns = "m.id, m.full_name, m.pin, m.sex, m.birth_date, m.relation, m.is_active, m.household_id"
 
     def listing(where="true", extra=None, offset=0, limit=PAGE_SIZE, order="m.full_name, m.id"):
         params = dict(p, **(extra or {}))
-        return [("rows", f"SELECT {columns} FROM {MEMBER} WHERE {where}{scope} ORDER BY {order} "
-                         f"LIMIT {limit} OFFSET {offset}", params),
+        page_of = f" LIMIT {limit} OFFSET {offset}" if limit else ""
+        return [("rows", f"SELECT {columns} FROM {MEMBER} WHERE {where}{scope} ORDER BY {order}{page_of}", params),
                 ("count", f"SELECT count(*) FROM {MEMBER} WHERE {where}{scope}", params)]
 
-    def contains(term):
-        return listing("m.full_name ILIKE %(term)s", {"term": f"%{term}%"})
+    def contains(term, limit=PAGE_SIZE):
+        return listing("m.full_name ILIKE %(term)s", {"term": f"%{term}%"}, limit=limit)
 
     q = urllib.parse.quote
+    cursor.execute(f"SELECT count(*) FROM {MEMBER} WHERE m.full_name ILIKE %(term)s{scope}",
+                   dict(p, term=f"%{EXPORT_TERM}%"))
+    export_rows = cursor.fetchone()[0]
     age = "least(date_part('year', age(current_date, m.birth_date))::int / 5, 14)"
     pages = [
         ("member list, page 1", "/memberview/list/", listing()),
@@ -151,6 +160,8 @@ def scenario(cursor, user):
                    f"ON t.id = h.territory_id WHERE m.is_active{scope} GROUP BY 1", p)]),
         ("REST list, 100 rows", "/api/v1/household_member/?q=(page_size:100)",
          listing(limit=100, order="m.id")),
+        (f"xlsx export, name contains '{EXPORT_TERM}' ({export_rows:,} members)",
+         f"/memberview/export/xlsx?_flt_2_full_name={q(EXPORT_TERM)}", contains(EXPORT_TERM, limit=None)[:1]),
         (f"xlsx export of one village ({village_households} households)",
          f"/householdview/export/xlsx?_flt_0_territory={village}",
          [("rows", "SELECT h.id, h.number, h.address, max(m.full_name) FILTER (WHERE m.relation = 'head' AND "
@@ -217,7 +228,8 @@ def measure(args):
             print("|---|---|---|---|---|---|---|")
             for label, path, raw in pages:
                 times, bench_id, status = [], None, None
-                for run in range(args.repeat + 1):
+                heavy = "/export/" in path  # one timed run, no untimed one: an export takes seconds
+                for run in range(1 if heavy else 0, 2 if heavy else args.repeat + 1):
                     bench_id = uuid.uuid4().hex
                     started = time.perf_counter()
                     status, body, final = client.get(path, bench_id, timeout=args.timeout + 30)
@@ -243,5 +255,9 @@ def measure(args):
         conn.close()
         proc.terminate()
         proc.wait(timeout=60)
+        with open(os.path.join(work, "gunicorn.log")) as fh:
+            errors = [line.rstrip() for line in fh if "Traceback" in line or "Error" in line or "TIMEOUT" in line]
+        if errors:
+            print(f"\ngunicorn logged {len(errors)} error lines, the first: {errors[:5]}")
         shutil.rmtree(instance, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
