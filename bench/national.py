@@ -327,8 +327,8 @@ def load(args):
 
     __import__("models").import_all()
     from app import clock
-    from app.services.land_queue import LSG_KINDS, application_number
-    from app.services.municipal_property import OWNER_KINDS
+    from app.services.land_queue import application_number
+    from app.territory_kinds import LSG_UNIT_KINDS, PROPERTY_OWNER_KINDS
 
     started = time.perf_counter()
     instance = tempfile.mkdtemp(prefix="sanarip-bench-national-")
@@ -377,8 +377,8 @@ def load(args):
     indexes = drop_indexes(cursor)
     conn.commit()
     units = settled_units(cursor, rng, args.scale)
-    lsg_units = ancestors_by_kind(cursor, LSG_KINDS)
-    owner_units = ancestors_by_kind(cursor, OWNER_KINDS)
+    lsg_units = ancestors_by_kind(cursor, LSG_UNIT_KINDS)
+    owner_units = ancestors_by_kind(cursor, PROPERTY_OWNER_KINDS)
     cursor.execute("SELECT id, rank FROM land_queue_category WHERE active AND min_age <= 18 ORDER BY rank")
     categories = cursor.fetchall()
     people = People(rng, today)

@@ -142,6 +142,7 @@ def scenario(cursor, user):
     export_rows = cursor.fetchone()[0]
     age = "least(date_part('year', age(current_date, m.birth_date))::int / 5, 14)"
     pages = [
+        ("home page (the role's dashboard)", "/", []),
         ("member list, page 1", "/memberview/list/", listing()),
         (f"member list, page {page + 1}", f"/memberview/list/?page_MemberView={page}",
          listing(offset=page * PAGE_SIZE)),
