@@ -30,6 +30,12 @@ class Guide:
     title: str
     path: pathlib.Path
 
+    @property
+    def label(self):
+        """The title without its common beginning ("User guide: LSG clerk" -> "LSG clerk"), for the lists."""
+        label = self.title.split(": ", 1)[-1]
+        return label[:1].upper() + label[1:]
+
     def text(self):
         return self.path.read_text(encoding="utf-8")
 

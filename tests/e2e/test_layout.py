@@ -177,3 +177,25 @@ def test_each_role_finds_its_work_on_the_home_page_in_kyrgyz(sized, live_server,
     assert page.locator(f"#tile-{tile} strong").inner_text().replace("\u00a0", "").replace(" ", "").isdigit()
     assert not page.errors, page.errors
     page.screenshot(path=os.path.join(SHOTS, f"dashboard-{user.removeprefix('demo_')}-ky.png"), full_page=False)
+
+
+def test_the_clerk_opens_the_guide_of_the_role_from_the_user_menu(sized, live_server):
+    page = sized(1400)
+    switch_language(page, "ky")
+    log_in(page, "demo_lsg_clerk", live_server.demo_password)
+    page.goto("/")
+    page.click(".sn-user .dropdown-toggle")
+    page.click("#sn-help-link")
+    page.wait_for_load_state("load")
+    assert page.title().startswith("Жардам")
+    page.click("#help-own a[data-guide='lsg_clerk']")
+    page.wait_for_load_state("load")
+    assert page.locator("#help-guide h1").inner_text().startswith("Колдонуучунун колдонмосу")
+    images = page.locator("#help-guide img")
+    assert images.count() >= 2
+    for image in images.all():  # every screenshot of the guide is loaded (served from docs/screenshots)
+        image.scroll_into_view_if_needed()
+        assert image.evaluate("i => i.complete && i.naturalWidth > 0")
+    assert not page.errors, page.errors
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=os.path.join(SHOTS, "help-ky.png"), full_page=False)
