@@ -11,7 +11,8 @@ from tests.conftest import Browser
 RAYON = "41708203000000"  # the demo rayon
 #: each demo role with a guide: (role name, territorial)
 ROLES = [("LSG clerk", True), ("LSG head", True), ("Social protection specialist", True),
-         ("Child protection case worker", True), ("Auditor", False), ("Statistician", False),
+         ("Child protection case worker", True), ("Child protection territorial reader", True),
+         ("Child protection central reader", False), ("Auditor", False), ("Statistician", False),
          ("LSG policy specialist", False), ("Reference editor", False), ("Admin", False)]
 #: Latin words a ky/ru guide may contain (names of file formats and of the system's address)
 LATIN_ALLOWED = {"PDF", "XLSX", "CSV", "Excel", "PNG"}
@@ -140,3 +141,13 @@ def test_demo_users_lists_the_demo_logins(app, monkeypatch):
     assert "password Demo-pass-2026!" in runner.invoke(args=["sanarip", "demo-users"]).output
     monkeypatch.setenv("DEMO_PASSWORD", "not-theirs")
     assert "not-theirs" not in runner.invoke(args=["sanarip", "demo-users"]).output
+
+
+def test_every_role_template_has_a_guide_in_kyrgyz_and_russian(app):
+    from app.cli import _templates
+
+    with app.app_context():
+        names = {t.name for t in _templates()} | {app.config["AUTH_ROLE_ADMIN"]}
+    missing = [(lang, name) for name in sorted(names) for lang in ("ky", "ru")
+               if not (guides.GUIDES / lang / f"{guides.role_key(name)}.md").is_file()]
+    assert not missing
