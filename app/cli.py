@@ -216,7 +216,9 @@ def demo_users_command():
         _echo("  no demo users: `flask sanarip setup --demo` creates them")
         return
     known = password is not None and all(check_password_hash(user.password, password) for _, user in users)
-    _echo(f"  demo logins (password {password if known else 'generated at the first setup --demo; DEMO_PASSWORD shows it'}):")
+    _echo(f"  demo logins (password {password}):" if known else
+          "  demo logins (password: the one `setup --demo` printed when it created them, or DEMO_PASSWORD if it "
+          "was set then; set it now to print it):")
     for template, user in users:
         place = f" in {user.territory.name_ru}" if user.territory is not None else ""
         _echo(f"    {user.username}: {template.name}{place}")
