@@ -88,6 +88,8 @@ def test_every_screenshot_a_guide_shows_exists_and_is_served(app, make_user):
                 assert src.startswith(guides.SCREENSHOT_PREFIX), f"{path}: {src} is not a test screenshot"
                 name = src[len(guides.SCREENSHOT_PREFIX):]
                 assert (guides.SCREENSHOTS / name).is_file(), f"{path}: {name} is not in docs/screenshots"
+                suffix = re.search(r"[-_](ky|ru|en)(?:[-_.]|$)", name)
+                assert suffix is None or suffix.group(1) == lang_dir.name, f"{path}: {name} is another language's"
                 shown.add(name)
     assert shown, "the guides show no screenshot"
     for name in sorted(shown):

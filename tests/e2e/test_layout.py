@@ -46,6 +46,17 @@ def nav_visible(page):
                          " && r.right > 0 && r.width > 0; }")
 
 
+def shoot_in_russian(page, name):
+    """The same page in Russian, by the top bar's language switch, as docs/screenshots/<name> (the Russian user
+    guides show it)."""
+    url = page.url
+    page.locator("a[data-lang=ru]").first.click()
+    page.wait_for_load_state("load")
+    page.goto(url)
+    assert page.get_attribute("html", "lang") == "ru"
+    page.screenshot(path=os.path.join(SHOTS, name), full_page=False)
+
+
 @pytest.mark.parametrize("width", [1400, 1024])
 def test_kyrgyz_layout_reads_well(sized, live_server, catalogs, width):
     ky = catalogs["ky"]
@@ -164,6 +175,7 @@ def test_the_global_search_from_the_top_bar_in_kyrgyz(sized, live_server):
     assert headings and all(headings), headings
     assert not page.errors, page.errors
     page.screenshot(path=os.path.join(SHOTS, "search-ky.png"), full_page=False)
+    shoot_in_russian(page, "search-ru.png")  # for the Russian user guides (help/ru/)
 
 
 @pytest.mark.parametrize("user,tile", [("demo_lsg_clerk", "HouseholdView"),
@@ -177,6 +189,7 @@ def test_each_role_finds_its_work_on_the_home_page_in_kyrgyz(sized, live_server,
     assert page.locator(f"#tile-{tile} strong").inner_text().replace("\u00a0", "").replace(" ", "").isdigit()
     assert not page.errors, page.errors
     page.screenshot(path=os.path.join(SHOTS, f"dashboard-{user.removeprefix('demo_')}-ky.png"), full_page=False)
+    shoot_in_russian(page, f"dashboard-{user.removeprefix('demo_')}-ru.png")
 
 
 def test_the_clerk_opens_the_guide_of_the_role_from_the_user_menu(sized, live_server):
