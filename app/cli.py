@@ -167,6 +167,10 @@ def seed_demo_data(echo=_echo):
     db.session.commit()
 
 
+def demo_username(template):
+    return "demo_" + re.sub(r"[^a-z0-9]+", "_", template.name.lower()).strip("_")
+
+
 def seed_demo():
     password = os.environ.get("DEMO_PASSWORD") or None
     generated = password is None
@@ -174,7 +178,7 @@ def seed_demo():
     territory = demo_territory()
     printed = False
     for template in _templates():
-        username = "demo_" + re.sub(r"[^a-z0-9]+", "_", template.name.lower()).strip("_")
+        username = demo_username(template)
         with force_locale("ky"):  # the demo user's name reads as a person's in the Kyrgyz screens
             last_name = str(template.label)[:64]  # FAB keeps 64 characters
         user = create_user(username, password, [template.name], "Демо", last_name,
@@ -193,6 +197,31 @@ def seed_demo():
 def seed_demo_command():
     """Demo data and one demo user per role template (skips what exists)."""
     seed_demo()
+
+
+@sanarip.command("demo-users")
+@with_appcontext
+def demo_users_command():
+    """The demo logins (username, role, territory); the password only when DEMO_PASSWORD is set and is theirs (a
+    generated one was shown once, by `setup --demo`)."""
+    from werkzeug.security import check_password_hash
+
+    from models.user import SanaripUser
+
+    password = os.environ.get("DEMO_PASSWORD") or None
+    users = [(template, db.session.query(SanaripUser).filter_by(username=demo_username(template)).first())
+             for template in _templates()]
+    users = [(template, user) for template, user in users if user is not None]
+    if not users:
+        _echo("  no demo users: `flask sanarip setup --demo` creates them")
+        return
+    known = password is not None and all(check_password_hash(user.password, password) for _, user in users)
+    _echo(f"  demo logins (password {password}):" if known else
+          "  demo logins (password: the one `setup --demo` printed when it created them, or DEMO_PASSWORD if it "
+          "was set then; set it now to print it):")
+    for template, user in users:
+        place = f" in {user.territory.name_ru}" if user.territory is not None else ""
+        _echo(f"    {user.username}: {template.name}{place}")
 
 
 @sanarip.command("create-user")
