@@ -17,6 +17,7 @@
 | LOGIN_THROTTLE_HOURS  | 24                                        | how far back the throttle counts failures      |
 | TRUSTED_PROXIES       | 0                                         | reverse proxies in front (nginx: 1); 0 = none  |
 | MAX_PAGE_SIZE         | 100                                       | cap for list and API page sizes                |
+| LIST_COUNT_CAP        | 10000                                     | a list counts its rows up to this, then says "more than" |
 | SESSION_COOKIE_SECURE | 0                                         | set 1 behind HTTPS (see README)                |
 | DEFAULT_LOCALE        | ky                                        | ky, ru or en                                   |
 | LAND_QUEUE_CHECK_RATE_LIMIT | 10 per minute                       | public queue-position checks per address       |
@@ -58,6 +59,9 @@ class Config:
     FAB_ADD_SECURITY_API = False  # user/role REST APIs would bypass the account rules of the UI
     FAB_API_MAX_PAGE_SIZE = _int("MAX_PAGE_SIZE", 100)
     MAX_PAGE_SIZE = _int("MAX_PAGE_SIZE", 100)
+    # an exact count(*) of a national list is most of the page's time (issue 14): count up to the cap, then
+    # "more than"; the pages up to the cap stay reachable by the pager
+    LIST_COUNT_CAP = _int("LIST_COUNT_CAP", 10000)
     AUTH_TYPE = 1  # AUTH_DB
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"

@@ -392,3 +392,29 @@ def test_the_household_lookup_reads_the_heads_with_the_page(app, admin, statemen
     assert answer.status_code == 200 and len(results) >= 10
     members = [s for s in statements if "FROM household_book_member" in s]
     assert len(members) <= 1, len(members)
+
+
+def test_a_list_counts_up_to_the_cap_then_says_more_than(app, admin, statements):
+    """issue 14: an exact count(*) of a national list is most of its time; past LIST_COUNT_CAP the list says
+    "more than N", the pager still pages, and the count reads at most cap + 1 rows."""
+    from models.household_book import HouseholdMember
+
+    with app.app_context():
+        from app.extensions import db as database
+
+        members = database.session.query(HouseholdMember).count()
+    assert members > 30
+    cap = app.config["LIST_COUNT_CAP"]
+    app.config["LIST_COUNT_CAP"] = 30
+    try:
+        admin.get("/lang/ru")
+        statements.clear()
+        page = admin.get("/memberview/list/").get_data(as_text=True)
+        assert "более 30" in page and f": {members}" not in page
+        assert "page_MemberView=1" in page  # the pager offers the next page
+        counted = [s for s in statements if "count(" in s.lower() and "household_book_member" in s]
+        assert counted and all("LIMIT" in s for s in counted)
+    finally:
+        app.config["LIST_COUNT_CAP"] = cap
+    page = admin.get("/memberview/list/").get_data(as_text=True)
+    assert "более" not in page

@@ -6,7 +6,7 @@ columns and labels."""
 import datetime
 import decimal
 
-from flask import Response, abort, flash, g, jsonify, redirect, request, url_for
+from flask import Response, abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access, permission_name
@@ -273,6 +273,28 @@ def _loader(model, path):
 EXPORT_BATCH = 1000  # rows read from the database cursor at a time while an export streams
 
 
+class MoreThan(int):
+    """A count that stopped at the cap: the pager computes with it as a number, the page prints "more than N"."""
+
+    def __new__(cls, cap):
+        value = super().__new__(cls, cap + 1)
+        value.cap = cap
+        return value
+
+    def __str__(self):
+        return gettext("more than %(count)s", count=format_decimal(self.cap))
+
+
+def capped_count(session, query, cap):
+    """COUNT(*) of `query` reading at most cap + 1 rows (an index range, not the whole table): the exact number
+    up to `cap`, else MoreThan(cap)."""
+    from sqlalchemy import func, select
+
+    counted = session.scalar(select(func.count()).select_from(
+        query.order_by(None).limit(cap + 1).subquery()))
+    return counted if counted <= cap else MoreThan(cap)
+
+
 class SanaripModelView(Titled, ScopeGuard, ModelView):
     """Every module's ModelView. Subclasses set `entity` and `entity_plural` (lazy strings) for the titles, and
     `choice_columns` for code columns shown as translated labels."""
@@ -461,10 +483,12 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
 
     def _page_rows(self, filters, order_column, order_direction, page, page_size):
         """(count, rows) of one list page, as FAB's `datamodel.query`, with the relations the columns show (and
-        `eager_load`) read in one query each for the page instead of one per row."""
+        `eager_load`) read in one query each for the page instead of one per row; the count stops at
+        LIST_COUNT_CAP (`capped_count`)."""
         datamodel = self.datamodel
         query = datamodel.session.query(datamodel.obj)
-        count = datamodel.query_count(query, filters)
+        count = capped_count(datamodel.session, datamodel.apply_all(query, filters),
+                             current_app.config["LIST_COUNT_CAP"])
         query = datamodel.apply_all(query, filters, order_column, order_direction, page, page_size)
         return count, query.options(*self._preload_options()).all()
 
