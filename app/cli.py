@@ -46,10 +46,11 @@ def _templates():
             known = merged.get(template.name)
             if known is None:
                 merged[template.name] = RoleTemplate(template.name, template.label, list(template.permissions),
-                                                     template.territorial)
+                                                     template.territorial, template.organisation)
             else:
                 known.permissions.extend(template.permissions)
                 known.territorial = known.territorial and template.territorial
+                known.organisation = known.organisation or template.organisation
     return list(merged.values())
 
 
@@ -166,23 +167,57 @@ def seed_demo_data(echo=_echo):
     db.session.commit()
 
 
+def _demo_username(template):
+    return "demo_" + re.sub(r"[^a-z0-9]+", "_", template.name.lower()).strip("_")
+
+
 def seed_demo():
     password = os.environ.get("DEMO_PASSWORD") or None
     generated = password is None
     password = password or generate_password()
     territory = demo_territory()
     printed = False
-    for template in _templates():
-        username = "demo_" + re.sub(r"[^a-z0-9]+", "_", template.name.lower()).strip("_")
+
+    def created(username, template, scope=""):
+        nonlocal printed
+        if not printed:
+            _echo(f"  demo users (password {password}{', generated, shown once' if generated else ''}):")
+            printed = True
+        _echo(f"    {username}: {template.name}{scope}")
+
+    templates = _templates()
+    for template in templates:
+        if template.organisation:
+            continue  # bound to an organisation of the demo data: created after it (below)
+        username = _demo_username(template)
         user = create_user(username, password, [template.name], "Demo", template.name,
                            territory=territory if template.territorial else None)
         if user is not None:
-            if not printed:
-                _echo(f"  demo users (password {password}{', generated, shown once' if generated else ''}):")
-                printed = True
-            scope = f" in {territory.name_ru}" if template.territorial and territory is not None else ""
-            _echo(f"    {username}: {template.name}{scope}")
+            created(username, template,
+                    f" in {territory.name_ru}" if template.territorial and territory is not None else "")
     seed_demo_data()
+    for template in templates:
+        if template.organisation:
+            organisation_demo_user(template, password, created)
+
+
+def organisation_demo_user(template, password, created):
+    """The demo user of an organisation-bound role (the e-government register's authorised employee), bound to the
+    first organisation of the demo data; not created while there is none (an unbound user would be national)."""
+    from models.egov_registry import EgovOrganisation
+
+    username = _demo_username(template)
+    if current_app.appbuilder.sm.find_user(username=username) is not None:
+        return
+    organisation = db.session.query(EgovOrganisation).order_by(EgovOrganisation.id).first()
+    if organisation is None:
+        _echo(f"    {username}: not created, the demo data has no organisation of the e-government register")
+        return
+    user = create_user(username, password, [template.name], "Demo", template.name)
+    if user is not None:
+        user.scope_organisation_id = organisation.id
+        db.session.commit()
+        created(username, template, f" of {organisation.name_ru}")
 
 
 @sanarip.command("seed-demo")

@@ -557,6 +557,15 @@ def attach_document(session, doc: PropertyDocument, filename, data: bytes, folde
     if doc.doc_date is not None and doc.doc_date > _today(today):
         raise DomainError(_l("The date of the document cannot be in the future."), field="doc_date",
                           code="doc_date_future")
+    store_file(doc, filename, data, folder)
+    session.add(doc)
+    return doc
+
+
+def store_file(doc, filename, data: bytes, folder):
+    """The one way a StoredDocument's file is kept (this register's documents and the e-government register's):
+    checked (check_file), written to `folder` under a generated name, so a user's file name never decides where
+    it is written; the row gets the file's name, stored name, type and size."""
     ext, content_type = check_file(filename, data)
     stored = f"{uuid.uuid4().hex}.{ext}"
     os.makedirs(folder, exist_ok=True)
@@ -566,7 +575,6 @@ def attach_document(session, doc: PropertyDocument, filename, data: bytes, folde
     os.replace(partial, os.path.join(folder, stored))
     doc.file_name, doc.stored_name = clean_file_name(filename), stored
     doc.content_type, doc.size_bytes = content_type, len(data)
-    session.add(doc)
     return doc
 
 
