@@ -509,7 +509,7 @@ WORKFLOW = workflow.Workflow(
                                                    description=_l("Empty: until the appointment ends.")),
                                     _note()],
                             done=_l("Access is granted to the authorised employee (cl. 19).")),
-        workflow.Transition("register", _l("Register"), ("submitted",), "registered", apply=register,
+        workflow.Transition("register", _l("Register the element"), ("submitted",), "registered", apply=register,
                             guard=_registrable, style="success", icon="fa-check", fields=[_note()],
                             done=_l("The element is registered; its version is kept (cl. 21).")),
         workflow.Transition("refuse", _l("Refuse"), ("submitted", "forwarded"), "refused", apply=refuse,
