@@ -93,7 +93,8 @@ def _application(app, egov, kind="registration", element="incomplete", language=
         application = EgovApplication(kind=kind, language=language,
                                       organisation=db.session.get(EgovOrganisation, egov[org]),
                                       element=db.session.get(EgovElement, egov[element]) if element else None,
-                                      employee=db.session.get(EgovEmployee, egov["employee"]), **kw)
+                                      employee=db.session.get(EgovEmployee, egov["employee"]) if org == "own"
+                                      else None, **kw)
         service.submit_application(db.session, application, actor=user)
         db.session.commit()
         return application.id

@@ -56,25 +56,6 @@ def _scope_user_fields(db, scope):
     return {"scope_organisation_id": value}
 
 
-def _ensure_egov_applications(app):
-    """Until the e-government register's demo data (app/seed/egov_registry.py) seeds applications: two subjects,
-    each with an application a step is possible on (idempotent: nothing is added when applications exist)."""
-    from app.extensions import db
-    from app.services import egov_registry as service
-    from models.egov_registry import EgovApplication, EgovElement, EgovOrganisation
-
-    with app.app_context():
-        if db.session.query(EgovApplication).filter(EgovApplication.status == "submitted").count() >= 2:
-            return
-        for inn, name in (("01010200010001", "Walker ministry"), ("01010200010002", "Walker mayoralty")):
-            organisation = db.session.query(EgovOrganisation).filter_by(inn=inn).one_or_none() or \
-                EgovOrganisation(inn=inn, name_ru=name, address="Бишкек")
-            element = EgovElement(organisation=organisation, full_name=f"{name} system")
-            service.submit_application(db.session, EgovApplication(kind="registration", organisation=organisation,
-                                                                   element=element, language="ru"))
-        db.session.commit()
-
-
 def _candidates(db, wf):
     """Records of the workflow's model with at least one user step possible now (state and guard), any user."""
     rows = db.session.query(wf.model).order_by(wf.model.id).all()
@@ -110,7 +91,9 @@ def _url(api, pk, name=None):
 def test_every_workflow_api_lists_what_the_page_offers_and_refuses_like_the_page(app, make_user):
     """Walks every declared workflow (app.workflow.REGISTRY) with a territorial user."""
     if "egov_application" in {wf.key for wf, _, _ in _workflows(app)}:
-        _ensure_egov_applications(app)
+        from tests.egov_rows import ensure_egov_rows
+
+        ensure_egov_rows(app)  # until the register's demo data has applications of two organisations
     walked = [wf.key for wf, view, api in _workflows(app) if _walk(app, make_user, wf, view, api)]
     assert sorted(walked) == sorted(wf.key for wf, _, _ in _workflows(app))
 

@@ -19,6 +19,7 @@ from flask_babel import force_locale, gettext, lazy_gettext as _l
 from app import clock, workflow
 from app.errors import DomainError
 from app.workdays import add_working_days
+from models.base import related_now
 from models.egov_registry import APPLICATION_KINDS, APPLICATION_STATUSES, EgovApplication, EgovApplicationStep, \
     EgovElementVersion
 
@@ -236,6 +237,11 @@ def check_application(application):
         raise DomainError(_l("Choose the kind of application."), field="kind", code="kind_required")
     if application.organisation is None and application.organisation_id is None:
         raise DomainError(_l("Choose the subject of accounting."), field="organisation", code="organisation_required")
+    organisation_id = application.scope_organisation_id()
+    employee = related_now(application, "employee")
+    if employee is not None and employee.organisation_id != organisation_id:
+        raise DomainError(_l("The authorised employee belongs to another subject of accounting."), field="employee",
+                          code="employee_of_other")
     if kind == "access":
         if not (application.element_full_name or "").strip() or not application.element_kind:
             raise DomainError(_l("An access application names the element's full name and type (cl. 17)."),
@@ -246,8 +252,8 @@ def check_application(application):
     elif kind in ("registration", "modification", "removal"):
         if application.element is None:
             raise DomainError(_l("Choose the element."), field="element", code="element_required")
-        organisation_id = application.organisation_id or application.organisation.id
-        if application.element.organisation_id not in (None, organisation_id):
+        element = related_now(application, "element")
+        if element.organisation_id not in (None, organisation_id):
             raise DomainError(_l("The element belongs to another subject of accounting."), field="element",
                               code="element_of_other")
         if kind == "removal" and application.decision_date is None:
