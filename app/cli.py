@@ -6,6 +6,7 @@ import string
 
 import click
 from flask import current_app
+from flask_babel import force_locale
 from flask.cli import AppGroup, with_appcontext
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 
@@ -171,6 +172,11 @@ def _demo_username(template):
     return "demo_" + re.sub(r"[^a-z0-9]+", "_", template.name.lower()).strip("_")
 
 
+def _demo_last_name(template):
+    with force_locale("ky"):  # the demo user's name reads as a person's in the Kyrgyz screens
+        return str(template.label)[:64]  # FAB keeps 64 characters
+
+
 def seed_demo():
     password = os.environ.get("DEMO_PASSWORD") or None
     generated = password is None
@@ -190,7 +196,7 @@ def seed_demo():
         if template.organisation:
             continue  # bound to an organisation of the demo data: created after it (below)
         username = _demo_username(template)
-        user = create_user(username, password, [template.name], "Demo", template.name,
+        user = create_user(username, password, [template.name], "Демо", _demo_last_name(template),
                            territory=territory if template.territorial else None)
         if user is not None:
             created(username, template,
@@ -202,20 +208,25 @@ def seed_demo():
 
 
 def organisation_demo_user(template, password, created):
-    """The demo user of an organisation-bound role (the e-government register's authorised employee), bound to the
-    first organisation of the demo data; not created while there is none (an unbound user would be national)."""
-    from models.egov_registry import EgovOrganisation
+    """The demo user of an organisation-bound role (the e-government register's authorised employee): the account of
+    the demo data's first authorised employee without one, bound to that employee's organisation; not created while
+    the demo data has no organisation (an unbound user would be national)."""
+    from models.egov_registry import EgovEmployee, EgovOrganisation
 
     username = _demo_username(template)
     if current_app.appbuilder.sm.find_user(username=username) is not None:
         return
-    organisation = db.session.query(EgovOrganisation).order_by(EgovOrganisation.id).first()
+    employee = db.session.query(EgovEmployee).filter(EgovEmployee.user_id.is_(None)).order_by(EgovEmployee.id).first()
+    organisation = employee.organisation if employee is not None else \
+        db.session.query(EgovOrganisation).order_by(EgovOrganisation.id).first()
     if organisation is None:
         _echo(f"    {username}: not created, the demo data has no organisation of the e-government register")
         return
-    user = create_user(username, password, [template.name], "Demo", template.name)
+    user = create_user(username, password, [template.name], "Демо", _demo_last_name(template))
     if user is not None:
         user.scope_organisation_id = organisation.id
+        if employee is not None:
+            employee.user_id = user.id  # the account the operator granted to the employee's e-mail (cl. 19)
         db.session.commit()
         created(username, template, f" of {organisation.name_ru}")
 

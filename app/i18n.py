@@ -16,17 +16,29 @@ def current_language():
     return "ru"
 
 
-def localized_name(obj, field="name", language=None):
-    """The name in `language` (default: current), else the Russian one marked as such, so a reader knows the
-    translation is missing."""
+def names_by_language(obj, field="name"):
+    """{language: obj.<field>_<language>} for the three languages, as stored (None where `obj` has no such
+    attribute): the one place a multilingual attribute is read by building its name."""
+    return {language: getattr(obj, f"{field}_{language}", None) for language in LOCALES}
+
+
+def choose_name(names, language=None, mark_missing=True):
+    """The name in `language` (default: current) from {language: name}, else the Russian one. On screen the
+    Russian fallback is marked (`mark_missing`) so a reader knows the translation is missing; an official document
+    (a certificate, a notice, a signature stamp) names in Russian without the mark."""
     language = language or current_language()
-    value = getattr(obj, f"{field}_{language}", None)
+    value = names.get(language)
     if value:
         return value
-    fallback = getattr(obj, f"{field}_ru", None) or ""
-    if language == "ru" or not fallback:
+    fallback = names.get("ru") or ""
+    if language == "ru" or not fallback or not mark_missing:
         return fallback
     return f"{fallback} {MISSING_MARK}"
+
+
+def localized_name(obj, field="name", language=None, mark_missing=True):
+    """`obj`'s <field>_<language> (default: the current language), else the Russian one (see choose_name)."""
+    return choose_name(names_by_language(obj, field), language, mark_missing)
 
 
 MISSING_MARK = "[ru]"

@@ -4,6 +4,8 @@ A module is switched off by leaving its key out of SANARIP_MODULES (config.ENABL
 from dataclasses import dataclass, field
 from typing import Callable
 
+from app.search import SearchTarget
+
 
 @dataclass
 class MenuItem:
@@ -31,6 +33,8 @@ class ModuleSpec:
     commands: list = field(default_factory=list)  # click commands added to `flask sanarip`
     #: (session, now) -> [report lines]: the module's periodic duty, run by `flask sanarip daily`; idempotent
     daily: Callable = None
+    #: app/search.py SearchTarget list: what the global search finds through this module's views
+    search: list = field(default_factory=list)
 
 
 def _duty(service):
@@ -49,6 +53,7 @@ def _core():
     from charts.audit import AuditChartView
     from views.audit import AuditEventView
     from views.reference import TerritoryApi, TerritoryChildrenView, TerritoryView
+    from views.search import SearchView
     from views.signing import SigningCertificateView
 
     admin, admin_label = "Administration", _l("Administration")
@@ -63,7 +68,7 @@ def _core():
             MenuItem(SigningCertificateView, "Signing certificates", _l("Signing certificates"), admin, admin_label,
                      "fa-key"),
         ],
-        hidden_views=[TerritoryChildrenView],
+        hidden_views=[TerritoryChildrenView, SearchView],
         apis=[TerritoryApi],
         role_templates=role_seed.core_templates(),
         seed_reference=territories.load,
@@ -112,6 +117,8 @@ def _household_book():
         ],
         seed_reference=seed.seed_reference,  # the issuing bodies' signing certificates (demo CA)
         seed_demo=seed.seed,
+        search=[SearchTarget(MemberView, pin="pin", name="full_name"), SearchTarget(HouseholdView, number="number"),
+                SearchTarget(CertificateView, number="number")],
     )
 
 
@@ -234,6 +241,7 @@ def _land_queue():
         seed_reference=seed.seed_reference,
         seed_demo=seed.seed,
         public_blueprints=[public],
+        search=[SearchTarget(LandApplicationView, pin="pin", name="full_name", number="number")],
     )
 
 
@@ -345,6 +353,7 @@ def _municipal_property():
         ],
         seed_reference=seed.seed_reference,
         seed_demo=seed.seed,
+        search=[SearchTarget(PropertyObjectView, number="inventory_number")],
     )
 
 
@@ -403,6 +412,7 @@ def _child_protection():
         seed_demo=seed.seed,
         commands=[seed.retention_command],
         daily=_duty("app.services.child_protection"),
+        search=[SearchTarget(CpChildView, pin="pin", name="full_name")],
     )
 
 
@@ -461,12 +471,14 @@ def _egov_registry():
     their lists, relations, documents and versions, applications on the one workflow, charts and the public page."""
     from flask_babel import lazy_gettext as _l
 
+    from app.seed import egov_registry as seed
     from app.seed.roles import RoleTemplate, common, grant
     from charts.egov_registry import EgovRegistryChartView
     from views.egov_public import public_register
     from views.egov_registry import EgovApplicationApi, EgovApplicationStepView, EgovApplicationView, \
         EgovDocumentView, EgovElementApi, EgovElementItemView, EgovElementVersionView, EgovElementView, \
         EgovEmployeeView, EgovOrganisationApi, EgovOrganisationView, EgovRelationView
+    from views.egov_reports import EgovOverdueView
 
     category, label = "Egov registry", _l("Register of e-government infrastructure")
     charts = [grant(EgovRegistryChartView, "read", menu=True)]
@@ -479,7 +491,8 @@ def _egov_registry():
             grant(EgovElementVersionView, "read", menu=True),
             grant(EgovElementItemView, "read"), grant(EgovRelationView, "read"),
             grant(EgovApplicationStepView, "read"),
-            grant(EgovElementApi, "read"), grant(EgovApplicationApi, "read"), grant(EgovOrganisationApi, "read")]
+            grant(EgovElementApi, "read"), grant(EgovApplicationApi, "read"), grant(EgovOrganisationApi, "read"),
+            grant(EgovOverdueView, "read", menu=True)]
     # the authorised employee keeps their own organisation's elements and applications (the organisation scope)
     employee = [*read, grant(EgovElementView, "can_add", "can_edit", "can_import"),
                 grant(EgovElementItemView, "write"), grant(EgovRelationView, "write"),
@@ -510,6 +523,8 @@ def _egov_registry():
                      "fa-file-pdf-o"),
             MenuItem(EgovElementVersionView, "Egov versions", _l("Registered versions"), category, label,
                      "fa-history"),
+            MenuItem(EgovOverdueView, "Egov overdue applications", _l("Overdue applications"), category, label,
+                     "fa-clock-o"),
             MenuItem(EgovRegistryChartView, "Egov registry charts", _l("Charts of the e-government register"),
                      category, label, "fa-chart-bar"),
         ],
@@ -527,6 +542,7 @@ def _egov_registry():
                          territorial=False),
         ],
         public_blueprints=[public_register],
+        seed_demo=seed.seed,
     )
 
 

@@ -6,10 +6,11 @@ import datetime
 import re
 import time
 
-from flask import current_app, flash, g, jsonify, request, session
+from flask import current_app, flash, g, has_request_context, jsonify, request, session
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_appbuilder.security.views import AuthDBView, UserDBModelView, UserGroupModelView
 from flask_appbuilder.utils.limit import Limit
 from flask_appbuilder import expose
@@ -202,6 +203,24 @@ class SanaripSecurityManager(SecurityManager):
         would not be seen by this transaction's snapshot, and the lockout rule counts these rows."""
         audit.record(self.session, action, object_type, object_id, details, user=user, username=username)
         self.session.commit()
+
+    # --- permissions -----------------------------------------------------------------------------------
+    def exist_permission_on_roles(self, view_name, permission_name, role_ids):
+        """FAB asks the database once per check (a page's menu, buttons and related lists make dozens); within a
+        request the roles' (permission, view) pairs are read once and every check looks them up. The request's
+        WSGI environ holds them, so a grant or a revocation counts from the next request on."""
+        if not has_request_context() or not role_ids:
+            return super().exist_permission_on_roles(view_name, permission_name, role_ids)
+        cache = request.environ.setdefault("sanarip.role_permissions", {})
+        key = tuple(sorted(role_ids))
+        if key not in cache:
+            pv, link = self.permissionview_model, assoc_permissionview_role
+            rows = (self.session.query(self.permission_model.name, self.viewmenu_model.name)
+                    .select_from(pv).join(pv.permission).join(pv.view_menu)
+                    .join(link, link.c.permission_view_id == pv.id)
+                    .filter(link.c.role_id.in_(key)).distinct())
+            cache[key] = set(rows)
+        return (permission_name, view_name) in cache[key]
 
     # --- login -----------------------------------------------------------------------------------------
     def find_login_user(self, login):

@@ -33,6 +33,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.errors import DomainError
+from app.i18n import localized_name, names_by_language
 from models.signing import SigningCertificate
 
 log = logging.getLogger(__name__)
@@ -265,8 +266,7 @@ def _default_names(holder):
 
         return body_names(holder)
     name = str(holder)
-    return {"ky": getattr(holder, "name_ky", None) or name, "ru": getattr(holder, "name_ru", None) or name,
-            "en": getattr(holder, "name_en", None) or name}
+    return {language: value or name for language, value in names_by_language(holder).items()}
 
 
 def current_names(session, holder):
@@ -278,7 +278,7 @@ def current_names(session, holder):
         SigningCertificate.is_active.is_(True)))
     if row is None:
         return _default_names(holder)
-    return {"ky": row.name_ky, "ru": row.name_ru, "en": row.name_en}
+    return names_by_language(row)
 
 
 def _holder_serial(holder):
@@ -469,8 +469,7 @@ def stamp_text(signer: SigningCertificate, now, language):
     local = clock.to_local(now)
     with force_locale(language):
         return "\n".join([gettext("Signed with an electronic signature"),
-                          signer.name_ky if language == "ky" and signer.name_ky else
-                          signer.name_en if language == "en" and signer.name_en else signer.name_ru,
+                          localized_name(signer, language=language, mark_missing=False),
                           gettext("Certificate %(serial)s", serial=signer.serial[:20]),
                           f"{local:%d.%m.%Y %H:%M} ({local:%Z})"])
 

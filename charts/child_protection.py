@@ -67,10 +67,10 @@ def by_reason(session, scope, filters):
         .join(CpReason, CpReason.id == child_reason.c.reason_id)
         .group_by(CpReason.code, CpReason.name_ru, CpReason.name_ky, CpReason.name_en).order_by(CpReason.code)
     ).all()
-    from app.i18n import current_language
+    from app.i18n import choose_name
 
-    index = {"ru": 1, "ky": 2, "en": 3}[current_language()]
-    return frame_from([(r[0], r[index] or r[1], r[4]) for r in rows], ["code", "reason", "children"])
+    return frame_from([(r[0], choose_name({"ru": r[1], "ky": r[2], "en": r[3]}, mark_missing=False), r[4])
+                       for r in rows], ["code", "reason", "children"])
 
 
 def reason_figure(frame):
@@ -106,10 +106,10 @@ def by_territory(session, scope, filters):
     if base is not None:
         query = query.where(Territory.path.startswith(base.path))
     rows = session.execute(query).all()
-    from app.i18n import current_language
+    from app.i18n import choose_name
 
-    index = {"ru": 1, "ky": 2, "en": 3}[current_language()]
-    return frame_from([(r[0], r[index] or r[1], r[4]) for r in rows], ["code", "territory", "children"])
+    return frame_from([(r[0], choose_name({"ru": r[1], "ky": r[2], "en": r[3]}, mark_missing=False), r[4])
+                       for r in rows], ["code", "territory", "children"])
 
 
 def territory_figure(frame):

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import extract, func, select
 
-from app.i18n import current_language
+from app.i18n import choose_name, current_language
 from app.workdays import working_days_between
 from charts.base import Chart, ChartView, frame_from
 from models.egov_registry import ELEMENT_KINDS, ELEMENT_STATUSES, FUNDING_SOURCES, RELATION_KINDS, \
@@ -64,7 +64,8 @@ def by_organisation(session, scope, filters):
         .order_by(count.desc(), EgovOrganisation.name_ru)
     ).all()
     language = current_language()
-    return frame_from([({"ky": ky, "ru": ru, "en": en}.get(language) or ru, n) for _, ky, ru, en, n in rows],
+    return frame_from([(choose_name({"ky": ky, "ru": ru, "en": en}, language, mark_missing=False), n)
+                       for _, ky, ru, en, n in rows],
                       ["organisation", "elements"])
 
 

@@ -67,10 +67,9 @@ def population_by_territory(session, scope, filters):
         .where(unit.c.level == level, HouseholdMember.is_active.is_(True))
         .group_by(unit.c.code, unit.c.name_ru, unit.c.name_ky, unit.c.name_en).order_by(unit.c.code)
     ).all()
-    from app.i18n import current_language
+    from app.i18n import choose_name
 
-    lang = current_language()
-    names = [(r[{"ru": 1, "ky": 2, "en": 3}[lang]] or r[1]) for r in rows]
+    names = [choose_name({"ru": r[1], "ky": r[2], "en": r[3]}, mark_missing=False) for r in rows]
     return frame_from([(r[0], n, r[4]) for r, n in zip(rows, names)], ["code", "territory", "people"])
 
 

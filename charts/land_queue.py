@@ -1,12 +1,11 @@
 """Land-plot queue charts: the queue now (by kind and category), allocations per year, the queue by territory.
 Every figure is one SQL aggregate inside the user's scope."""
-from types import SimpleNamespace
 
 import plotly.express as px
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import and_, extract, func, or_
 
-from app.i18n import localized_name
+from app.i18n import choose_name
 from app.scope import scoped_select
 from charts.base import Chart, ChartView, frame_from
 from models.land_queue import KINDS, LandApplication, LandCategory
@@ -14,7 +13,7 @@ from models.reference import Territory
 
 
 def _name(ky, ru, en):
-    return localized_name(SimpleNamespace(name_ky=ky, name_ru=ru, name_en=en))
+    return choose_name({"ky": ky, "ru": ru, "en": en})  # marked "[ru]" where the translation is missing
 
 
 def queue_now(session, scope, filters):

@@ -8,25 +8,26 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import false, func, select
 from sqlalchemy.orm import aliased
 
-from app.i18n import current_language
+from app.i18n import choose_name
 from app.scope import current_scope, scoped_select
 from app.services.lsg_passport import AGE_SEX_CODES, age_group_codes, effective_value_condition
+from app.territory_kinds import LSG_UNIT_KINDS
 from charts.base import Chart, ChartView, frame_from
 from charts.household_book import pyramid_figure
 from models.household_book import SEXES
-from models.lsg_passport import CONDITIONS, LSG_KINDS, UNITS, LsgIndicator, LsgIndicatorValue, LsgObjectType, \
+from models.lsg_passport import CONDITIONS, UNITS, LsgIndicator, LsgIndicatorValue, LsgObjectType, \
     LsgPassport, LsgSocialObject
 from models.reference import Territory
 from models.reference import KIND_LABELS
 from app.clock import local_today
 
 DEFAULT_INDICATOR = "pop_total"
-_LANG_INDEX = {"ru": 0, "ky": 1, "en": 2}
 
 
 def _localized(names):
     """One of (name_ru, name_ky, name_en) in the current language, Russian when missing."""
-    return names[_LANG_INDEX[current_language()]] or names[0]
+    ru, ky, en = names
+    return choose_name({"ru": ru, "ky": ky, "en": en}, mark_missing=False)
 
 
 def _unit(session, code):
@@ -258,7 +259,7 @@ class LsgPassportChartView(ChartView):
         drill-down (a self-governing unit is a leaf of the passports)."""
         if chart.key != "population":
             return None
-        return (str(chart.columns["code"]), str(chart.columns["kind"]), {str(KIND_LABELS[k]) for k in LSG_KINDS})
+        return (str(chart.columns["code"]), str(chart.columns["kind"]), {str(KIND_LABELS[k]) for k in LSG_UNIT_KINDS})
 
     def up_link(self, filters):
         """The code of the unit above the one being shown (None at the top)."""

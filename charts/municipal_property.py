@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_
 
-from app.i18n import current_language
+from app.i18n import choose_name, current_language
 from app.scope import scoped_select
 from charts.base import Chart, ChartView, frame_from
 from models.municipal_property import CONDITIONS, KINDS, PropertyLease, PropertyObject
@@ -102,7 +102,7 @@ def leases_ending_soon(session, scope, filters, today=None):
     for ru, ky, en, inventory, name, contract, rent, ends_on in rows:
         if isinstance(ends_on, str):  # a CASE over dates comes back as text on some drivers
             ends_on = datetime.date.fromisoformat(ends_on[:10])
-        territory = {"ru": ru, "ky": ky, "en": en}.get(lang) or ru
+        territory = choose_name({"ru": ru, "ky": ky, "en": en}, lang, mark_missing=False)
         out.append((territory, inventory, name, contract, ends_on, (ends_on - today).days, round(float(rent), 2)))
     return frame_from(out, ["territory", "inventory_number", "object", "contract_number", "ends_on", "days_left",
                             "monthly_rent"])

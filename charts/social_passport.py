@@ -10,7 +10,7 @@ import plotly.express as px
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 
-from app.i18n import current_language
+from app.i18n import choose_name
 from app.scope import scoped_select
 from charts.base import Chart, ChartView, frame_from
 from models.household_book import Household
@@ -22,8 +22,8 @@ NEEDY = and_(SocialPassport.status == "approved", SocialPassport.needs_support.i
 
 def _name(row, offset):
     """The unit's name in the current language (ru, ky, en at offset, offset+1, offset+2), Russian as fallback."""
-    lang = current_language()
-    return row[offset + {"ru": 0, "ky": 1, "en": 2}[lang]] or row[offset]
+    ru, ky, en = row[offset:offset + 3]
+    return choose_name({"ru": ru, "ky": ky, "en": en}, mark_missing=False)
 
 
 def low_income_share(session, scope, filters):

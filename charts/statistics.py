@@ -3,7 +3,7 @@ data. The view never touches a personal record: only SQL aggregates leave the da
 import plotly.graph_objects as go
 from flask_babel import gettext, lazy_gettext as _l
 
-from app.i18n import current_language
+from app.i18n import choose_name, current_language
 from app.services import statistics
 from charts.base import Chart, ChartView
 
@@ -13,7 +13,7 @@ SUPPRESSED = "x"
 def population(session, scope, filters):
     table, names = statistics.published_population(session, scope, filters.get("parent"))
     language = current_language()
-    table.insert(0, "territory", [names[c].get(language) or names[c]["ru"] for c in table.index])
+    table.insert(0, "territory", [choose_name(names[c], language, mark_missing=False) for c in table.index])
     return table.reset_index()
 
 

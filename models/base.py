@@ -77,6 +77,9 @@ class TerritoryScoped:
     (see app/scope.py, the one place that applies them)."""
 
     personal = False  # True: reads of a row are personal-data reads and are audited
+    #: how the territory is loaded: "selectin" where the row's name is its territory's (a passport), so a page of
+    #: rows, or a select listing them, reads the territories in one query instead of one per row
+    territory_loading = "select"
 
     @declared_attr
     def territory_id(cls):
@@ -84,7 +87,7 @@ class TerritoryScoped:
 
     @declared_attr
     def territory(cls):
-        return relationship("Territory", foreign_keys=[cls.territory_id])
+        return relationship("Territory", foreign_keys=[cls.territory_id], lazy=cls.territory_loading)
 
     @classmethod
     def scope_condition(cls, territory_ids):

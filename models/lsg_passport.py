@@ -13,12 +13,6 @@ from models.dictionary import Dataset, F, Legal, classifier
 from models.extensible import Extensible
 from models.reference import Territory
 
-#: Kinds of SOATE units that have their own local self-government body (and so a passport).
-LSG_KINDS = ("aiyl_aimak", "city_republican", "city_oblast", "city_rayon", "urban_type_settlement")
-#: Kinds of SOATE units that are settlements (counted as the passport's "number of settlements").
-SETTLEMENT_KINDS = ("village", "settlement", "urban_type_settlement", "village_under_city")
-CITY_KINDS = ("city_republican", "city_oblast", "city_rayon")
-
 CONDITIONS = classifier("object_condition", _l("Conditions of objects"), {
     "good": _l("Good"), "satisfactory": _l("Satisfactory"), "needs_repair": _l("Needs repair"),
     "emergency": _l("Emergency")})
@@ -103,6 +97,8 @@ passport_sphere = Table(
 
 class LsgPassport(Extensible, TerritoryScoped, Versioned, Tracked, Model):
     """The e-passport of one aiyl aimak or city for one year. No personal data: figures only."""
+
+    territory_loading = "selectin"  # a passport is named by its territory (lists and selects of passports)
 
     __tablename__ = "lsg_passport_passport"
     __dataset__ = Dataset(

@@ -4,25 +4,25 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Integer, String, event
 from sqlalchemy.orm import relationship, validates
 
+from app import territory_kinds as kinds
+from app.i18n import names_by_language
 from models.base import Multilingual, Tracked, related_now, Versioned
 from models.dictionary import Dataset, F, Legal, classifier
 
 KIND_LABELS = classifier("territory_kind", _l("Kinds of territorial units"), {
-    "oblast": _l("Oblast"),
-    "city_republican": _l("City of republican significance"),
-    "rayon": _l("Rayon"),
-    "city_district": _l("City district"),
-    "city_oblast": _l("City of oblast significance"),
-    "city_rayon": _l("City of rayon significance"),
-    "aiyl_aimak": _l("Aiyl aimak"),
-    "urban_type_settlement": _l("Urban-type settlement"),
-    "settlement": _l("Settlement"),
-    "village_under_city": _l("Village under a city"),
-    "village": _l("Village"),
-    "other": _l("Other unit"),
-}, open=False, system=("oblast", "city_republican", "rayon", "city_district", "city_oblast", "city_rayon",
-                       "aiyl_aimak", "urban_type_settlement", "settlement", "village_under_city", "village",
-                       "other"))
+    kinds.OBLAST: _l("Oblast"),
+    kinds.CITY_REPUBLICAN: _l("City of republican significance"),
+    kinds.RAYON: _l("Rayon"),
+    kinds.CITY_DISTRICT: _l("City district"),
+    kinds.CITY_OBLAST: _l("City of oblast significance"),
+    kinds.CITY_RAYON: _l("City of rayon significance"),
+    kinds.AIYL_AIMAK: _l("Aiyl aimak"),
+    kinds.URBAN_TYPE_SETTLEMENT: _l("Urban-type settlement"),
+    kinds.SETTLEMENT: _l("Settlement"),
+    kinds.VILLAGE_UNDER_CITY: _l("Village under a city"),
+    kinds.VILLAGE: _l("Village"),
+    kinds.OTHER: _l("Other unit"),
+}, open=False, system=kinds.TERRITORY_KINDS)
 
 
 class Territory(Multilingual, Versioned, Tracked, Model):
@@ -79,7 +79,8 @@ class Territory(Multilingual, Versioned, Tracked, Model):
 
     @property
     def missing_names(self):
-        return [lang for lang in ("ky", "en") if not getattr(self, f"name_{lang}")]
+        names = names_by_language(self)
+        return [lang for lang in ("ky", "en") if not names[lang]]
 
     def __repr__(self):
         return f"{self.name} ({self.code})"

@@ -1,5 +1,6 @@
 """The side-effect-free core: identifiers, ages, localised names, territory kinds; and that models and the core
 import without an app, a database or any view."""
+import ast
 import datetime
 import json
 import os
@@ -11,7 +12,7 @@ import pytest
 from app.errors import DomainError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CORE = ["app.errors", "app.i18n", "app.clock", "app.identifiers", "app.ages"]
+CORE = ["app.errors", "app.i18n", "app.clock", "app.identifiers", "app.ages", "app.territory_kinds"]
 
 
 def _code(call, *args, **kwargs):
@@ -185,3 +186,126 @@ def test_the_model_and_the_services_use_one_age():
     assert child_protection.age_on is land_queue.age_on is age_on
     assert not hasattr(household_book, "coming_of_age_cutoff") and not hasattr(household_book, "years_before")
     assert not hasattr(child_protection, "retention_cutoff")
+
+
+# --- territory kinds and localised names: spelled in one place ----------------------------------------------
+KINDS_MODULE = os.path.join("app", "territory_kinds.py")
+I18N_MODULE = os.path.join("app", "i18n.py")
+#: Kind codes that are also ordinary words of other classifiers and columns (the object type "other", the field
+#: `settlement`, the import filter "village"): they count only where a territory's kind is compared with them.
+AMBIGUOUS_KINDS = {"other", "settlement", "village"}
+
+
+def _territory_kind(node):
+    """`Territory.kind`, `territory.kind`, `self.territory.kind`…: the kind of something named a territory."""
+    return isinstance(node, ast.Attribute) and node.attr == "kind" and "territor" in ast.unparse(node.value).lower()
+
+
+def _constants(node):
+    items = node.elts if isinstance(node, (ast.Tuple, ast.List, ast.Set)) else [node]
+    return [i for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)]
+
+
+def fact_offences(tree, path):
+    """(line, what) for each kind code or multilingual attribute read written outside its one place."""
+    from app.territory_kinds import TERRITORY_KINDS
+
+    distinct = set(TERRITORY_KINDS) - AMBIGUOUS_KINDS
+    # the seed's coverage report names its groups in the words of data/README.md, which may be kind codes
+    allowed = {id(k) for d in ast.walk(tree) if isinstance(d, ast.Dict) for k in d.keys} \
+        if path == os.path.join("app", "seed", "territories.py") else set()
+    found = []
+    for node in ast.walk(tree):
+        if path != KINDS_MODULE:
+            if isinstance(node, ast.Constant) and node.value in distinct and id(node) not in allowed:
+                found.append((node.lineno, f"the territory kind {node.value!r}"))
+            sides = []
+            if isinstance(node, ast.Compare) and any(_territory_kind(s) for s in [node.left, *node.comparators]):
+                sides = [node.left, *node.comparators]
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "in_" \
+                    and _territory_kind(node.func.value):
+                sides = node.args
+            found += [(c.lineno, f"the territory kind {c.value!r}") for side in sides for c in _constants(side)
+                      if c.value in AMBIGUOUS_KINDS]
+        if path != I18N_MODULE and isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id == "getattr" and len(node.args) >= 2:
+            name = node.args[1]
+            built = isinstance(name, ast.BinOp) or (
+                isinstance(name, ast.JoinedStr) and len(name.values) >= 2
+                and isinstance(name.values[-1], ast.FormattedValue)
+                and isinstance(name.values[-2], ast.Constant) and str(name.values[-2].value).endswith("_"))
+            if built:
+                found.append((node.lineno, f"a multilingual attribute read by its built name: {ast.unparse(node)}"))
+        if path != I18N_MODULE and isinstance(node, ast.Dict) and len(node.keys) == 3 \
+                and {getattr(k, "value", None) for k in node.keys} == {"ky", "ru", "en"} \
+                and all(isinstance(v, ast.Constant) and isinstance(v.value, int) for v in node.values):
+            found.append((node.lineno, "a language index: pick the name with app.i18n.choose_name"))
+    return found
+
+
+def test_territory_kinds_and_localised_names_are_spelled_in_one_place():
+    """The kinds and their groupings live in app/territory_kinds.py, names by language in app/i18n.py; a copy
+    elsewhere drifts (the land queue and the passport had one tuple each for the same units)."""
+    offences = []
+    for top in ("app", "models", "views", "charts"):
+        for folder, _dirs, files in os.walk(os.path.join(ROOT, top)):
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    full = os.path.join(folder, name)
+                    path = os.path.relpath(full, ROOT)
+                    with open(full, encoding="utf-8") as fh:
+                        tree = ast.parse(fh.read(), path)
+                    offences += [f"{path}:{line}: {what}" for line, what in fact_offences(tree, path)]
+    assert offences == []
+
+
+@pytest.mark.parametrize("source", [
+    'ok = Territory.kind == "aiyl_aimak"',
+    'KINDS = ("city_oblast", "city_rayon")',
+    'q = select(Territory).where(Territory.kind.in_(["village", "settlement"]))',
+    'if territory.kind != "other": pass',
+    'name = getattr(territory, f"name_{language}", None) or territory.name_ru',
+    'label = getattr(row, f"{field}_{lang}")',
+    'label = getattr(row, "name_" + lang)',
+    'name = r[{"ru": 1, "ky": 2, "en": 3}[language]] or r[1]',
+])
+def test_the_one_place_check_finds_copies(source):
+    assert fact_offences(ast.parse(source), os.path.join("app", "x.py")) != []
+
+
+def test_the_one_place_check_leaves_other_words_and_the_seed_groups_alone():
+    source = ('kind = obj.kind == "other"\nfields = ["settlement", "village"]\nrisk = getattr(a, f"{d}_risk")\n'
+              'GROUPS = {"oblast": kinds.OBLAST_LEVEL}')
+    assert fact_offences(ast.parse(source), os.path.join("app", "x.py")) != []  # the dict key outside the seed
+    assert fact_offences(ast.parse(source), os.path.join("app", "seed", "territories.py")) == []
+
+
+def test_the_groupings_keep_what_each_module_accepted():
+    """The tuples the modules had before they were collected (behaviour kept: see the table in the module)."""
+    from app import territory_kinds as k
+    from models.reference import KIND_LABELS
+    from models.dictionary import CLASSIFIERS
+
+    assert list(CLASSIFIERS["territory_kind"].items) == list(k.TERRITORY_KINDS)
+    assert CLASSIFIERS["territory_kind"].system == k.TERRITORY_KINDS and KIND_LABELS is not None
+    assert k.PROPERTY_OWNER_KINDS == ("aiyl_aimak", "city_republican", "city_oblast", "city_rayon")
+    assert k.LSG_BODY_KINDS == k.PROPERTY_OWNER_KINDS + ("city_district",)
+    assert k.LSG_UNIT_KINDS == k.PROPERTY_OWNER_KINDS + ("urban_type_settlement",)
+    assert k.CITY_KINDS == ("city_republican", "city_oblast", "city_rayon")
+    assert k.SETTLEMENT_KINDS == ("village", "settlement", "urban_type_settlement", "village_under_city")
+    assert set(k.VOTER_LIST_KINDS) == set(k.TERRITORY_KINDS) - {"other"}
+    assert k.OBLAST_LEVEL == ("oblast", "city_republican")
+
+
+def test_names_by_language_and_the_document_form():
+    from types import SimpleNamespace
+
+    from app.i18n import MISSING_MARK, localized_name, names_by_language
+
+    unit = SimpleNamespace(name_ky=None, name_ru="Ак-Булунский", name_en="Ak-Bulun", label_ky="Аты")
+    assert names_by_language(unit) == {"ky": None, "ru": "Ак-Булунский", "en": "Ak-Bulun"}
+    assert names_by_language(unit, "label") == {"ky": "Аты", "ru": None, "en": None}
+    assert localized_name(unit, language="ky") == f"Ак-Булунский {MISSING_MARK}"
+    assert localized_name(unit, language="ky", mark_missing=False) == "Ак-Булунский"
+    assert localized_name(unit, language="en", mark_missing=False) == "Ak-Bulun"
+    assert localized_name(unit, "label", language="en") == ""  # no Russian either: nothing to mark

@@ -345,3 +345,75 @@ def test_no_list_or_show_page_prints_python_none(app, admin, db):
         if re.search(r">\s*None\s*<", text):
             leaks.append(urls)
     assert walked > 40 and not leaks, leaks
+
+
+def _statements(app):
+    from sqlalchemy import event
+
+    from app.extensions import db as database
+
+    with app.app_context():
+        engine = database.engine
+    seen = []
+
+    def spy(_conn, _cursor, statement, _params, _context, _many):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", spy)
+    return seen, lambda: event.remove(engine, "before_cursor_execute", spy)
+
+
+def test_every_list_page_reads_its_rows_in_a_bounded_number_of_statements(app, admin):
+    """A list page of 25 rows runs a fixed number of statements, whatever its rows show: the relations its
+    columns show come in one query per page (views/base.py `_page_rows`), the permissions in one per request
+    (app/security.py) — not one per row or per button (issue 14)."""
+    import re
+
+    from views.base import SanaripModelView
+
+    seen, stop = _statements(app)
+    counts, full = {}, 0
+    try:
+        for view in app.appbuilder.baseviews:
+            if not isinstance(view, SanaripModelView) or "can_list" not in (view.base_permissions or ()):
+                continue
+            seen.clear()
+            page = admin.get(f"{view.route_base}/list/?psize_{view.__class__.__name__}=25")
+            if page.status_code != 200:
+                continue
+            rows = len(set(re.findall(rf'{re.escape(view.route_base)}/show/(\d+)', page.get_data(as_text=True))))
+            full += rows >= 20
+            counts[view.__class__.__name__] = (len(seen), rows)
+    finally:
+        stop()
+    heavy = {name: n for name, (n, rows) in counts.items() if n > 20}
+    assert full >= 10, "the demo data fills enough list pages to tell per-row reads from per-page ones"
+    assert not heavy, heavy
+
+
+def test_permissions_are_read_once_per_request_and_a_revocation_counts_from_the_next(app, make_user):
+    from app.extensions import db as database
+    from views.household_book import HouseholdView
+
+    name = HouseholdView.__name__
+    with app.app_context():
+        sm = app.appbuilder.sm
+        role = sm.find_role("perm cache probe") or sm.add_role("perm cache probe")
+        for perm, view in (("can_list", name), ("can_show", name), ("menu_access", "Household book")):
+            pv = sm.find_permission_view_menu(perm, view)
+            if pv is not None:
+                sm.add_permission_role(role, pv)
+    user = Browser(app.test_client())
+    user.login(make_user(("perm cache probe",)))
+    seen, stop = _statements(app)
+    try:
+        assert user.get("/householdview/list/").status_code == 200
+        checks = [s for s in seen if "ab_permission_view_role" in s]
+        assert len(checks) == 1, len(checks)
+    finally:
+        stop()
+    with app.app_context():
+        sm = app.appbuilder.sm
+        sm.del_permission_role(sm.find_role("perm cache probe"), sm.find_permission_view_menu("can_list", name))
+        database.session.commit()
+    assert user.get("/householdview/list/").status_code != 200

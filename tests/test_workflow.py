@@ -168,7 +168,7 @@ def test_land_allocation_through_the_api(app, make_user):
     with _data(app) as db:
         code = "41708203852000"
         territory = db.session.query(Territory).filter_by(code=code).one_or_none()
-        if territory is None or territory.kind not in land_queue.LSG_KINDS:
+        if territory is None or territory.kind not in land_queue.LSG_UNIT_KINDS:
             code = "41708203809000"
         first = land_queue.register(db.session, _application(db, code))
         second = land_queue.register(db.session, _application(db, code))

@@ -443,17 +443,13 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
 
     def _list_widget_of_page(self, filters, actions=None, order_column="", order_direction="", page=None,
                              page_size=None, widgets=None, **kwargs):
-        specs = self.custom_specs()
-        if not specs:
-            return super()._get_list_widget(filters, actions, order_column, order_direction, page, page_size,
-                                            widgets, **kwargs)
         widgets = widgets or {}
         actions = actions or self.actions
         page_size = page_size or self.page_size
         if not order_column and self.base_order:
             order_column, order_direction = self.base_order
         joined = custom_fields.add_request_filters(filters.get_joined_filters(self._base_filters), self.datamodel)
-        count, rows = self.datamodel.query(joined, order_column, order_direction, page=page, page_size=page_size)
+        count, rows = self._page_rows(joined, order_column, order_direction, page, page_size)
         columns = self._custom_keys(self.list_columns, only_listed=True)
         widgets["list"] = self.list_widget(
             label_columns=self.label_columns, include_columns=columns,
@@ -462,6 +458,21 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
             pks=[self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(rows)], actions=actions,
             filters=filters, modelview_name=self.__class__.__name__, **kwargs)
         return widgets
+
+    def _page_rows(self, filters, order_column, order_direction, page, page_size):
+        """(count, rows) of one list page, as FAB's `datamodel.query`, with the relations the columns show (and
+        `eager_load`) read in one query each for the page instead of one per row."""
+        datamodel = self.datamodel
+        query = datamodel.session.query(datamodel.obj)
+        count = datamodel.query_count(query, filters)
+        query = datamodel.apply_all(query, filters, order_column, order_direction, page, page_size)
+        return count, query.options(*self._preload_options()).all()
+
+    def _preload_options(self):
+        model = self.datamodel.obj
+        related = {c.split(".")[0] for c in self.list_columns if isinstance(c, str)
+                   and self.datamodel.is_relation(c.split(".")[0])}
+        return [_loader(model, path) for path in sorted(related | set(self.eager_load))]
 
     def custom_filters(self):
         """(spec, value now asked) of the searchable custom fields, for the list page's filter panel."""

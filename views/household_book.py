@@ -157,11 +157,8 @@ class CertificateView(SanaripModelView):
         return certificates.render(item), {"number": item.number, "language": item.language}
 
 
-VOTER_LIST_KINDS = ("oblast", "city_republican", "rayon", "city_district", "city_oblast", "city_rayon",
-                    "aiyl_aimak", "urban_type_settlement", "settlement", "village", "village_under_city")
-
-
 def _voter_list_units(session, scope):
+    from app.territory_kinds import VOTER_LIST_KINDS
     from models.reference import Territory
 
     return [(t.code, str(t)) for t in session.scalars(

@@ -15,8 +15,10 @@ from wtforms.validators import DataRequired, Length, Optional
 from app import audit
 from app.extensions import db
 from app.catalogue import dictionary
+from app.i18n import localized_name
 from app.pdf import render_pdf
 from app.services import land_queue
+from app.territory_kinds import LSG_UNIT_KINDS
 from models.land_queue import KINDS, STATUSES, LandApplication, LandCategory, \
     LandFamilyMember, LandStatusChange
 from app.workflow import WorkflowApiMixin, WorkflowViewMixin
@@ -56,11 +58,6 @@ class LandFamilyMemberView(SanaripModelView):
         land_queue.check_family_member(self.datamodel.session, item)
 
 
-def _local_name(territory, language):
-    """An official document names the body in the reader's language, else in Russian (no "[ru]" mark)."""
-    return getattr(territory, f"name_{language}", None) or territory.name_ru
-
-
 # --- applications ----------------------------------------------------------------------------------------------------
 class LandApplicationView(WorkflowViewMixin, SanaripModelView):
     workflow = land_queue.WORKFLOW
@@ -86,7 +83,7 @@ class LandApplicationView(WorkflowViewMixin, SanaripModelView):
     search_columns = ["number", "full_name", "pin", "territory", "kind", "category", "status", "position",
                       "received_at", "decision_date"]
     choice_columns = {"status": STATUSES}
-    add_form_query_rel_fields = {"territory": [["kind", FilterIn, list(land_queue.LSG_KINDS)]],
+    add_form_query_rel_fields = {"territory": [["kind", FilterIn, list(LSG_UNIT_KINDS)]],
                                  "category": [["active", FilterEqual, True]]}
     related_views = [LandFamilyMemberView, LandStatusHistoryView]
     base_order = ("received_at", "desc")
@@ -129,8 +126,11 @@ class LandApplicationView(WorkflowViewMixin, SanaripModelView):
         language = current_language()
         data = render_pdf(
             "land_queue/notice.html", application=item, kind=KINDS.get(item.kind, item.kind),
-            status=STATUSES.get(item.status, item.status), category=_local_name(item.category, language),
-            body=_local_name(item.territory, language), received=format_datetime(item.received_at, "medium"),
+            status=STATUSES.get(item.status, item.status),
+            # an official document names in the reader's language, else in Russian without the "[ru]" mark
+            category=localized_name(item.category, language=language, mark_missing=False),
+            body=localized_name(item.territory, language=language, mark_missing=False),
+            received=format_datetime(item.received_at, "medium"),
             issued_on=format_date(local_today(now), "long"), check_url=url_for("land_queue_public.check", _external=True))
         audit.record(self.datamodel.session, "pdf", LandApplication.__tablename__, item.id,
                      {"document": "registration_notice", "printed_on": now.isoformat(timespec="seconds"),

@@ -14,7 +14,8 @@ from app import tabular
 from app.scope import current_scope
 from app.transaction import transaction
 from app.services import lsg_passport, official_statistics
-from models.lsg_passport import LSG_KINDS, PROBLEM_STATUSES, SOURCES, UNITS, LsgActivitySphere, LsgIndicator, \
+from app.territory_kinds import LSG_UNIT_KINDS
+from models.lsg_passport import PROBLEM_STATUSES, SOURCES, UNITS, LsgActivitySphere, LsgIndicator, \
     LsgIndicatorValue, LsgObjectType, LsgPassport, LsgProblem, LsgSocialObject, OfficialFigure
 from views.base import SanaripModelRestApi, SanaripModelView
 from app.clock import local_today
@@ -147,6 +148,7 @@ class LsgPassportView(SanaripModelView):
     datamodel = SQLAInterface(LsgPassport)
     list_columns = ["territory", "year", "population_total", "population_source", "households", "settlements",
                     "area_km2", "social_object_count"]
+    eager_load = ("values.indicator", "social_objects")  # the figures and the count
     show_fieldsets = [
         (_l("Territorial unit"), {"fields": ["territory", "year", "administrative_centre", "area_km2", "area_ha",
                                              "settlements"]}),
@@ -163,7 +165,7 @@ class LsgPassportView(SanaripModelView):
                                                   "population_female", "households")},
                           **_blank("administrative_centre", "settlements", "activity_note", "infrastructure",
                                    "note")}
-    add_form_query_rel_fields = {"territory": [["kind", FilterIn, list(LSG_KINDS)]]}
+    add_form_query_rel_fields = {"territory": [["kind", FilterIn, list(LSG_UNIT_KINDS)]]}
     # the API takes the passport's figures, not its many-to-many spheres
     api_add_columns = [c for c in add_columns if c != "spheres"]
     api_edit_columns = [c for c in add_columns[2:] if c != "spheres"]
@@ -212,7 +214,7 @@ class LsgPassportApi(SanaripModelRestApi):
                     "settlements", "population_refreshed_on"]
     show_columns = list_columns + ["infrastructure", "activity_note", "note", "population_total", "population_male",
                                    "population_female", "households"]
-    add_query_rel_fields = {"territory": [["kind", FilterIn, list(LSG_KINDS)]]}
+    add_query_rel_fields = {"territory": [["kind", FilterIn, list(LSG_UNIT_KINDS)]]}
 
     on_add = LsgPassportView.on_add
     on_update = LsgPassportView.on_update

@@ -8,7 +8,7 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from app import clock, signing
-from app.services.lsg_bodies import BODY_KINDS
+from app.territory_kinds import LSG_BODY_KINDS
 from app.transaction import transaction
 from models.reference import Territory
 from models.signing import SigningCertificate
@@ -36,7 +36,7 @@ class SigningCertificateView(SanaripModelView):
         one (service-centre offices once they exist)."""
         session = self.datamodel.session
         bodies = session.execute(select(Territory.id, Territory.name_ru, Territory.code)
-                                 .where(Territory.kind.in_(BODY_KINDS)).order_by(Territory.name_ru)).all()
+                                 .where(Territory.kind.in_(LSG_BODY_KINDS)).order_by(Territory.name_ru)).all()
         choices = [(f"ref_territory:{i}", f"{name} ({code})") for i, name, code in bodies]
         others = session.execute(select(SigningCertificate.holder_type, SigningCertificate.holder_id,
                                         SigningCertificate.name_ru)

@@ -12,7 +12,7 @@ from flask_babel import force_locale, lazy_gettext as _l
 
 from app.catalogue import state
 from app.errors import DomainError
-from app.i18n import LOCALES, current_language
+from app.i18n import LOCALES, choose_name, current_language
 
 
 def definition(code):
@@ -33,7 +33,7 @@ def items(code, language=None):
     stored = _stored(code)
     if stored is not None:
         language = language or current_language()
-        return [(i.code, i.names.get(language) or i.names.get("ru") or i.code, i.active, i.system)
+        return [(i.code, choose_name(i.names, language, mark_missing=False) or i.code, i.active, i.system)
                 for i in stored["items"]]
     spec = definition(code)
     if spec is None:
@@ -72,7 +72,7 @@ def title(code):
     stored = state.current().classifiers.get(code) if has_app_context() else None
     if stored is not None:
         names = stored.get("names") or {}
-        name = names.get(current_language()) or names.get("ru")
+        name = choose_name(names, mark_missing=False)
         if name:
             return name
     spec = definition(code)

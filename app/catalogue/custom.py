@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.catalogue import state
 from app.errors import DomainError
-from app.i18n import current_language
+from app.i18n import LOCALES, choose_name, current_language
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 KINDS = ("text", "integer", "decimal", "date", "boolean", "choice", "reference")
@@ -54,12 +54,10 @@ class CustomFieldData:
                    row.legal_clause)
 
     def label_in(self, language):
-        index = {"ky": 0, "ru": 1, "en": 2}[language]
-        return self.labels[index] or self.labels[1] or self.key
+        return choose_name(dict(zip(LOCALES, self.labels)), language, mark_missing=False) or self.key
 
     def description_in(self, language):
-        index = {"ky": 0, "ru": 1, "en": 2}[language]
-        return self.descriptions[index] or self.descriptions[1] or ""
+        return choose_name(dict(zip(LOCALES, self.descriptions)), language, mark_missing=False)
 
     @property
     def label(self):

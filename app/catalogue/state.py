@@ -11,6 +11,8 @@ from flask import has_app_context, has_request_context, request
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.i18n import names_by_language
+
 WATCHED = {"core_dictionary_text", "core_dataset_setting", "core_classifier", "core_classifier_item",
            "core_custom_field"}
 
@@ -95,8 +97,7 @@ def _load(session, revision):
     with session.no_autoflush:
         for text in session.scalars(select(DictionaryText)):
             snapshot.texts[(text.dataset, text.field or "")] = {
-                kind: {lang: getattr(text, f"{kind}_{lang}") for lang in ("ky", "ru", "en")}
-                for kind in ("label", "description", "legal")}
+                kind: names_by_language(text, kind) for kind in ("label", "description", "legal")}
         for setting in session.scalars(select(DatasetSetting)):
             snapshot.settings[setting.dataset] = {"open_data": setting.open_data,
                                                   "published_at": setting.published_at}
@@ -104,14 +105,12 @@ def _load(session, revision):
             snapshot.custom_fields.setdefault(row.dataset, []).append(CustomFieldData.of(row))
         classifiers = {c.id: c for c in session.scalars(select(Classifier))}
         for c in classifiers.values():
-            snapshot.classifiers[c.code] = {"open": c.open, "items": [], "names": {
-                lang: getattr(c, f"name_{lang}") for lang in ("ky", "ru", "en")}}
+            snapshot.classifiers[c.code] = {"open": c.open, "items": [], "names": names_by_language(c)}
         for item in session.scalars(select(ClassifierItem).order_by(ClassifierItem.sort_order, ClassifierItem.id)):
             owner = classifiers.get(item.classifier_id)
             if owner is not None:
                 snapshot.classifiers[owner.code]["items"].append(ItemData(
-                    item.code, {lang: getattr(item, f"name_{lang}") for lang in ("ky", "ru", "en")}, item.active,
-                    item.system, item.sort_order))
+                    item.code, names_by_language(item), item.active, item.system, item.sort_order))
     return snapshot
 
 

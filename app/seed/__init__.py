@@ -8,6 +8,7 @@ def demo_city(session):
     """The first city of oblast significance (a town's registers and queues differ from a village's)."""
     from sqlalchemy import select
 
+    from app.territory_kinds import CITY_OBLAST
     from models.reference import Territory
 
-    return session.scalars(select(Territory).where(Territory.kind == "city_oblast").order_by(Territory.code)).first()
+    return session.scalars(select(Territory).where(Territory.kind == CITY_OBLAST).order_by(Territory.code)).first()

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app import clock, signing
 from app.seed import DEMO_RAYON
 from app.services import household_book
+from app.territory_kinds import AIYL_AIMAK, LSG_BODY_KINDS, OBLAST
 from models.household_book import Household, HouseholdMember, Movement
 from models.reference import Territory
 from app.clock import local_today
@@ -37,7 +38,7 @@ def issuing_bodies(session):
     for path in session.scalars(select(Territory.path).where(Territory.id.in_(territory_ids))):
         codes.update(code for code in path.strip("/").split("/") if code)
     bodies = session.scalars(select(Territory).where(Territory.code.in_(codes),
-                                                     Territory.kind.in_(household_book.BODY_KINDS))).all()
+                                                     Territory.kind.in_(LSG_BODY_KINDS))).all()
     by_code = {b.code: b for b in bodies}
     chosen = {}
     for path in session.scalars(select(Territory.path).where(Territory.id.in_(territory_ids))):
@@ -52,15 +53,15 @@ def issuing_bodies(session):
 def demo_aimaks(session):
     """The first aiyl aimak of each oblast, plus the first one of the demo rayon."""
     chosen = []
-    for oblast in session.scalars(select(Territory).where(Territory.kind == "oblast").order_by(Territory.code)):
-        aimak = session.scalars(select(Territory).where(Territory.kind == "aiyl_aimak",
+    for oblast in session.scalars(select(Territory).where(Territory.kind == OBLAST).order_by(Territory.code)):
+        aimak = session.scalars(select(Territory).where(Territory.kind == AIYL_AIMAK,
                                                         Territory.path.startswith(oblast.path))
                                 .order_by(Territory.code)).first()
         if aimak is not None:
             chosen.append(aimak)
     rayon = session.scalar(select(Territory).where(Territory.code == DEMO_RAYON))
     if rayon is not None:
-        own = session.scalars(select(Territory).where(Territory.kind == "aiyl_aimak",
+        own = session.scalars(select(Territory).where(Territory.kind == AIYL_AIMAK,
                                                       Territory.path.startswith(rayon.path))
                               .order_by(Territory.code)).first()
         if own is not None and own not in chosen:

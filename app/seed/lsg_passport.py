@@ -11,6 +11,7 @@ from app.services import lsg_passport as service
 from app.services.household_book import AGE_GROUPS
 from models.lsg_passport import LsgActivitySphere, LsgIndicator, LsgObjectType, LsgPassport, LsgProblem, \
     LsgSocialObject
+from app.territory_kinds import AIYL_AIMAK
 from models.reference import Territory
 from app.clock import local_today
 
@@ -158,7 +159,7 @@ def _entered_population(rng, total):
 def _neighbours(session, aimak, count=2):
     rayon = aimak.parent
     return list(session.scalars(select(Territory).where(Territory.parent_id == rayon.id,
-                                                        Territory.kind == "aiyl_aimak", Territory.id != aimak.id)
+                                                        Territory.kind == AIYL_AIMAK, Territory.id != aimak.id)
                                 .order_by(Territory.code).limit(count))) if rayon is not None else []
 
 

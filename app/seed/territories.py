@@ -9,17 +9,18 @@ from collections import Counter
 from sqlalchemy import bindparam, case, func, insert, or_, select, update
 
 from app import audit
+from app import territory_kinds as kinds
 from models.reference import Territory
 
 DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "data")
 
 # Coverage is reported for these groups of SOATE kinds (data/README.md, "Territory names").
 COVERAGE_GROUPS = {
-    "oblast": ("oblast", "city_republican"),
-    "rayon": ("rayon", "city_district", "city_oblast", "other"),
-    "aiyl aimak": ("aiyl_aimak",),
-    "town": ("city_rayon", "urban_type_settlement"),
-    "village": ("village", "village_under_city", "settlement"),
+    "oblast": kinds.OBLAST_LEVEL,
+    "rayon": (kinds.RAYON, kinds.CITY_DISTRICT, kinds.CITY_OBLAST, kinds.OTHER),
+    "aiyl aimak": (kinds.AIYL_AIMAK,),
+    "town": (kinds.CITY_RAYON, kinds.URBAN_TYPE_SETTLEMENT),
+    "village": (kinds.VILLAGE, kinds.VILLAGE_UNDER_CITY, kinds.SETTLEMENT),
 }
 
 

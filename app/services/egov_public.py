@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
-from app.i18n import current_language
+from app.i18n import choose_name, current_language
 from models.egov_registry import ELEMENT_KINDS, EgovElement, EgovOrganisation
 
 #: the fields the public sees, in order; anything else of an element (operator, architecture, location,
@@ -64,7 +64,7 @@ def _select(text):
 
 def _element(row, language):
     number, full, short, kind, ky, ru, en, purpose, registered_on = row
-    organisation = {"ky": ky, "ru": ru, "en": en}.get(language) or ru or ""
+    organisation = choose_name({"ky": ky, "ru": ru, "en": en}, language, mark_missing=False)
     return PublicElement(number or "", full or "", short or "", kind or "", str(ELEMENT_KINDS.get(kind, "")),
                          organisation, purpose or "", registered_on)
 

@@ -264,15 +264,28 @@ def check_application(application):
                           code="request_required")
 
 
-def _number(session, application, year):
-    from sqlalchemy import func, select
+#: register numbers as the demo data gives them: application АР-<year>-0001, element ЭБ-<year>-001
+NUMBERS = {"application": ("АР", 4), "element": ("ЭБ", 3)}
+
+
+def next_number(session, register, year):
+    """The next number of the register's applications or elements in `year`, without races (app/numbering.py); a
+    new counter starts after the highest number already given that year."""
+    from sqlalchemy import select
 
     from app import numbering
+    from models.egov_registry import EgovElement
+
+    prefix, width = NUMBERS[register]
+    column = EgovApplication.number if register == "application" else EgovElement.number
+
+    def floor():
+        given = session.scalars(select(column).where(column.like(f"{prefix}-{year}-%"))).all()
+        return max((int(n.rsplit("-", 1)[1]) for n in given if n.rsplit("-", 1)[1].isdigit()), default=0)
 
     with session.no_autoflush:
-        seq = numbering.next_number(session, "egov_registry.application", "", year, floor=lambda: session.scalar(
-            select(func.count(EgovApplication.id)).where(EgovApplication.number.like(f"{year}-%"))) or 0)
-    return f"{year}-{seq:05d}"
+        seq = numbering.next_number(session, f"egov_registry.{register}", "", year, floor=floor)
+    return f"{prefix}-{year}-{seq:0{width}d}"
 
 
 def submit_application(session, application, now=None, actor=None):
@@ -285,7 +298,7 @@ def submit_application(session, application, now=None, actor=None):
     application.status = "requested" if application.kind == "information" else "submitted"
     if actor is not None and application.submitted_by_fk is None and application.kind != "information":
         application.submitted_by_fk = actor.id
-    application.number = application.number or _number(session, application, application.received_on.year)
+    application.number = application.number or next_number(session, "application", application.received_on.year)
     session.add(application)
     EgovApplicationStep.record(session, application, application.status, at=now,
                                **({"actor_id": actor.id} if actor is not None else {}))
@@ -375,7 +388,7 @@ def register(session, application, step):
     element.status = "registered"
     element.registered_on = element.registered_on or today
     if not element.number:
-        element.number = f"EGOV-{element.id:05d}" if element.id else None
+        element.number = next_number(session, "element", today.year)
     register_version(session, element, step.now, application=application, actor_id=step.actor_id)
     application.missing_items, application.refusal_ground, application.refusal_text = None, None, None
     application.decided_on = today

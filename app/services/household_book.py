@@ -12,9 +12,10 @@ from app import edges, numbering
 from app.catalogue import policy
 from app.ages import born_by
 from app.errors import DomainError
+from app.i18n import localized_name
 from app.identifiers import check_person, parse_pin
 from app.scope import refuse_duplicate, scoped_select
-from app.services.lsg_bodies import BODY_KINDS
+from app.territory_kinds import LSG_BODY_KINDS
 from models.dictionary import Legal
 from models.household_book import Household, HouseholdMember, Movement
 from app.clock import local_today
@@ -116,18 +117,9 @@ CERTIFICATE_VALIDITY = policy.define(
 def issuing_territory(territory):
     """The aiyl aimak or city whose executive body issues certificates for a household in `territory`."""
     node = territory
-    while node is not None and node.kind not in BODY_KINDS:
+    while node is not None and node.kind not in LSG_BODY_KINDS:
         node = node.parent
     return node or territory
-
-
-def _name_in(territory, language):
-    return getattr(territory, f"name_{language}", None) or territory.name_ru
-
-
-def issuing_body_name(signer, language):
-    """The issuing body as its signing certificate names it, in the certificate's language."""
-    return getattr(signer, f"name_{language}", None) or signer.name_ru
 
 
 def issue_certificate(session, certificate, today: datetime.date, now: datetime.datetime = None):
@@ -159,7 +151,8 @@ def issue_certificate(session, certificate, today: datetime.date, now: datetime.
     days = policy.value(session, CERTIFICATE_VALIDITY, today, record=certificate)
     certificate.valid_until = today + datetime.timedelta(days=days)
     certificate.signer = signer
-    certificate.issuing_body = issuing_body_name(signer, language)
+    # the issuing body as its signing certificate names it, in the certificate's language (a document: no mark)
+    certificate.issuing_body = localized_name(signer, language=language, mark_missing=False)
     prefix = f"{today.year}-"
 
     def issued_before_the_counter():
@@ -174,7 +167,8 @@ def issue_certificate(session, certificate, today: datetime.date, now: datetime.
     person = {"name": member.full_name, "pin": member.pin, "birth_date": member.birth_date.isoformat(),
               "sex": member.sex}
     content = {"person": person, "address": household.address,
-               "place": _name_in(household.territory, language), "registration": member.registration,
+               "place": localized_name(household.territory, language=language, mark_missing=False),
+               "registration": member.registration,
                "household_number": household.number}
     if certificate.kind == "household_composition":
         content["members"] = [{"name": m.full_name, "relation": m.relation, "birth_date": m.birth_date.isoformat()}

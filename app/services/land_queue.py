@@ -32,13 +32,11 @@ from app.identifiers import parse_cadastral, parse_pin
 from app.scope import refuse_duplicate
 from models.land_queue import KINDS, REMOVAL_REASONS, STATUSES, LandApplication, LandCategory, LandFamilyMember, \
     LandStatusChange
+from app.territory_kinds import LSG_UNIT_KINDS
 from models.reference import Territory
 from app import clock
 from app.clock import local_today
 
-#: Territorial units that keep a land queue: an aiyl aimak (its aiyl okmotu) or a city / town with its own
-#: mayor's office (SOATE kinds, see views/reference.py).
-LSG_KINDS = ("aiyl_aimak", "city_republican", "city_oblast", "city_rayon", "urban_type_settlement")
 #: First key of PostgreSQL's two-key advisory lock: "LQ" (land queue); the second key is the territory id.
 LOCK_NAMESPACE = 0x4C51
 #: The queue order: priority rank of the category, then time received, then id (registration order).
@@ -116,7 +114,7 @@ def check_territory(territory):
     if territory is None:
         raise DomainError(_l("Choose the aiyl aimak or city that keeps the queue."), field="territory",
                           code="territory_missing")
-    if territory.kind not in LSG_KINDS:
+    if territory.kind not in LSG_UNIT_KINDS:
         raise DomainError(_l("Land queues are kept by an aiyl aimak or a city, not by %(name)s.",
                              name=territory.name), field="territory", code="territory_kind")
 

@@ -10,7 +10,7 @@ Russian adjective by the regular correspondences (Дж → Ж, Кок- → Кө�
 admins correct where a place has its own spelling (Administration → Signing certificates, the names)."""
 import re
 
-BODY_KINDS = ("aiyl_aimak", "city_republican", "city_oblast", "city_rayon", "city_district")
+from app.territory_kinds import AIYL_AIMAK, CITY_DISTRICT
 
 # Russian renderings of Kyrgyz morphemes (whole hyphen-separated parts), back to Kyrgyz spelling
 _MORPHEMES = {
@@ -93,12 +93,12 @@ def body_names(territory):
     city), e.g. 'Ак-Булун айыл өкмөтү' / 'Айыл окмоту Ак-Булунского айылного аймака' / 'Ak-Bulun aiyl okmotu'."""
     name_ru = (territory.name_ru or "").strip()
     kind = territory.kind
-    if kind == "aiyl_aimak" and (territory.name_ky or "").endswith(" айыл аймагы"):
+    if kind == AIYL_AIMAK and (territory.name_ky or "").endswith(" айыл аймагы"):
         # the unit's own Kyrgyz name (reference data) wins over the derived one
         stem = territory.name_ky[: -len(" айыл аймагы")]
         en = re.sub(r"\s+aiyl aimak$", "", territory.name_en or "") or latin(stem)
         return {"ky": f"{stem} айыл өкмөтү", "ru": body_names_ru(name_ru), "en": f"{en} aiyl okmotu"}
-    if kind == "aiyl_aimak":
+    if kind == AIYL_AIMAK:
         match = re.fullmatch(r"(?:(.+?)\s+)?айылный аймак(?:\s+(.+))?", name_ru, flags=re.IGNORECASE)
         before, after = (match.group(1), match.group(2)) if match else (None, name_ru)
         stem = None
@@ -113,7 +113,7 @@ def body_names(territory):
             place = " ".join(p for p in (stem, after) if p)
             ky, en = f"{place} айыл өкмөтү", f"{latin(place)} aiyl okmotu"
         return {"ky": ky, "ru": body_names_ru(name_ru), "en": en}
-    if kind == "city_district":
+    if kind == CITY_DISTRICT:
         ky = territory.name_ky or _kyrgyz_spelling(re.sub(r"ский район$", " району", name_ru))
         ky = re.sub(r"району$", "районунун", ky)
         en = re.sub(r"\s*\(.*\)", "", territory.name_en or latin(ky))

@@ -15,9 +15,10 @@ from app import audit
 from app.errors import DomainError
 from app.tabular import ImportReport
 from app.services.household_book import AGE_GROUPS, age_group_case, age_group_label
+from app.territory_kinds import CITY_KINDS, LSG_UNIT_KINDS, SETTLEMENT_KINDS
 from models.household_book import Household, HouseholdMember
-from models.lsg_passport import CITY_KINDS, COUNT_UNITS, LSG_KINDS, SETTLEMENT_KINDS, LsgActivitySphere, \
-    LsgIndicator, LsgIndicatorValue, LsgObjectType, LsgPassport, LsgSocialObject, passport_sphere
+from models.lsg_passport import COUNT_UNITS, LsgActivitySphere, LsgIndicator, LsgIndicatorValue, LsgObjectType, \
+    LsgPassport, LsgSocialObject, passport_sphere
 from models.reference import Territory
 from app import clock
 from app.clock import local_today
@@ -139,7 +140,7 @@ def check_passport(session, passport, today=None):
     if territory is None:
         raise DomainError(_l("Choose the aiyl aimak or city of the passport."), field="territory",
                           code="territory_required")
-    if territory.kind not in LSG_KINDS:
+    if territory.kind not in LSG_UNIT_KINDS:
         raise DomainError(_l("%(unit)s is not an aiyl aimak or a city: passports are kept by local self-government "
                              "bodies.", unit=territory.name), field="territory", code="not_lsg_unit")
     if passport.year is None or not FIRST_YEAR <= passport.year <= today.year + 1:
@@ -340,7 +341,7 @@ def import_indicator_values(session, scope, rows, today=None):
         territory = territories.get(raw["soate"])
         if territory is None:
             error(line, "soate", _l("Unknown SOATE code: %(code)s.", code=raw["soate"] or "—"))
-        elif territory.kind not in LSG_KINDS:
+        elif territory.kind not in LSG_UNIT_KINDS:
             error(line, "soate", _l("%(unit)s is not an aiyl aimak or a city: passports are kept by local "
                                     "self-government bodies. Import figures of oblasts, rayons and the republic "
                                     "as official statistics.", unit=territory.name))

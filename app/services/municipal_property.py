@@ -36,9 +36,8 @@ from models.municipal_property import (ACQUISITION_BASES, CONDITIONS, DECOMMISSI
                                        PropertyDocument, PropertyEvent, PropertyLease, PropertyObject)
 from models.reference import Territory
 from app.clock import local_today
+from app.territory_kinds import PROPERTY_OWNER_KINDS as OWNER_KINDS  # (views filter owners by service.OWNER_KINDS)
 
-#: SOATE kinds of territory whose local community owns municipal property (aiyl aimak and cities)
-OWNER_KINDS = ("aiyl_aimak", "city_republican", "city_oblast", "city_rayon")
 HELD_BY_OTHERS = ("operational", "free_use")
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 ZIP = (b"PK\x03\x04",)
@@ -563,9 +562,9 @@ def attach_document(session, doc: PropertyDocument, filename, data: bytes, folde
 
 
 def store_file(doc, filename, data: bytes, folder):
-    """The one way a StoredDocument's file is kept (this register's documents and the e-government register's):
-    checked (check_file), written to `folder` under a generated name, so a user's file name never decides where
-    it is written; the row gets the file's name, stored name, type and size."""
+    """Check a document's file (check_file) and write it to `folder` under a generated name; fill the document's
+    file name, stored name, type and size. Every StoredDocument's file goes through here (the e-government
+    register's documents too)."""
     ext, content_type = check_file(filename, data)
     stored = f"{uuid.uuid4().hex}.{ext}"
     os.makedirs(folder, exist_ok=True)

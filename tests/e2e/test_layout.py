@@ -142,3 +142,25 @@ def test_plotly_toolbar_speaks_kyrgyz(sized, live_server):
     ticks = page.locator(".xtick text").all_inner_texts()
     assert ticks and not any((t or "").startswith(("-", "−")) for t in ticks), ticks  # the pyramid's both sides
     assert not page.errors, page.errors
+
+
+def test_the_global_search_from_the_top_bar_in_kyrgyz(sized, live_server):
+    """A clerk types the beginning of a surname in lower case into the top bar and lands on the people found in
+    their rayon, each a link to the record (app/search.py)."""
+    page = sized(1400)
+    switch_language(page, "ky")
+    log_in(page, "demo_lsg_clerk", live_server.demo_password)
+    page.goto("/memberview/list/")
+    page.goto(page.locator("a[href*='/memberview/show/']").first.get_attribute("href"))
+    surname = page.locator("th:has-text('Фамилиясы') + td").first.inner_text().strip()
+    page.fill("#sn-search-q", surname[:5].lower())
+    page.press("#sn-search-q", "Enter")
+    page.wait_for_load_state("load")
+    assert "/search/" in page.url
+    hits = page.locator("#search-MemberView a")
+    assert hits.count() >= 1 and all(h.inner_text().startswith(surname[:5]) for h in hits.all())
+    assert page.title().startswith("Издөө")
+    headings = [h.inner_text().strip() for h in page.locator(".sn-search-group .panel-heading strong").all()]
+    assert headings and all(headings), headings
+    assert not page.errors, page.errors
+    page.screenshot(path=os.path.join(SHOTS, "search-ky.png"), full_page=False)
