@@ -52,5 +52,10 @@ def ensure_egov_rows(app):
                     kind="registration", organisation=organisation, element=main, employee=employee,
                     language="ru"), now=now)
             db.session.commit()
-        application = db.session.query(EgovApplication).order_by(EgovApplication.id).first()
-        return application.organisation_id
+        # the probe's organisation: one with an overdue application where there is one (the overdue report then
+        # has rows to check), else the first application's
+        from app.clock import local_today
+
+        applications = db.session.query(EgovApplication).order_by(EgovApplication.id).all()
+        overdue = next((a for a in applications if service.is_overdue(a, local_today())), applications[0])
+        return overdue.organisation_id

@@ -249,13 +249,13 @@ def check_application(application):
         if application.employee is None:
             raise DomainError(_l("An access application names the authorised employee (cl. 17)."),
                               field="employee", code="employee_required")
-    elif kind in ("registration", "modification", "removal"):
-        if application.element is None:
+    element = related_now(application, "element")
+    if element is not None and element.organisation_id not in (None, organisation_id):
+        raise DomainError(_l("The element belongs to another subject of accounting."), field="element",
+                          code="element_of_other")
+    if kind in ("registration", "modification", "removal"):
+        if element is None:
             raise DomainError(_l("Choose the element."), field="element", code="element_required")
-        element = related_now(application, "element")
-        if element.organisation_id not in (None, organisation_id):
-            raise DomainError(_l("The element belongs to another subject of accounting."), field="element",
-                              code="element_of_other")
         if kind == "removal" and application.decision_date is None:
             raise DomainError(_l("A removal notice gives the date of the decision to stop operation (cl. 27)."),
                               field="decision_date", code="decision_date_required")
