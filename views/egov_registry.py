@@ -254,7 +254,9 @@ class EgovElementView(SanaripModelView):
         changes = service.changes_since_registration(item) if item is not None else None
         if changes is None:
             return None
-        return [(service.field_label(field), service.shown(old), service.shown(new)) for field, old, new in changes]
+        session = self.datamodel.session
+        return [(service.field_label(field), service.shown(old, field, session), service.shown(new, field, session))
+                for field, old, new in changes]
 
     def dependants(self, pk):
         """Registered elements that still depend on this one (the impact warning, app/services/egov_impact.py)."""

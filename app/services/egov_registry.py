@@ -595,9 +595,27 @@ def field_label(field):
     return dictionary.lazy_label(EgovElement, field)
 
 
-def shown(value):
+def shown(value, field=None, session=None):
+    """A snapshot value as the diff page shows it: lists joined, relations by kind and the related element's name,
+    documents by kind and title, coded values by their labels."""
+    from models.egov_registry import DOCUMENT_KINDS, ELEMENT_KINDS, FUNDING_SOURCES, RELATION_KINDS, USERS_COUNTS, \
+        EgovElement
+
     if value is None:
         return ""
+    coded = {"kind": ELEMENT_KINDS, "funding": FUNDING_SOURCES, "users_count": USERS_COUNTS}.get(field)
+    if coded is not None:
+        return str(coded.get(value, value))
+    if field == "relations" and session is not None:
+        out = []
+        for entry in value:
+            kind, target, service_code = (entry.split(":", 2) + ["", ""])[:3]
+            element = session.get(EgovElement, int(target)) if target.isdigit() else None
+            out.append(f"{RELATION_KINDS.get(kind, kind)}: {element if element is not None else target}"
+                       + (f" ({service_code})" if service_code else ""))
+        return "; ".join(out)
+    if field == "documents":
+        return "; ".join(f"{DOCUMENT_KINDS.get(k, k)}: {t}" for k, _, t in (e.partition(":") for e in value))
     if isinstance(value, (list, tuple)):
         return "; ".join(str(v) for v in value)
     return str(value)
