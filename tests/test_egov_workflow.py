@@ -163,6 +163,7 @@ def test_refused_under_23_2_in_the_applicants_language_resubmitted_and_registere
         text = application.refusal_text
         assert "23(2)" in text and "20(14)" in text
         assert "The application is refused" not in text  # written in Kyrgyz, the applicant's language
+        assert "20-пункттун жетишпеген пунктчалары:" in text and "иштеп чыгуучу же жеткирүүчү" in text
         element = db.session.get(EgovElement, egov["incomplete"])
         element.developer = "ОсОО Разработчик"
         db.session.commit()
@@ -380,3 +381,53 @@ def test_an_inventory_is_imported_all_or_nothing_with_errors_by_row(app, egov):
         imported = db.session.query(EgovElement).filter_by(full_name="Импортированная система").one()
         assert imported.status == "draft" and imported.organisation_id == egov["own"]
     assert labels is None or labels
+
+
+def test_documents_are_checked_on_upload_and_their_downloads_audited(app, egov):
+    employee = _login(app, egov["employee_user"])
+    url = "/egovdocumentview/add"
+    pdf = b"%PDF-1.4\n%test\n"
+    answer = employee.post(url, data={"element": egov["complete"], "kind": "technical", "title": "Схема",
+                                      "file": (io.BytesIO(b"MZ not a pdf"), "scheme.pdf")},
+                           token_from=url, content_type="multipart/form-data")
+    assert answer.status_code == 200  # refused: the content is not a PDF
+    answer = employee.post(url, data={"element": egov["complete"], "kind": "technical", "title": "Схема",
+                                      "file": (io.BytesIO(pdf), "scheme.pdf")},
+                           token_from=url, content_type="multipart/form-data")
+    assert answer.status_code == 302
+    from app.extensions import db
+    from models.egov_registry import EgovDocument
+
+    with app.app_context():
+        doc = db.session.query(EgovDocument).filter_by(title="Схема").one()
+        pk, stored = doc.id, doc.stored_name
+    assert stored != "scheme.pdf"
+    download = employee.get(f"/egovdocumentview/download/{pk}")
+    assert download.status_code == 200 and download.data == pdf
+    assert any(e.object_id == str(pk) for e in audit_events(app, action="download"))
+    # another subject's employee cannot attach to or download from this element
+    with app.app_context():
+        from models.user import SanaripUser
+
+        db.session.query(SanaripUser).filter_by(username=egov["employee_user"]).update(
+            {"scope_organisation_id": egov["other"]})
+        db.session.commit()
+    other = _login(app, egov["employee_user"])
+    assert other.get(f"/egovdocumentview/download/{pk}").status_code == 404
+
+
+def test_the_demo_authorised_employee_is_bound_to_an_employee_of_the_demo_data(app):
+    from app.cli import _templates, organisation_demo_user
+    from app.extensions import db
+    from models.egov_registry import EgovEmployee
+    from models.user import SanaripUser
+
+    created = []
+    with app.app_context():
+        (template,) = [t for t in _templates() if t.organisation]
+        assert template.name == "Egov authorised employee"
+        organisation_demo_user(template, "Testpass123", lambda *a, **k: created.append(a))
+        user = db.session.query(SanaripUser).filter_by(username="demo_egov_authorised_employee").one()
+        employee = db.session.query(EgovEmployee).filter_by(user_id=user.id).one()
+        assert user.scope_organisation_id == employee.organisation_id and user.territory is None
+    assert created
