@@ -209,14 +209,18 @@ def seed_demo():
 
 def organisation_demo_user(template, password, created):
     """The demo user of an organisation-bound role (the e-government register's authorised employee): the account of
-    the demo data's first authorised employee without one, bound to that employee's organisation; not created while
+    the demo data's first authorised employee valid today without one, bound to that employee's organisation; not created while
     the demo data has no organisation (an unbound user would be national)."""
     from models.egov_registry import EgovEmployee, EgovOrganisation
 
     username = _demo_username(template)
     if current_app.appbuilder.sm.find_user(username=username) is not None:
         return
-    employee = db.session.query(EgovEmployee).filter(EgovEmployee.user_id.is_(None)).order_by(EgovEmployee.id).first()
+    from app.clock import local_today
+
+    today = local_today()
+    employee = next((e for e in db.session.query(EgovEmployee).filter(EgovEmployee.user_id.is_(None))
+                     .order_by(EgovEmployee.id) if e.valid_on(today)), None)  # appointed and valid today
     organisation = employee.organisation if employee is not None else \
         db.session.query(EgovOrganisation).order_by(EgovOrganisation.id).first()
     if organisation is None:
