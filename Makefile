@@ -8,7 +8,7 @@ PORT ?= 8080
 # process: workers would share one schema)
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run setup test test-pg venv i18n-extract i18n-compile bench clean
+.PHONY: run setup test test-pg venv i18n-extract i18n-compile bench bench-national clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PY) -m venv $(VENV)
@@ -38,6 +38,15 @@ i18n-extract: venv
 
 bench: venv
 	$(BIN)/python bench/run.py
+
+# National scale (issue 14, bench/README.md): 7.3 M members × SCALE loaded by COPY into BENCH_DB (dropped and
+# recreated), then the pages over HTTP through gunicorn as the national admin and as a rayon clerk
+SCALE ?= 1.0
+BENCH_DB ?= bench_national
+BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/$(BENCH_DB)
+bench-national: venv i18n-compile
+	$(BIN)/python bench/national.py load --database-url $(BENCH_DATABASE_URL) --scale $(SCALE)
+	$(BIN)/python bench/national.py measure --database-url $(BENCH_DATABASE_URL) --as admin --as clerk
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

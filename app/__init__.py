@@ -94,9 +94,9 @@ def create_app(config=None, **overrides):
 
     @app.context_processor
     def _language():
-        from app.i18n import current_language
+        from app.i18n import current_language, datepicker_locale
 
-        return {"current_language": current_language()}
+        return {"current_language": current_language(), "datepicker_locale": datepicker_locale}
 
     from app import layout
 

@@ -44,3 +44,23 @@ def localized_name(obj, field="name", language=None, mark_missing=True):
 MISSING_MARK = "[ru]"
 
 LANGUAGE_LABELS = {"ky": _l("Kyrgyz"), "ru": _l("Russian"), "en": _l("English")}
+
+
+def datepicker_locale(language=None):
+    """The date picker's texts in `language` from the CLDR data Babel ships (months, days, "today"), so FAB's
+    bootstrap-datepicker, which has no Kyrgyz of its own, shows "Декабрь 2026" and "жш. дш. …" instead of English."""
+    from babel.dates import get_day_names, get_month_names
+    from flask_babel import gettext
+
+    language = language or current_language()
+
+    def days(width):
+        names = get_day_names(width, "stand-alone", locale=language)
+        return [names[(i + 6) % 7] for i in range(7)]  # Babel counts from Monday (0), the picker from Sunday
+
+    months = get_month_names("wide", "stand-alone", locale=language)
+    short = get_month_names("abbreviated", "stand-alone", locale=language)
+    return {"days": days("wide"), "daysShort": days("abbreviated"), "daysMin": days("short"),
+            "months": [months[m] for m in range(1, 13)], "monthsShort": [short[m] for m in range(1, 13)],
+            "today": gettext("Today"), "clear": gettext("Clear"), "weekStart": 1, "format": "yyyy-mm-dd",
+            "titleFormat": "MM yyyy"}

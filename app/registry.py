@@ -4,6 +4,7 @@ A module is switched off by leaving its key out of SANARIP_MODULES (config.ENABL
 from dataclasses import dataclass, field
 from typing import Callable
 
+from app.dashboard import Tile
 from app.search import SearchTarget
 
 
@@ -35,6 +36,8 @@ class ModuleSpec:
     daily: Callable = None
     #: app/search.py SearchTarget list: what the global search finds through this module's views
     search: list = field(default_factory=list)
+    #: app/dashboard.py Tile list: the module's numbers and work waiting on the home page
+    dashboard: list = field(default_factory=list)
 
 
 def _duty(service):
@@ -79,6 +82,9 @@ def _core():
 def _household_book():
     from flask_babel import lazy_gettext as _l
 
+    from app.scope import scoped_select
+    from models.household_book import Certificate, Household
+
     from app.seed import household_book as seed
     from app.seed.roles import RoleTemplate, common, grant
     from charts.household_book import HouseholdChartView
@@ -119,6 +125,13 @@ def _household_book():
         seed_demo=seed.seed,
         search=[SearchTarget(MemberView, pin="pin", name="full_name"), SearchTarget(HouseholdView, number="number"),
                 SearchTarget(CertificateView, number="number")],
+        dashboard=[
+            Tile(HouseholdView, _l("Households"), rows=lambda session, scope, today: scoped_select(Household, scope),
+                 recent=True, icon="fa-home"),
+            Tile(CertificateView, _l("Certificates issued today"), icon="fa-file-text-o", recent=True,
+                 rows=lambda session, scope, today: scoped_select(Certificate, scope).where(
+                     Certificate.issued_on == today)),
+        ],
     )
 
 
@@ -203,6 +216,9 @@ def _lsg_passport():
 def _land_queue():
     from flask_babel import lazy_gettext as _l
 
+    from app.scope import scoped_select
+    from models.land_queue import LandApplication
+
     from app.seed import land_queue as seed
     from app.seed.roles import RoleTemplate, common, grant
     from charts.land_queue import LandQueueChartView
@@ -242,11 +258,19 @@ def _land_queue():
         seed_demo=seed.seed,
         public_blueprints=[public],
         search=[SearchTarget(LandApplicationView, pin="pin", name="full_name", number="number")],
+        dashboard=[
+            Tile(LandApplicationView, _l("Applications in the land-plot queue"), filter=("status", "queue"),
+                 icon="fa-map", rows=lambda session, scope, today: scoped_select(LandApplication, scope).where(
+                     LandApplication.status == "queue")),
+        ],
     )
 
 
 def _social_passport():
     from flask_babel import lazy_gettext as _l
+
+    from app.scope import scoped_select
+    from models.social_passport import SocialPassport
 
     from app.seed import social_passport as seed
     from app.seed.roles import RoleTemplate, common, grant
@@ -292,11 +316,21 @@ def _social_passport():
         seed_demo=seed.seed,
         commands=[seed.reviews_command],  # flask sanarip social-passport-reviews: the same duty on its own
         daily=_duty("app.services.social_passport"),
+        dashboard=[
+            Tile(SocialPassportView, _l("Social passports awaiting approval"), filter=("status", "submitted"),
+                 style="warning", icon="fa-check-square-o", recent=True,
+                 rows=lambda session, scope, today: scoped_select(SocialPassport, scope).where(
+                     SocialPassport.status == "submitted")),
+            Tile(SupportListView, _l("Families needing state support"), icon="fa-heart"),
+        ],
     )
 
 
 def _municipal_property():
     from flask_babel import lazy_gettext as _l
+
+    from app.scope import scoped_select
+    from models.municipal_property import PropertyDecommission
 
     from app.seed import municipal_property as seed
     from app.seed.roles import RoleTemplate, common, grant
@@ -354,11 +388,20 @@ def _municipal_property():
         seed_reference=seed.seed_reference,
         seed_demo=seed.seed,
         search=[SearchTarget(PropertyObjectView, number="inventory_number")],
+        dashboard=[
+            Tile(PropertyDecommissionView, _l("Decommissioning acts awaiting approval"), filter=("status", "pending"),
+                 style="warning", icon="fa-archive", recent=True,
+                 rows=lambda session, scope, today: scoped_select(PropertyDecommission, scope).where(
+                     PropertyDecommission.status == "pending")),
+        ],
     )
 
 
 def _child_protection():
     from flask_babel import lazy_gettext as _l
+
+    from app.scope import scoped_select
+    from models.child_protection import CpChild
 
     from app.seed import child_protection as seed
     from app.seed.roles import RoleTemplate, common, grant
@@ -413,6 +456,12 @@ def _child_protection():
         commands=[seed.retention_command],
         daily=_duty("app.services.child_protection"),
         search=[SearchTarget(CpChildView, pin="pin", name="full_name")],
+        dashboard=[
+            Tile(CpOverdueView, _l("Overdue activities"), style="danger", icon="fa-clock-o"),
+            Tile(CpChildView, _l("Open cases"), icon="fa-child",
+                 rows=lambda session, scope, today: scoped_select(CpChild, scope).where(
+                     CpChild.status.not_in(("closed", "suspended")))),
+        ],
     )
 
 
@@ -543,6 +592,8 @@ def _egov_registry():
         ],
         public_blueprints=[public_register],
         seed_demo=seed.seed,
+        dashboard=[Tile(EgovOverdueView, _l("Overdue applications to the register"), style="danger",
+                        icon="fa-clock-o")],
     )
 
 

@@ -57,6 +57,7 @@ class Household(Extensible, TerritoryScoped, Versioned, Tracked, Model):
     __table_args__ = (UniqueConstraint("territory_id", "number", name="uq_household_number"),)
     personal = True
     lookup_fields = ("number", "address")  # too many to list: forms search them (views/lookup.py)
+    lookup_loads = ("members",)  # the label names the head
 
     id = Column(Integer, primary_key=True)
     number = Column(String(20), nullable=False)  # account number in the book of the aiyl okmotu

@@ -194,3 +194,22 @@ def audit_events(app, **filters):
         for key, value in filters.items():
             query = query.filter(getattr(AuditEvent, key) == value)
         return query.order_by(AuditEvent.id).all()
+
+
+@pytest.fixture
+def statements(app):
+    """SQL statements the app runs while the test runs (clear the list before the part that counts)."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    seen = []
+
+    def spy(_conn, _cursor, statement, _params, _context, _many):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", spy)
+    yield seen
+    event.remove(engine, "before_cursor_execute", spy)

@@ -18,25 +18,6 @@ def _view(app, cls):
     return next(v for v in app.appbuilder.baseviews if isinstance(v, cls))
 
 
-@pytest.fixture
-def statements(app):
-    """SQL statements the app runs while the block is open."""
-    from sqlalchemy import event
-
-    from app.extensions import db
-
-    with app.app_context():
-        engine = db.engine
-    seen = []
-
-    def spy(_conn, _cursor, statement, _params, _context, _many):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", spy)
-    yield seen
-    event.remove(engine, "before_cursor_execute", spy)
-
-
 def test_the_screen_pages_and_counts_in_sql(app, db, statements):
     """A national support list is never loaded whole for the screen: one COUNT, one page by LIMIT/OFFSET."""
     from app.scope import NATIONAL

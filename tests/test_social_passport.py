@@ -325,7 +325,7 @@ def test_seeded_passports_cover_every_status_in_several_oblasts(app, db):
         assert len(names) >= 8 and all(n.name_ky and n.name_ru and n.name_en for n in names)
     lines = db.session.query(PovertyLine).all()
     assert lines and all(line.source for line in lines)
-    assert any("National Statistical Committee" in line.source for line in lines)
+    assert any("Улуттук статистика комитети" in line.source for line in lines)  # stored in Kyrgyz
 
 
 # --- web ----------------------------------------------------------------------------------------------------------

@@ -347,7 +347,7 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
                 self._filters._all_filters.setdefault(col, []).append(instance)
 
     def filter_url(self, col, cls, value, endpoint=".list"):
-        """The list filtered by one of `extra_filters`."""
+        """The list filtered by `col` with the filter `cls` (FAB's, or one of `extra_filters`)."""
         index = next(i for i, f in enumerate(self._filters._all_filters[col]) if type(f) is cls)
         return url_for(endpoint, **{f"_flt_{index}_{col}": value})
 

@@ -1,8 +1,10 @@
 """A many-to-one relation chosen by searching on the server (select2 with AJAX), for tables too large to list in
-a dropdown (households, people). A related model opts in with `lookup_fields`, the columns a search matches."""
+a dropdown (households, people). A related model opts in with `lookup_fields`, the columns a search matches, and
+names in `lookup_loads` the relations its label reads (loaded with the rows, not one query per row)."""
 from flask import render_template, url_for
 from markupsafe import Markup
 from sqlalchemy import or_
+from sqlalchemy.orm import selectinload
 from wtforms import Field
 from wtforms.validators import ValidationError
 
@@ -26,7 +28,8 @@ def search(session, model, term, limit=LOOKUP_LIMIT, audited=False):
     term = (term or "").strip()
     if term:
         query = query.filter(or_(*[getattr(model, f).ilike(f"%{term}%") for f in model.lookup_fields]))
-    rows = query.order_by(getattr(model, model.lookup_fields[0])).limit(limit).all()
+    loads = [selectinload(getattr(model, name)) for name in getattr(model, "lookup_loads", ())]
+    rows = query.options(*loads).order_by(getattr(model, model.lookup_fields[0])).limit(limit).all()
     if audited:
         from app import audit
 

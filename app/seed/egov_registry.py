@@ -21,6 +21,7 @@ from app import clock
 from app.identifiers import parse_inn
 from app.services import egov_registry as rules
 from app.services.municipal_property import store_file
+from app.territory_kinds import CITY_REPUBLICAN
 from app.workdays import add_working_days, is_working_day
 from models.egov_registry import (EgovApplication, EgovApplicationStep, EgovDocument, EgovElement, EgovElementItem,
                                   EgovEmployee, EgovOrganisation, EgovRelation)
@@ -165,7 +166,7 @@ class _Seeder:
     # --- organisations, employees -----------------------------------------------------------------------------
     def organisations(self):
         lsg = _lsg_territories(self.session)
-        capital = self.session.scalars(select(Territory).where(Territory.kind == "city_republican")
+        capital = self.session.scalars(select(Territory).where(Territory.kind == CITY_REPUBLICAN)
                                        .order_by(Territory.code)).first()
         for key, inn, kind, ky, ru, en, short, address, head in ORGANISATIONS:
             territory = lsg.get(key, capital)

@@ -16,20 +16,23 @@ from models.social_passport import Need, PovertyLine, Reason, SocialPassport
 from app import clock
 
 # (year, som per person per month, guaranteed minimum income, source, note)
-POVERTY_LINES = [
+POVERTY_LINES = [  # the texts in Kyrgyz: stored data, read by the clerks of the aiyl okmotu
     (2018, Decimal("2723.25"), None,
-     "National Statistical Committee of the Kyrgyz Republic: general poverty line 2018, 32 679 som per person per "
-     "year (Methodology of determining the poverty line, Government decree No. 115 of 25.03.2011)",
-     "32 679 / 12 months."),
+     "Кыргыз Республикасынын Улуттук статистика комитети: 2018-жылдын жалпы жакырчылык чеги, бир адамга жылына "
+     "32 679 сом (Жакырчылык чегин аныктоо методикасы, Кыргыз Республикасынын Өкмөтүнүн 2011-жылдын 25-мартындагы "
+     "№115 токтому)",
+     "32 679 / 12 ай."),
     (2019, Decimal("2748.42"), None,
-     "National Statistical Committee of the Kyrgyz Republic: general poverty line 2019, 32 981 som per person per "
-     "year (Methodology of determining the poverty line, Government decree No. 115 of 25.03.2011)",
-     "32 981 / 12 months."),
+     "Кыргыз Республикасынын Улуттук статистика комитети: 2019-жылдын жалпы жакырчылык чеги, бир адамга жылына "
+     "32 981 сом (Жакырчылык чегин аныктоо методикасы, Кыргыз Республикасынын Өкмөтүнүн 2011-жылдын 25-мартындагы "
+     "№115 токтому)",
+     "32 981 / 12 ай."),
     (2025, Decimal("4700.00"), Decimal("1000.00"),
-     "Estimate for the demo: the National Statistical Committee's 2019 general poverty line indexed by consumer "
-     "prices 2020–2025 (about +70%). Guaranteed minimum income 1 000 som per member: Ministry of Labour, Social "
-     "Security and Migration, 2025 (eligibility for the monthly benefit \"үй-бүлөгө көмөк\")",
-     "Replace the amount with the official poverty line published by the National Statistical Committee."),
+     "Демо үчүн баалоо: Улуттук статистика комитетинин 2019-жылдагы жалпы жакырчылык чеги 2020–2025-жылдардагы "
+     "керектөө бааларынын индекси боюнча индекстелди (болжол менен +70%). Кепилденген минималдык киреше үй-бүлөнүн "
+     "бир мүчөсүнө 1 000 сом: Эмгек, социалдык камсыздоо жана миграция министрлиги, 2025-жыл («үй-бүлөгө көмөк» ай "
+     "сайын берилүүчү жөлөкпулга укук)",
+     "Сумманы Улуттук статистика комитети жарыялаган расмий жакырчылык чеги менен алмаштырыңыз."),
 ]
 
 NEEDS = [  # code, ky, ru, en

@@ -2,6 +2,7 @@
 (only what the role may open; collapsible; off-canvas on the laptop), translated titles, the plotly toolbar in
 Kyrgyz, no console errors. Leaves screenshots of the Kyrgyz pages in docs/screenshots/."""
 import os
+import re
 
 import pytest
 
@@ -164,3 +165,40 @@ def test_the_global_search_from_the_top_bar_in_kyrgyz(sized, live_server):
     assert headings and all(headings), headings
     assert not page.errors, page.errors
     page.screenshot(path=os.path.join(SHOTS, "search-ky.png"), full_page=False)
+
+
+@pytest.mark.parametrize("user,tile", [("demo_lsg_clerk", "HouseholdView"),
+                                       ("demo_lsg_head", "SocialPassportView-submitted"),
+                                       ("demo_child_protection_case_worker", "CpOverdueView")])
+def test_each_role_finds_its_work_on_the_home_page_in_kyrgyz(sized, live_server, user, tile):
+    page = sized(1400)
+    switch_language(page, "ky")
+    log_in(page, user, live_server.demo_password)
+    page.goto("/")
+    assert page.locator(f"#tile-{tile} strong").inner_text().replace("\u00a0", "").replace(" ", "").isdigit()
+    assert not page.errors, page.errors
+    page.screenshot(path=os.path.join(SHOTS, f"dashboard-{user.removeprefix('demo_')}-ky.png"), full_page=False)
+
+
+def test_the_date_picker_and_the_delete_dialog_speak_kyrgyz(sized, live_server):
+    """bootstrap-datepicker has no Kyrgyz: its months and days come from Babel's CLDR data; FAB's confirmation
+    dialog had English buttons."""
+    page = sized(1400)
+    switch_language(page, "ky")
+    log_in(page, *live_server.admin)
+    page.goto("/memberview/add")
+    page.click("#birth_date")
+    picker = page.locator(".datepicker-days").first
+    picker.wait_for(state="visible")
+    header = picker.locator(".datepicker-switch").inner_text()
+    days = picker.locator("th.dow").all_inner_texts()
+    assert re.match(r"^(Январь|Февраль|Март|Апрель|Май|Июнь|Июль|Август|Сентябрь|Октябрь|Ноябрь|Декабрь) \d{4}$",
+                    header), header
+    assert days[0] == "дш." and "жш." in days, days  # the week starts on Monday
+    page.goto("/householdview/list/")
+    page.locator("a[data-text], .confirm, a[href*='/householdview/delete/']").first.click()
+    dialog = page.locator("#modal-confirm")
+    dialog.wait_for(state="visible")
+    assert dialog.locator("button[data-dismiss=modal]").inner_text().strip() == "Жокко чыгаруу"
+    assert dialog.locator("#modal-confirm-ok").inner_text().strip() == "Макул"
+    assert not page.errors, page.errors
