@@ -520,8 +520,10 @@ def _egov_registry():
     their lists, relations, documents and versions, applications on the one workflow, charts and the public page."""
     from flask_babel import lazy_gettext as _l
 
+    from app.scope import scoped_select
     from app.seed import egov_registry as seed
     from app.seed.roles import RoleTemplate, common, grant
+    from models.egov_registry import EgovApplication
     from charts.egov_registry import EgovRegistryChartView
     from views.egov_public import public_register
     from views.egov_registry import EgovApplicationApi, EgovApplicationStepView, EgovApplicationView, \
@@ -593,7 +595,15 @@ def _egov_registry():
         public_blueprints=[public_register],
         seed_demo=seed.seed,
         dashboard=[Tile(EgovOverdueView, _l("Overdue applications to the register"), style="danger",
-                        icon="fa-clock-o")],
+                        icon="fa-clock-o"),
+                   Tile(EgovApplicationView, _l("Applications to the register awaiting a decision"),
+                        filter=("status", "submitted"), style="warning", icon="fa-inbox", recent=True,
+                        rows=lambda session, scope, today: scoped_select(EgovApplication, scope).where(
+                            EgovApplication.status == "submitted")),
+                   Tile(EgovApplicationView, _l("Requests for information awaiting an answer"),
+                        filter=("status", "requested"), style="warning", icon="fa-question-circle",
+                        rows=lambda session, scope, today: scoped_select(EgovApplication, scope).where(
+                            EgovApplication.status == "requested"))],
     )
 
 

@@ -431,3 +431,14 @@ def test_the_demo_authorised_employee_is_bound_to_an_employee_of_the_demo_data(a
         employee = db.session.query(EgovEmployee).filter_by(user_id=user.id).one()
         assert user.scope_organisation_id == employee.organisation_id and user.territory is None
     assert created
+
+
+def test_the_dashboard_shows_the_applications_waiting(app, egov):
+    _application(app, egov, element="complete")
+    operator = _login(app, egov["operator"], "en")
+    home = operator.get("/").get_data(as_text=True)
+    assert "Applications to the register awaiting a decision" in home
+    assert "Overdue applications to the register" in home
+    # the employee's tiles count their own subject's applications only
+    employee = _login(app, egov["employee_user"], "en")
+    assert "Applications to the register awaiting a decision" in employee.get("/").get_data(as_text=True)
