@@ -25,7 +25,9 @@ i18n-compile: venv
 setup: venv i18n-compile
 	$(FLASK) sanarip setup --demo
 
+# the demo logins on every run (the password when DEMO_PASSWORD is set); another port: `make run PORT=8000`
 run: setup
+	@$(FLASK) sanarip demo-users
 	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C stops)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 

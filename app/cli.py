@@ -168,7 +168,7 @@ def seed_demo_data(echo=_echo):
     db.session.commit()
 
 
-def _demo_username(template):
+def demo_username(template):
     return "demo_" + re.sub(r"[^a-z0-9]+", "_", template.name.lower()).strip("_")
 
 
@@ -195,7 +195,7 @@ def seed_demo():
     for template in templates:
         if template.organisation:
             continue  # bound to an organisation of the demo data: created after it (below)
-        username = _demo_username(template)
+        username = demo_username(template)
         user = create_user(username, password, [template.name], "Демо", _demo_last_name(template),
                            territory=territory if template.territorial else None)
         if user is not None:
@@ -213,7 +213,7 @@ def organisation_demo_user(template, password, created):
     the demo data has no organisation (an unbound user would be national)."""
     from models.egov_registry import EgovEmployee, EgovOrganisation
 
-    username = _demo_username(template)
+    username = demo_username(template)
     if current_app.appbuilder.sm.find_user(username=username) is not None:
         return
     from app.clock import local_today
@@ -240,6 +240,31 @@ def organisation_demo_user(template, password, created):
 def seed_demo_command():
     """Demo data and one demo user per role template (skips what exists)."""
     seed_demo()
+
+
+@sanarip.command("demo-users")
+@with_appcontext
+def demo_users_command():
+    """The demo logins (username, role, territory); the password only when DEMO_PASSWORD is set and is theirs (a
+    generated one was shown once, by `setup --demo`)."""
+    from werkzeug.security import check_password_hash
+
+    from models.user import SanaripUser
+
+    password = os.environ.get("DEMO_PASSWORD") or None
+    users = [(template, db.session.query(SanaripUser).filter_by(username=demo_username(template)).first())
+             for template in _templates()]
+    users = [(template, user) for template, user in users if user is not None]
+    if not users:
+        _echo("  no demo users: `flask sanarip setup --demo` creates them")
+        return
+    known = password is not None and all(check_password_hash(user.password, password) for _, user in users)
+    _echo(f"  demo logins (password {password}):" if known else
+          "  demo logins (password: the one `setup --demo` printed when it created them, or DEMO_PASSWORD if it "
+          "was set then; set it now to print it):")
+    for template, user in users:
+        place = f" in {user.territory.name_ru}" if user.territory is not None else ""
+        _echo(f"    {user.username}: {template.name}{place}")
 
 
 @sanarip.command("create-user")

@@ -56,6 +56,7 @@ def _core():
     from charts.audit import AuditChartView
     from views.audit import AuditEventView
     from views.reference import TerritoryApi, TerritoryChildrenView, TerritoryView
+    from views.help import HelpView
     from views.search import SearchView
     from views.signing import SigningCertificateView
 
@@ -71,7 +72,7 @@ def _core():
             MenuItem(SigningCertificateView, "Signing certificates", _l("Signing certificates"), admin, admin_label,
                      "fa-key"),
         ],
-        hidden_views=[TerritoryChildrenView, SearchView],
+        hidden_views=[TerritoryChildrenView, SearchView, HelpView],
         apis=[TerritoryApi],
         role_templates=role_seed.core_templates(),
         seed_reference=territories.load,

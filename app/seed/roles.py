@@ -143,18 +143,20 @@ def apply(sm, templates, appbuilder, menus):
 
 
 def common():
-    """What every role needs: its own account pages, the global search, the territory tree and the data
-    catalogue's listing."""
+    """What every role needs: its own account pages, the global search, the user guides, the territory tree and
+    the data catalogue's listing."""
     from flask_appbuilder.security.views import ResetMyPasswordView, UserInfoEditView
 
     from app.security import SanaripUserView
     from views.catalogue import CatalogueApi, CatalogueView
     from views.reference import TerritoryApi, TerritoryChildrenView, TerritoryView
+    from views.help import HelpView
     from views.search import SearchView
 
     return [grant(SanaripUserView, "can_userinfo", "resetmypassword"), grant(ResetMyPasswordView, "*"),
             # the global search: each hit still needs can_show on its view and lies in the user's scope
             grant(SearchView, "can_index"),
+            grant(HelpView, "can_index"),  # the user guides (help/<lang>/<role>.md)
             grant(UserInfoEditView, "*"),
             grant(TerritoryView, "read", menu=True), grant(TerritoryChildrenView, "read"), grant(TerritoryApi, "read"),
             # everyone sees which datasets the system keeps (counts only of what they may read)

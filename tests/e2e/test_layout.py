@@ -47,6 +47,17 @@ def nav_visible(page):
                          " && r.right > 0 && r.width > 0; }")
 
 
+def shoot_in_russian(page, name):
+    """The same page in Russian, by the top bar's language switch, as docs/screenshots/<name> (the Russian user
+    guides show it)."""
+    url = page.url
+    page.locator("a[data-lang=ru]").first.click()
+    page.wait_for_load_state("load")
+    page.goto(url)
+    assert page.get_attribute("html", "lang") == "ru"
+    page.screenshot(path=os.path.join(SHOTS, name), full_page=False)
+
+
 @pytest.mark.parametrize("width", [1400, 1024])
 def test_kyrgyz_layout_reads_well(sized, live_server, catalogs, width):
     ky = catalogs["ky"]
@@ -165,6 +176,7 @@ def test_the_global_search_from_the_top_bar_in_kyrgyz(sized, live_server):
     assert headings and all(headings), headings
     assert not page.errors, page.errors
     page.screenshot(path=os.path.join(SHOTS, "search-ky.png"), full_page=False)
+    shoot_in_russian(page, "search-ru.png")  # for the Russian user guides (help/ru/)
 
 
 @pytest.mark.parametrize("user,tile", [("demo_lsg_clerk", "HouseholdView"),
@@ -178,6 +190,7 @@ def test_each_role_finds_its_work_on_the_home_page_in_kyrgyz(sized, live_server,
     assert page.locator(f"#tile-{tile} strong").inner_text().replace("\u00a0", "").replace(" ", "").isdigit()
     assert not page.errors, page.errors
     page.screenshot(path=os.path.join(SHOTS, f"dashboard-{user.removeprefix('demo_')}-ky.png"), full_page=False)
+    shoot_in_russian(page, f"dashboard-{user.removeprefix('demo_')}-ru.png")
 
 
 def test_the_date_picker_and_the_delete_dialog_speak_kyrgyz(sized, live_server):
@@ -202,3 +215,25 @@ def test_the_date_picker_and_the_delete_dialog_speak_kyrgyz(sized, live_server):
     assert dialog.locator("button[data-dismiss=modal]").inner_text().strip() == "Жокко чыгаруу"
     assert dialog.locator("#modal-confirm-ok").inner_text().strip() == "Макул"
     assert not page.errors, page.errors
+
+
+def test_the_clerk_opens_the_guide_of_the_role_from_the_user_menu(sized, live_server):
+    page = sized(1400)
+    switch_language(page, "ky")
+    log_in(page, "demo_lsg_clerk", live_server.demo_password)
+    page.goto("/")
+    page.click(".sn-user .dropdown-toggle")
+    page.click("#sn-help-link")
+    page.wait_for_load_state("load")
+    assert page.title().startswith("Жардам")
+    page.click("#help-own a[data-guide='lsg_clerk']")
+    page.wait_for_load_state("load")
+    assert page.locator("#help-guide h1").inner_text().startswith("Колдонуучунун колдонмосу")
+    images = page.locator("#help-guide img")
+    assert images.count() >= 2
+    for image in images.all():  # every screenshot of the guide is loaded (served from docs/screenshots)
+        image.scroll_into_view_if_needed()
+        assert image.evaluate("i => i.complete && i.naturalWidth > 0")
+    assert not page.errors, page.errors
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=os.path.join(SHOTS, "help-ky.png"), full_page=False)
