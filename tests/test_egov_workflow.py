@@ -434,6 +434,9 @@ def test_the_demo_authorised_employee_is_bound_to_an_employee_of_the_demo_data(a
         user = db.session.query(SanaripUser).filter_by(username="demo_egov_authorised_employee").one()
         employee = db.session.query(EgovEmployee).filter_by(user_id=user.id).one()
         assert user.scope_organisation_id == employee.organisation_id and user.territory is None
+        employee.user_id = None  # leave no demo login behind (other tests create the demo logins themselves)
+        db.session.delete(user)
+        db.session.commit()
     assert created
 
 
