@@ -47,10 +47,11 @@ def _templates():
             known = merged.get(template.name)
             if known is None:
                 merged[template.name] = RoleTemplate(template.name, template.label, list(template.permissions),
-                                                     template.territorial)
+                                                     template.territorial, template.organisation)
             else:
                 known.permissions.extend(template.permissions)
                 known.territorial = known.territorial and template.territorial
+                known.organisation = known.organisation or template.organisation
     return list(merged.values())
 
 
@@ -171,25 +172,67 @@ def demo_username(template):
     return "demo_" + re.sub(r"[^a-z0-9]+", "_", template.name.lower()).strip("_")
 
 
+def _demo_last_name(template):
+    with force_locale("ky"):  # the demo user's name reads as a person's in the Kyrgyz screens
+        return str(template.label)[:64]  # FAB keeps 64 characters
+
+
 def seed_demo():
     password = os.environ.get("DEMO_PASSWORD") or None
     generated = password is None
     password = password or generate_password()
     territory = demo_territory()
     printed = False
-    for template in _templates():
+
+    def created(username, template, scope=""):
+        nonlocal printed
+        if not printed:
+            _echo(f"  demo users (password {password}{', generated, shown once' if generated else ''}):")
+            printed = True
+        _echo(f"    {username}: {template.name}{scope}")
+
+    templates = _templates()
+    for template in templates:
+        if template.organisation:
+            continue  # bound to an organisation of the demo data: created after it (below)
         username = demo_username(template)
-        with force_locale("ky"):  # the demo user's name reads as a person's in the Kyrgyz screens
-            last_name = str(template.label)[:64]  # FAB keeps 64 characters
-        user = create_user(username, password, [template.name], "Демо", last_name,
+        user = create_user(username, password, [template.name], "Демо", _demo_last_name(template),
                            territory=territory if template.territorial else None)
         if user is not None:
-            if not printed:
-                _echo(f"  demo users (password {password}{', generated, shown once' if generated else ''}):")
-                printed = True
-            scope = f" in {territory.name_ru}" if template.territorial and territory is not None else ""
-            _echo(f"    {username}: {template.name}{scope}")
+            created(username, template,
+                    f" in {territory.name_ru}" if template.territorial and territory is not None else "")
     seed_demo_data()
+    for template in templates:
+        if template.organisation:
+            organisation_demo_user(template, password, created)
+
+
+def organisation_demo_user(template, password, created):
+    """The demo user of an organisation-bound role (the e-government register's authorised employee): the account of
+    the demo data's first authorised employee valid today without one, bound to that employee's organisation; not created while
+    the demo data has no organisation (an unbound user would be national)."""
+    from models.egov_registry import EgovEmployee, EgovOrganisation
+
+    username = demo_username(template)
+    if current_app.appbuilder.sm.find_user(username=username) is not None:
+        return
+    from app.clock import local_today
+
+    today = local_today()
+    employee = next((e for e in db.session.query(EgovEmployee).filter(EgovEmployee.user_id.is_(None))
+                     .order_by(EgovEmployee.id) if e.valid_on(today)), None)  # appointed and valid today
+    organisation = employee.organisation if employee is not None else \
+        db.session.query(EgovOrganisation).order_by(EgovOrganisation.id).first()
+    if organisation is None:
+        _echo(f"    {username}: not created, the demo data has no organisation of the e-government register")
+        return
+    user = create_user(username, password, [template.name], "Демо", _demo_last_name(template))
+    if user is not None:
+        user.scope_organisation_id = organisation.id
+        if employee is not None:
+            employee.user_id = user.id  # the account the operator granted to the employee's e-mail (cl. 19)
+        db.session.commit()
+        created(username, template, f" of {organisation.name_ru}")
 
 
 @sanarip.command("seed-demo")

@@ -517,27 +517,94 @@ def _catalogue():
 
 
 def _egov_registry():
-    """The register of the e-government infrastructure. Its models, rules, charts and public page are built; its
-    screens, workflows and role templates are not yet (issue 11), so only an administrator sees its charts."""
+    """The register of the e-government infrastructure (issue 11): subjects, authorised employees, elements with
+    their lists, relations, documents and versions, applications on the one workflow, charts and the public page."""
     from flask_babel import lazy_gettext as _l
 
+    from app.scope import scoped_select
     from app.seed import egov_registry as seed
+    from app.seed.roles import RoleTemplate, common, grant
+    from models.egov_registry import EgovApplication
     from charts.egov_registry import EgovRegistryChartView
     from views.egov_public import public_register
+    from views.egov_registry import EgovApplicationApi, EgovApplicationStepView, EgovApplicationView, \
+        EgovDocumentView, EgovElementApi, EgovElementItemView, EgovElementVersionView, EgovElementView, \
+        EgovEmployeeView, EgovOrganisationApi, EgovOrganisationView, EgovRelationView
     from views.egov_reports import EgovOverdueView
 
     category, label = "Egov registry", _l("Register of e-government infrastructure")
+    charts = [grant(EgovRegistryChartView, "read", menu=True)]
+    read = [*common(), *charts,
+            grant(EgovElementView, "read", "can_export", menu=True),
+            grant(EgovApplicationView, "read", "can_export", menu=True),
+            grant(EgovOrganisationView, "read", "can_export", menu=True),
+            grant(EgovEmployeeView, "read", "can_export", menu=True),
+            grant(EgovDocumentView, "read", "can_export", "can_download", menu=True),
+            grant(EgovElementVersionView, "read", menu=True),
+            grant(EgovElementItemView, "read"), grant(EgovRelationView, "read"),
+            grant(EgovApplicationStepView, "read"),
+            grant(EgovElementApi, "read"), grant(EgovApplicationApi, "read"), grant(EgovOrganisationApi, "read"),
+            grant(EgovOverdueView, "read", menu=True)]
+    # the authorised employee keeps their own organisation's elements and applications (the organisation scope)
+    employee = [*read, grant(EgovElementView, "can_add", "can_edit", "can_import"),
+                grant(EgovElementItemView, "write"), grant(EgovRelationView, "write"),
+                grant(EgovDocumentView, "can_add", "can_edit"),
+                grant(EgovApplicationView, "can_add", "can_edit", "can_resubmit", "can_answer", "can_withdraw"),
+                grant(EgovElementApi, "can_post", "can_put"), grant(EgovApplicationApi, "can_post", "can_put")]
+    # the operator reviews, registers, refuses, grants access and records removals; keeps the subjects and their
+    # employees and imports an existing inventory
+    operator = [*read, grant(EgovApplicationView, "can_register", "can_refuse", "can_grant", "can_record_removal"),
+                grant(EgovOrganisationView, "can_add", "can_edit"), grant(EgovEmployeeView, "can_add", "can_edit"),
+                grant(EgovElementView, "can_import")]
+    # the authorised body forwards access applications, agrees removals, requests information, reads everything
+    body = [*read, grant(EgovApplicationView, "can_add", "can_forward", "can_agree"),
+            grant(EgovApplicationApi, "can_post")]
     return ModuleSpec(
         key="egov_registry",
         label=label,
-        menu=[MenuItem(EgovRegistryChartView, "Egov registry charts", _l("Charts of the e-government register"),
-                       category, label, "fa-chart-bar", "fa-server"),
-              MenuItem(EgovOverdueView, "Egov overdue applications", _l("Overdue applications"), category, label,
-                       "fa-clock-o")],
+        menu=[
+            MenuItem(EgovElementView, "Egov elements", _l("Elements of the infrastructure"), category, label,
+                     "fa-server", "fa-server"),
+            MenuItem(EgovApplicationView, "Egov applications", _l("Applications to the register"), category, label,
+                     "fa-inbox"),
+            MenuItem(EgovOrganisationView, "Egov organisations", _l("Subjects of accounting"), category, label,
+                     "fa-building"),
+            MenuItem(EgovEmployeeView, "Egov authorised employees", _l("Authorised employees"), category, label,
+                     "fa-user"),
+            MenuItem(EgovDocumentView, "Egov documents", _l("Documents of elements"), category, label,
+                     "fa-file-pdf-o"),
+            MenuItem(EgovElementVersionView, "Egov versions", _l("Registered versions"), category, label,
+                     "fa-history"),
+            MenuItem(EgovOverdueView, "Egov overdue applications", _l("Overdue applications"), category, label,
+                     "fa-clock-o"),
+            MenuItem(EgovRegistryChartView, "Egov registry charts", _l("Charts of the e-government register"),
+                     category, label, "fa-chart-bar"),
+        ],
+        hidden_views=[EgovElementItemView, EgovRelationView, EgovApplicationStepView],
+        apis=[EgovElementApi, EgovApplicationApi, EgovOrganisationApi],
+        role_templates=[
+            RoleTemplate("Egov authorised employee", _l("Authorised employee of a subject"), employee,
+                         territorial=False, organisation=True),
+            RoleTemplate("Egov registry operator", _l("Operator of the e-government register"), operator,
+                         territorial=False),
+            RoleTemplate("Egov authorised body", _l("Authorised body of the e-government register"), body,
+                         territorial=False),
+            # the published part only: the charts here, the public page needs no login
+            RoleTemplate("Egov public reader", _l("Reader of the public register"), [*common(), *charts],
+                         territorial=False),
+        ],
         public_blueprints=[public_register],
         seed_demo=seed.seed,
         dashboard=[Tile(EgovOverdueView, _l("Overdue applications to the register"), style="danger",
-                        icon="fa-clock-o")],
+                        icon="fa-clock-o"),
+                   Tile(EgovApplicationView, _l("Applications to the register awaiting a decision"),
+                        filter=("status", "submitted"), style="warning", icon="fa-inbox", recent=True,
+                        rows=lambda session, scope, today: scoped_select(EgovApplication, scope).where(
+                            EgovApplication.status == "submitted")),
+                   Tile(EgovApplicationView, _l("Requests for information awaiting an answer"),
+                        filter=("status", "requested"), style="warning", icon="fa-question-circle",
+                        rows=lambda session, scope, today: scoped_select(EgovApplication, scope).where(
+                            EgovApplication.status == "requested"))],
     )
 
 

@@ -22,7 +22,10 @@ form's values are validated (the same WTForms form for the page and for the JSON
 service; all in one transaction, committed once, audited as `transition` besides the flush hook's row changes.
 
 Deadlines: a state may carry a `Deadline` in working days (app/workdays.py, the Kyrgyz calendar) counted from the
-day the record entered it (its last history step), where the rules set one."""
+day the record entered it (its last history step), where the rules set one. Where a module's clocks depend on more
+than the state (several at once, calendar or working days, counted from a date of the record), the workflow takes
+`deadlines=(session, item) -> [clock]` instead or as well: each clock has `clause`, `label`, `due` and
+`counted_from`, and the panel and the API show each with its days left."""
 import datetime
 import json
 from dataclasses import dataclass, field as dataclass_field
@@ -75,6 +78,8 @@ class Field:
     choices: object = None
     description: object = None
     default: Callable = None
+    #: (session, item) -> the value the step page shows first (e.g. the refusal ground the rules suggest)
+    initial: Callable = None
 
     def choice_pairs(self):
         source = self.choices() if callable(self.choices) else self.choices
@@ -117,6 +122,8 @@ class Transition:
     style: str = "primary"  # the button's bootstrap class
     icon: str = None
     system: bool = False
+    #: (session, item) -> [text]: warnings the step page shows above the form (e.g. what still depends on it)
+    notes: Callable = None
 
     @property
     def permission(self):
@@ -124,8 +131,9 @@ class Transition:
 
 
 class Workflow:
-    def __init__(self, key, model, states, transitions, history=None, state_attr="status"):
+    def __init__(self, key, model, states, transitions, history=None, state_attr="status", deadlines=None):
         self.key, self.model, self.state_attr, self.history = key, model, state_attr, history
+        self.clocks = deadlines
         self.states = {s.name: s for s in states}
         self.transitions = {t.name: t for t in transitions}
         for s in states:
@@ -212,6 +220,18 @@ class Workflow:
         days = state.deadline.working_days
         days = days(session, item) if callable(days) else days
         return add_working_days(start, int(days))
+
+    def running_clocks(self, session, item, today=None):
+        """The module's own clocks running on the record (`deadlines=`), each as a dict with its clause, label,
+        due day, what it is counted from, the days left (negative: overdue by) and whether it is overdue."""
+        from app.clock import local_today
+
+        if self.clocks is None:
+            return []
+        today = today or local_today()
+        return [{"clause": c.clause, "label": c.label, "start": c.start, "due": c.due,
+                 "counted_from": c.counted_from, "days_left": (c.due - today).days, "overdue": today > c.due}
+                for c in self.clocks(session, item)]
 
     # --- taking a step ------------------------------------------------------------------------------------
     def take(self, session, item, name, data=None, actor=None, now=None):
@@ -383,6 +403,7 @@ class WorkflowViewMixin:
         from app.clock import local_today
 
         return {"state": state, "due_on": due, "overdue": due is not None and due < local_today(),
+                "clocks": self.workflow.running_clocks(self.datamodel.session, item),
                 "steps": self.workflow_steps(pk)}
 
     def _step_page(self, name, pk):
@@ -407,6 +428,10 @@ class WorkflowViewMixin:
         if transition.who is not None and not transition.who(g.user, item):
             abort(403)
         form = form_class(transition)()
+        if request.method == "GET":
+            for f in transition.fields:
+                if f.initial is not None:
+                    form[f.name].data = f.initial(session, item)
         refusal = self.workflow.refusal(session, item, transition)
         if refusal is not None:
             flash(str(refusal), "danger")
@@ -423,8 +448,9 @@ class WorkflowViewMixin:
         item = self.scoped_get(pk)
         from flask_babel import gettext
 
+        notes = [str(n) for n in transition.notes(session, item)] if transition.notes is not None else []
         return self.render_template(self.step_template, form=form, item=item, transition=transition,
-                                    workflow=self.workflow,
+                                    workflow=self.workflow, notes=notes,
                                     title=gettext("%(entity)s: %(action)s", entity=self.entity,
                                                   action=transition.label),
                                     appbuilder=self.appbuilder)
@@ -451,6 +477,10 @@ STEPS_SCHEMA = {
     "properties": {
         "id": {"type": "integer"}, "state": {"type": "string"}, "state_label": {"type": "string"},
         "due_on": {"type": "string", "format": "date", "nullable": True},
+        "deadlines": {"type": "array", "items": {"type": "object", "properties": {
+            "clause": {"type": "string"}, "label": {"type": "string"},
+            "start": {"type": "string", "format": "date"}, "due": {"type": "string", "format": "date"},
+            "counted_from": {"type": "string"}, "days_left": {"type": "integer"}, "overdue": {"type": "boolean"}}}},
         "transitions": {"type": "array", "items": {"type": "object", "properties": {
             "name": {"type": "string"}, "label": {"type": "string"}, "to": {"type": "string"},
             "to_label": {"type": "string"},
@@ -501,6 +531,9 @@ class WorkflowApiMixin:
         return {"id": item.id, "state": self.workflow.state_of(item),
                 "state_label": str(self.workflow.state_label(self.workflow.state_of(item))),
                 "due_on": (lambda d: d.isoformat() if d else None)(self.workflow.due_on(session, item)),
+                "deadlines": [{**c, "label": str(c["label"]), "counted_from": str(c["counted_from"]),
+                               "start": c["start"].isoformat(), "due": c["due"].isoformat()}
+                              for c in self.workflow.running_clocks(session, item)],
                 "transitions": [describe(t, self.workflow) for t in steps]}
 
     def _list_transitions(self, pk):

@@ -430,7 +430,7 @@ class EgovApplicationStep(StatusHistory, Model):
 
     def scope_organisation_id(self):
         application = related_now(self, "application")
-        return application.organisation_id if application is not None else None
+        return application.scope_organisation_id() if application is not None else None
 
 
 class EgovDocument(_OfElement, StoredDocument, Versioned, Tracked, Model):

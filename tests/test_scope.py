@@ -1,5 +1,7 @@
 """The scope matrix: walks every registered scoped view and API (no per-module code here) and proves that a user
-of territory A can neither read, change, delete nor create a record of territory B by any URL."""
+of territory A can neither read, change, delete nor create a record of territory B by any URL. The probe is also
+bound to an organisation of the e-government register (the organisation part of the scope, app/scope.py), so the
+register's rows of other organisations are walked the same way."""
 import datetime
 import decimal
 import re
@@ -12,6 +14,26 @@ from tests.conftest import PASSWORD, Browser, audit_events
 
 TERRITORY_A = "41708203000000"  # a rayon of Chuy oblast
 PROBE_ROLE = "Scope probe"
+
+
+def _probe_organisation(app):
+    """The organisation the probe is bound to: one with a row of every model of the e-government register."""
+    from app.scope import is_scoped
+
+    if not any(hasattr(v, "datamodel") and is_scoped(v.datamodel.obj) and
+               hasattr(v.datamodel.obj, "organisation_scope_condition") for v in app.appbuilder.baseviews):
+        return None
+    from tests.egov_rows import ensure_egov_rows
+
+    return ensure_egov_rows(app)
+
+
+def _probe_scope(app, db):
+    from app.scope import Scope
+    from models.reference import Territory
+
+    a = db.session.query(Territory).filter_by(code=TERRITORY_A).one()
+    return Scope(a.id, a.path, organisation_id=_probe_organisation(app))
 
 
 def _scoped_views(app):
@@ -42,6 +64,13 @@ def probe(app):
         territory = db.session.query(Territory).filter_by(code=TERRITORY_A).one()
         if sm.find_user(username="scope_probe") is None:
             create_user("scope_probe", PASSWORD, [PROBE_ROLE], territory=territory)
+        organisation_id = _probe_organisation(app)
+        if organisation_id is not None:
+            from models.user import SanaripUser
+
+            db.session.query(SanaripUser).filter_by(username="scope_probe").update(
+                {"scope_organisation_id": organisation_id})
+            db.session.commit()
     browser = Browser(app.test_client())
     browser.login("scope_probe")
     return browser
@@ -49,12 +78,9 @@ def probe(app):
 
 def _outside_row(app, model):
     from app.extensions import db
-    from app.scope import Scope
-    from models.reference import Territory
 
     with app.app_context():
-        a = db.session.query(Territory).filter_by(code=TERRITORY_A).one()
-        scope = Scope(a.id, a.path)
+        scope = _probe_scope(app, db)
         row = db.session.query(model).filter(~scope.condition(model)).first()
         assert row is not None, f"no {model.__name__} outside territory A: seed one in the module's demo data"
         return row.id, scope
@@ -450,8 +476,10 @@ def _condition_columns(model):
     from sqlalchemy import select
     from sqlalchemy.sql.visitors import iterate
 
-    condition = model.scope_condition(select(1).scalar_subquery())
-    return {c for c in iterate(condition) if getattr(c, "table", None) is model.__table__}
+    conditions = [model.scope_condition(select(1).scalar_subquery())] if hasattr(model, "scope_condition") else []
+    if hasattr(model, "organisation_scope_condition"):
+        conditions.append(model.organisation_scope_condition(-1))
+    return {c for condition in conditions for c in iterate(condition) if getattr(c, "table", None) is model.__table__}
 
 
 def test_session_guard_refuses_every_path(app, probe):
@@ -467,10 +495,7 @@ def test_session_guard_refuses_every_path(app, probe):
     tried = 0
     with app.test_request_context():
         g.user = app.appbuilder.sm.find_user(username="scope_probe")
-        a = db.session.query(Territory).filter_by(code=TERRITORY_A).one()
-        from app.scope import Scope
-
-        scope = Scope(a.id, a.path)
+        scope = _probe_scope(app, db)
         models = {v.datamodel.obj for v in app.appbuilder.baseviews
                   if hasattr(v, "datamodel") and is_scoped(v.datamodel.obj)}
         for model in sorted(models, key=lambda m: m.__name__):

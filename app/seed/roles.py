@@ -45,6 +45,9 @@ class RoleTemplate:
     label: object  # translated label, shown in the README and the demo listing
     permissions: list = field(default_factory=list)  # Grant
     territorial: bool = True  # demo users of this role get a territory scope
+    #: demo users of this role are bound to an organisation of the e-government register (its first one, once the
+    #: demo data has one): they see and write that organisation's rows only (app/scope.py)
+    organisation: bool = False
 
 
 def _view_of(appbuilder, cls):

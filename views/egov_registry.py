@@ -1,0 +1,312 @@
+"""Screens and REST API of the register of the e-government infrastructure (models/egov_registry.py): subjects of
+accounting, their authorised employees, elements with their lists, relations, documents and registered versions,
+and applications on the one workflow (app/services/egov_registry.py WORKFLOW). Labels, help texts and classifier
+choices come from the field dictionary; every rule from the services; an organisation-bound user (an authorised
+employee, cl. 19) sees and writes only their organisation's rows (app/scope.py)."""
+import json
+import os
+
+from flask import abort, current_app, g, send_file
+from flask_appbuilder import expose
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+
+from app import audit
+from app.catalogue import dictionary
+from app.services import egov_registry as service
+from app.services.municipal_property import MAX_DOCUMENT_BYTES, document_path  # the one document store
+from app.workflow import WorkflowApiMixin, WorkflowViewMixin
+from models.egov_registry import (APPLICATION_KINDS, APPLICATION_STATUSES, ELEMENT_STATUSES, ITEM_KINDS, LANGUAGES,
+                                  EgovApplication, EgovApplicationStep, EgovDocument, EgovElement, EgovElementItem,
+                                  EgovElementVersion, EgovEmployee, EgovOrganisation, EgovRelation)
+from views.base import SanaripModelRestApi, SanaripModelView
+
+
+def documents_folder():
+    """Uploaded files live under the instance folder, never under the code or a static folder."""
+    return os.path.join(current_app.instance_path, "egov_registry", "documents")
+
+
+def _missing(clauses):
+    """The missing cl. 20 items of a review, by clause and label."""
+    return "; ".join(f"{c} {service.ITEMS[c].label}" for c in clauses or () if c in service.ITEMS)
+
+
+def _json(value):
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) if value else ""
+
+
+RECORD = (_l("Record"), {"fields": ["created_by", "created_on", "changed_by", "changed_on"], "expanded": False})
+
+
+class EgovOrganisationView(SanaripModelView):
+    datamodel = SQLAInterface(EgovOrganisation)
+    list_columns = ["inn", "name", "short_name", "kind", "territory"]
+    show_columns = ["inn", "name_ky", "name_ru", "name_en", "short_name", "kind", "address", "territory", "head_name",
+                    "created_by", "created_on", "changed_by", "changed_on"]
+    add_columns = ["inn", "name_ky", "name_ru", "name_en", "short_name", "kind", "address", "territory", "head_name"]
+    edit_columns = add_columns
+    search_columns = ["inn", "name_ru", "name_ky", "kind", "territory"]
+    base_order = ("name_ru", "asc")
+    # subjects stay as the register's history: never deleted
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
+
+
+class EgovEmployeeView(SanaripModelView):
+    datamodel = SQLAInterface(EgovEmployee)
+    list_columns = ["full_name", "position", "organisation", "email", "valid_from", "valid_until"]
+    show_columns = ["organisation", "full_name", "position", "email", "decision_number", "decision_date",
+                    "valid_from", "valid_until", "user", "created_by", "created_on", "changed_by", "changed_on"]
+    add_columns = ["organisation", "full_name", "position", "email", "decision_number", "decision_date",
+                   "valid_from", "valid_until", "user"]
+    edit_columns = add_columns
+    search_columns = ["full_name", "email", "organisation", "valid_until"]
+    base_order = ("full_name", "asc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
+
+
+class EgovElementItemView(SanaripModelView):
+    datamodel = SQLAInterface(EgovElementItem)
+    list_columns = ["kind", "name", "description"]
+    show_columns = ["element", "kind", "name", "description"]
+    add_columns = ["element", "kind", "name", "description"]
+    edit_columns = ["kind", "name", "description"]
+    choice_columns = {"kind": ITEM_KINDS}
+    base_order = ("id", "asc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete"]
+
+    def on_add(self, item):
+        service.check_element_editable(item.element)
+
+    on_update = on_add
+    on_delete = on_add
+
+
+class EgovRelationView(SanaripModelView):
+    datamodel = SQLAInterface(EgovRelation)
+    list_columns = ["element", "kind", "target", "service"]
+    show_columns = ["element", "kind", "target", "service"]
+    add_columns = ["element", "kind", "target", "service"]
+    edit_columns = ["kind", "target", "service"]
+    base_order = ("id", "asc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete"]
+
+    def on_add(self, item):
+        service.check_element_editable(item.element)
+
+    on_update = on_add
+    on_delete = on_add
+
+
+class EgovDocumentView(SanaripModelView):
+    datamodel = SQLAInterface(EgovDocument)
+    list_columns = ["element", "kind", "title", "number", "doc_date", "file_link", "size_label"]
+    show_columns = ["element", "application", "kind", "title", "number", "doc_date", "file_link", "content_type",
+                    "size_label", "created_by", "created_on"]
+    add_columns = ["element", "application", "kind", "title", "number", "doc_date", "file"]
+    edit_columns = ["kind", "title", "number", "doc_date"]
+    search_columns = ["title", "number", "doc_date", "kind", "element"]
+    base_order = ("doc_date", "desc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_download", "can_export"]
+
+    def __init__(self, *args, **kwargs):
+        self.add_form_extra_fields = {"file": FileField(dictionary.lazy_label(EgovDocument, "file"),
+                                                        description=dictionary.lazy_description(EgovDocument, "file"),
+                                                        validators=[FileRequired()])}
+        super().__init__(*args, **kwargs)
+
+    def _export_columns(self):
+        return ["element", "kind", "title", "number", "doc_date", "file_name", "size_bytes"]
+
+    def on_add(self, item):
+        service.check_element_editable(item.element)
+        service.attach_document(self.datamodel.session, item, item.file.filename,
+                                item.file.read(MAX_DOCUMENT_BYTES + 1), documents_folder())
+
+    @expose("/download/<int:pk>")
+    @has_access
+    def download(self, pk):
+        """The document's file, inside the user's scope; every download is audited."""
+        item = self.scoped_get(pk)
+        path = document_path(documents_folder(), item) if item is not None else None
+        if path is None or not os.path.exists(path):
+            abort(404)
+        audit.record(self.datamodel.session, "download", audit.object_type_of(item), pk,
+                     {"file": item.file_name, "element": item.element_id})
+        self.datamodel.session.commit()
+        return send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.file_name)
+
+
+class EgovElementVersionView(SanaripModelView):
+    """Registered states of the elements: append-only, read only."""
+
+    datamodel = SQLAInterface(EgovElementVersion)
+    list_columns = ["element", "number", "registered_at", "application", "registered_by"]
+    show_columns = ["element", "number", "registered_at", "application", "registered_by", "data"]
+    search_columns = ["element", "registered_at"]
+    formatters_columns = {"data": _json}
+    base_order = ("registered_at", "desc")
+    base_permissions = ["can_list", "can_show"]
+
+
+class EgovApplicationStepView(SanaripModelView):
+    """Every step of the applications (written by the workflow only)."""
+
+    datamodel = SQLAInterface(EgovApplicationStep)
+    list_columns = ["at", "from_status", "to_status", "reason", "note", "actor"]
+    show_columns = ["application", "at", "from_status", "to_status", "reason", "note", "actor"]
+    search_columns = ["at", "to_status"]
+    choice_columns = {"from_status": APPLICATION_STATUSES, "to_status": APPLICATION_STATUSES}
+    base_order = ("id", "asc")
+    base_permissions = ["can_list", "can_show"]
+
+
+APPLICATION_FORM = ["kind", "organisation", "element", "employee", "submitter_name", "language",
+                    "element_full_name", "element_short_name", "element_kind", "decision_date", "request_text"]
+
+
+class EgovApplicationView(WorkflowViewMixin, SanaripModelView):
+    """Applications to the register; decided through the workflow's steps, each with its deadlines shown."""
+
+    workflow = service.WORKFLOW
+    datamodel = SQLAInterface(EgovApplication)
+    list_columns = ["number", "kind", "organisation", "element", "status", "received_on", "decided_on"]
+    show_fieldsets = [
+        (_l("Application"), {"fields": ["number", "kind", "organisation", "status", "received_on", "decided_on",
+                                        "resubmission_of", "language"]}),
+        (_l("Applicant"), {"fields": ["employee", "submitter_name", "submitted_by"]}),
+        (_l("Element"), {"fields": ["element", "element_full_name", "element_short_name", "element_kind",
+                                    "decision_date"]}),
+        (_l("Decision"), {"fields": ["missing_items", "refusal_ground", "refusal_text", "request_text",
+                                     "answer_text"]}),
+        RECORD,
+    ]
+    add_columns = APPLICATION_FORM
+    edit_columns = [c for c in APPLICATION_FORM if c not in ("kind", "organisation")]
+    search_columns = ["number", "kind", "status", "organisation", "element", "received_on"]
+    choice_columns = {"kind": APPLICATION_KINDS, "status": APPLICATION_STATUSES, "language": LANGUAGES,
+                      "refusal_ground": service.GROUNDS}
+    formatters_columns = {"missing_items": _missing}
+    related_views = [EgovApplicationStepView, EgovDocumentView]
+    base_order = ("received_on", "desc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
+
+    def on_add(self, item):
+        service.submit_application(self.datamodel.session, item, actor=getattr(g, "user", None))
+
+    def on_update(self, item):
+        service.update_application(self.datamodel.session, item)
+
+
+ELEMENT_FORM = [
+    (_l("Element (cl. 20(1)–(3))"), {"fields": ["organisation", "full_name", "short_name", "kind", "operator_name"]}),
+    (_l("Purpose and legal basis (cl. 20(4)–(6))"), {"fields": ["purpose", "legal_acts", "responsible_unit"]}),
+    (_l("Architecture and interaction (cl. 20(7), 20(10))"), {"fields": ["architecture", "interactions"]}),
+    (_l("Location, supplier, users, funding (cl. 20(13)–(17))"),
+     {"fields": ["location", "location_keeper", "developer", "users_count", "funding", "commissioned_on"]}),
+    (_l("Publication"), {"fields": ["is_internal"]}),
+]
+ELEMENT_COLUMNS = [c for _, spec in ELEMENT_FORM for c in spec["fields"]]
+
+
+class EgovElementView(SanaripModelView):
+    """The elements: the working copy the authorised employee keeps; each registered state is a version, and the
+    show page lists what changed since the last registration. Removal is a status (no delete)."""
+
+    datamodel = SQLAInterface(EgovElement)
+    show_template = "egov_registry/element_show.html"
+    list_columns = ["number", "short_name", "full_name", "kind", "organisation", "status", "registered_on"]
+    show_fieldsets = [
+        (_l("Register"), {"fields": ["number", "status", "registered_on", "removed_on"]}),
+        *ELEMENT_FORM,
+        RECORD,
+    ]
+    add_fieldsets = ELEMENT_FORM
+    edit_fieldsets = ELEMENT_FORM
+    add_columns = ELEMENT_COLUMNS
+    edit_columns = ELEMENT_COLUMNS
+    search_columns = ["number", "full_name", "short_name", "kind", "organisation", "status", "funding",
+                      "registered_on"]
+    choice_columns = {"status": ELEMENT_STATUSES, "is_internal": {0: _l("No"), 1: _l("Yes")}}
+    related_views = [EgovElementItemView, EgovRelationView, EgovDocumentView, EgovElementVersionView,
+                     EgovApplicationView]
+    base_order = ("full_name", "asc")
+    # an existing inventory: all-or-nothing, each row through the form and the same rules (views/base.py)
+    import_columns = ["organisation", "full_name", "short_name", "kind", "operator_name", "purpose", "legal_acts",
+                      "responsible_unit", "architecture", "interactions", "location", "location_keeper",
+                      "developer", "users_count", "funding", "commissioned_on"]
+    import_keys = {"organisation": "inn"}
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export", "can_import"]
+
+    def on_add(self, item):
+        service.check_element(self.datamodel.session, item)
+
+    def on_update(self, item):
+        service.check_element_editable(item)
+        service.check_element(self.datamodel.session, item)
+
+    def registration_changes(self, pk):
+        """What changed in the working copy since its last registered version: (label, registered, now) rows,
+        None when the element was never registered (for the show page)."""
+        item = self.scoped_get(pk)
+        changes = service.changes_since_registration(item) if item is not None else None
+        if changes is None:
+            return None
+        session = self.datamodel.session
+        return [(service.field_label(field), service.shown(old, field, session), service.shown(new, field, session))
+                for field, old, new in changes]
+
+    def dependants(self, pk):
+        """Registered elements that still depend on this one (the impact warning, app/services/egov_impact.py)."""
+        from app.services.egov_impact import dependants
+
+        item = self.scoped_get(pk)
+        return dependants(self.datamodel.session, item.id) if item is not None and item.status != "removed" else []
+
+    def missing_items(self, pk):
+        """The cl. 20 items the element still lacks (clause, label), for the show page."""
+        item = self.scoped_get(pk)
+        return [(c, service.ITEMS[c].label) for c in service.missing_items(item)] if item is not None else []
+
+
+# --- REST API ----------------------------------------------------------------------------------------------------
+class EgovOrganisationApi(SanaripModelRestApi):
+    resource_name = "egov_organisation"
+    datamodel = SQLAInterface(EgovOrganisation)
+    list_columns = ["id", "inn", "name_ky", "name_ru", "name_en", "short_name", "kind", "address", "territory_id",
+                    "head_name"]
+    show_columns = list_columns
+    base_permissions = ["can_get", "can_info"]
+
+
+class EgovElementApi(SanaripModelRestApi):
+    resource_name = "egov_element"
+    datamodel = SQLAInterface(EgovElement)
+    ui_view = EgovElementView
+    list_columns = ["id", "number", "organisation_id", "full_name", "short_name", "kind", "status",
+                    "registered_on", "removed_on", "users_count", "funding", "commissioned_on", "is_internal"]
+    show_columns = list_columns + ["operator_name", "purpose", "legal_acts", "responsible_unit", "architecture",
+                                   "interactions", "location", "location_keeper", "developer"]
+    base_permissions = ["can_get", "can_post", "can_put", "can_info"]
+
+    on_add = EgovElementView.on_add  # the same rules as the form
+    on_update = EgovElementView.on_update
+
+
+class EgovApplicationApi(WorkflowApiMixin, SanaripModelRestApi):
+    """Applications: submitted as through the form, decided through the workflow's steps."""
+
+    resource_name = "egov_application"
+    datamodel = SQLAInterface(EgovApplication)
+    ui_view = EgovApplicationView
+    list_columns = ["id", "number", "kind", "organisation_id", "element_id", "status", "received_on",
+                    "decided_on", "employee_id", "language", "resubmission_of_id"]
+    show_columns = list_columns + ["submitter_name", "element_full_name", "element_short_name", "element_kind",
+                                   "decision_date", "request_text", "answer_text", "missing_items",
+                                   "refusal_ground", "refusal_text"]
+    base_permissions = ["can_get", "can_post", "can_put", "can_info"]
+
+    on_add = EgovApplicationView.on_add
+    on_update = EgovApplicationView.on_update
