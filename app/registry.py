@@ -605,6 +605,7 @@ def _egov_registry():
                         filter=("status", "requested"), style="warning", icon="fa-question-circle",
                         rows=lambda session, scope, today: scoped_select(EgovApplication, scope).where(
                             EgovApplication.status == "requested"))],
+        search=[SearchTarget(EgovApplicationView, number="number"), SearchTarget(EgovElementView, number="number")],
     )
 
 

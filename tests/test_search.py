@@ -99,3 +99,17 @@ def test_the_top_bar_carries_the_search_box_in_the_users_language(clerk, app):
     assert 'role="search"' in page and 'action="/search/"' in page
     anonymous = Browser(app.test_client()).get("/").get_data(as_text=True)
     assert 'role="search"' not in anonymous
+
+
+def test_an_application_to_the_register_is_found_by_its_number_within_the_organisation(app, db, make_user):
+    from models.egov_registry import EgovApplication
+
+    rows = db.session.query(EgovApplication).filter(EgovApplication.number.isnot(None)) \
+        .order_by(EgovApplication.id).all()
+    first = rows[0]
+    other = next(r for r in rows if r.organisation_id != first.organisation_id)
+    operator = Browser(app.test_client())
+    operator.login(make_user(("Egov registry operator",)))
+    assert f"/egovapplicationview/show/{first.id}" in _hits(operator.get("/search/", query_string={"q": first.number}))
+    assert f"/egovapplicationview/show/{other.id}" in _hits(
+        operator.get("/search/", query_string={"q": other.number.lower()}))
