@@ -67,7 +67,9 @@ APPLICATION_KINDS = {"access": _l("Access to enter data"), "registration": _l("R
 ELEMENT_STATUSES = {"draft": _l("Not registered yet"), "registered": _l("Registered"),
                     "removed": _l("Removed from the register")}
 APPLICATION_STATUSES = {
-    "submitted": _l("Submitted"), "forwarded": _l("Forwarded to the operator"), "granted": _l("Access granted"),
+    # "received", not the social passport's "Submitted" (which reads "sent for approval" in ky and ru)
+    "submitted": _l("Application received"), "forwarded": _l("Forwarded to the operator"),
+    "granted": _l("Access granted"),
     "registered": _l("Registered"), "refused": _l("Refused"), "agreed": _l("Removal agreed"),
     "removed": _l("Removal recorded"), "requested": _l("Information requested"), "answered": _l("Answered"),
     "withdrawn": _l("Withdrawn"),
