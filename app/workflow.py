@@ -275,7 +275,7 @@ def form_class(transition):
             if f.required else [Optional()]
         if f.max_length:
             validators.append(Length(max=f.max_length))
-        kw = dict(description=f.description, default=f.default)
+        kw = dict(description=f.description or "", default=f.default)  # FAB prints a None description
         if f.type == "string":
             attrs[f.name] = StringField(f.label, validators, widget=BS3TextFieldWidget(), **kw)
         elif f.type == "text":

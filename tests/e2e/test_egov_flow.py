@@ -2,6 +2,7 @@
 element with one cl. 20 item missing and applies for its registration; the operator refuses citing the item under
 cl. 23(2); the employee completes the data and resubmits; the operator registers the resubmission; the element
 appears on the public register page (Chromium through Playwright)."""
+import os
 import re
 import sqlite3
 import time
@@ -9,6 +10,7 @@ import time
 import pytest
 
 from tests.e2e.test_languages import log_in, switch_language
+from tests.e2e.test_layout import SHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -107,10 +109,12 @@ def test_refused_completed_resubmitted_registered_and_published_in_kyrgyz(page, 
     page.goto(f"/egovapplicationview/show/{application}")
     assert page.locator("#step-register").count() == 0
     assert page.locator("#workflow-deadlines tr[data-clause='21']").count() == 1
+    page.screenshot(path=os.path.join(SHOTS, "egov-application-ky.png"), full_page=False)
     page.locator("#step-refuse").click()
     page.wait_for_load_state()
     assert page.input_value("select[name=ground]") == "23(2)"
     assert "20(14)" in page.locator("#workflow-notes").inner_text()
+    page.screenshot(path=os.path.join(SHOTS, "egov-refusal-ky.png"), full_page=False)
     page.locator("#workflow-submit").click()
     page.wait_for_load_state()
     text, ground = _one(live_server, "SELECT refusal_text, refusal_ground FROM egov_application WHERE id = ?",
