@@ -262,6 +262,42 @@ def test_access_forwarded_by_the_body_and_granted_by_the_operator(app, egov):
         assert employee.valid_until == D(2027, 12, 31)
         user = db.session.query(User).filter_by(username=egov["employee_user"]).one()
         assert user.scope_organisation_id == egov["own"]  # bound to its organisation again (cl. 19)
+        assert user.valid_until == D(2027, 12, 31)  # the login lasts as long as the appointment
+
+
+def test_access_is_granted_to_the_account_of_the_departmental_e_mail(app, egov, make_user):
+    """cl. 19: the rights go to the employee's departmental e-mail: an account with that e-mail and no link yet is
+    found, linked, bound to the organisation and given the appointment's term."""
+    from app.extensions import db
+    from models.egov_registry import EgovEmployee
+    from models.user import SanaripUser as User
+
+    username = make_user(("Egov authorised employee",))
+    with app.app_context():
+        employee = db.session.get(EgovEmployee, egov["employee"])
+        previous = employee.user_id
+        employee.user_id = None
+        user = db.session.query(User).filter_by(username=username).one()
+        user.email, user.scope_organisation_id = employee.email.upper(), None
+        db.session.commit()
+    try:
+        pk = _application(app, egov, kind="access", element=None, element_full_name="Жаңы система",
+                          element_kind="office_software")
+        body = _login(app, egov["body"])
+        assert body.api.post(f"{API}/{pk}/transitions/forward", json={}).status_code == 200
+        operator = _login(app, egov["operator"])
+        answer = operator.api.post(f"{API}/{pk}/transitions/grant", json={"valid_until": "2028-06-30"})
+        assert answer.status_code == 200, answer.get_json()
+        with app.app_context():
+            user = db.session.query(User).filter_by(username=username).one()
+            assert db.session.get(EgovEmployee, egov["employee"]).user_id == user.id
+            assert user.scope_organisation_id == egov["own"] and user.valid_until == D(2028, 6, 30)
+    finally:
+        with app.app_context():
+            db.session.get(EgovEmployee, egov["employee"]).user_id = previous
+            user = db.session.query(User).filter_by(username=username).one()
+            user.email = f"{username}@sanarip.local"
+            db.session.commit()
 
 
 def test_removal_is_agreed_then_recorded_as_a_status_with_the_impact_warning(app, egov):

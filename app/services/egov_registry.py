@@ -342,8 +342,8 @@ def _needs_employee(session, application):
 
 def grant_access(session, application, step):
     """cl. 19: the operator grants online entry rights: the authorised employee's appointment is valid (extended
-    to the given day) and their account is bound to the organisation (it sees and writes that organisation's
-    elements only)."""
+    to the given day) and their account, the one linked or else the one with the departmental e-mail, is bound to
+    the organisation (it sees and writes that organisation's elements only) for the appointment's term."""
     employee, today = application.employee, clock.local_today(step.now)
     until = step.data.get("valid_until")
     if until is not None and until < today:
@@ -352,14 +352,19 @@ def grant_access(session, application, step):
         employee.valid_from = today
     if until is not None or (employee.valid_until is not None and employee.valid_until < today):
         employee.valid_until = until
+    from sqlalchemy import func, select, update
+
+    from models.user import SanaripUser
+
+    accounts = SanaripUser.__table__  # the table row: the relationship maps FAB's User, without the scope column
+    if employee.user_id is None:  # the rights go to the departmental e-mail (cl. 19): the account that has it
+        employee.user_id = session.scalar(select(accounts.c.id).where(
+            func.lower(accounts.c.email) == (employee.email or "").strip().lower()))
     if employee.user_id is not None:
-        from sqlalchemy import update
-
-        from models.user import SanaripUser
-
-        # the account's table row (the relationship maps FAB's User class, which lacks the scope column)
-        session.execute(update(SanaripUser.__table__).where(SanaripUser.__table__.c.id == employee.user_id)
-                        .values(scope_organisation_id=application.organisation_id))
+        # the login lasts as long as the appointment (a fixed-term login, app/security.py checks it)
+        session.execute(update(accounts).where(accounts.c.id == employee.user_id)
+                        .values(scope_organisation_id=application.organisation_id,
+                                valid_from=employee.valid_from, valid_until=employee.valid_until))
     application.decided_on = today
     _step(session, application, step, "granted", step.data.get("note"))
 
