@@ -44,6 +44,10 @@ def _save(page):
 def _as(page, live_server, username):
     page.context.clear_cookies()
     switch_language(page, "ky")
+    try:  # four logins in one test: on a busy machine the login page may take longer than the default 10 s
+        page.wait_for_selector("input[name=username]", timeout=30_000)
+    except Exception:
+        raise AssertionError(f"no login form at {page.url}: {page.content()[:2000]}")
     log_in(page, username, live_server.demo_password)
     assert "/login" not in page.url
 
