@@ -1028,3 +1028,62 @@ class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
                     required = [s.key for s in specs if s.required]
                     if required:
                         schema["required"] = sorted(set(schema.get("required", [])) | set(required))
+
+
+class StoredDocumentView(SanaripModelView):
+    """A view of StoredDocument rows (models/base.py), the one way to keep files: the add form carries the file
+    field, `on_add` hands it to the module's rule `attach` (which checks the parent and stores the file through
+    the one store, `municipal_property.store_file`: size and type checked, a generated name) under the instance
+    folder `documents_subfolder`, and `/download/<pk>` serves it inside the user's scope, every download audited
+    with `download_details(item)`."""
+
+    documents_subfolder = ()  # e.g. ("municipal_property", "documents")
+    #: staticmethod((session, doc, filename, data, folder) -> doc): the module's service function
+    attach = None
+
+    def __init__(self, *args, **kwargs):
+        from flask_wtf.file import FileField, FileRequired
+
+        from app.catalogue import dictionary
+
+        model = self.datamodel.obj
+        self.add_form_extra_fields = {"file": FileField(dictionary.lazy_label(model, "file"),
+                                                        description=dictionary.lazy_description(model, "file"),
+                                                        validators=[FileRequired()])}
+        super().__init__(*args, **kwargs)
+
+    def documents_folder(self):
+        """Uploaded files live under the instance folder, never under the code or a static folder."""
+        import os
+
+        return os.path.join(current_app.instance_path, *self.documents_subfolder)
+
+    def store_upload(self, item):
+        from app.services.municipal_property import MAX_DOCUMENT_BYTES
+
+        self.attach(self.datamodel.session, item, item.file.filename, item.file.read(MAX_DOCUMENT_BYTES + 1),
+                    self.documents_folder())
+
+    def on_add(self, item):
+        self.store_upload(item)
+
+    def download_details(self, item):
+        return {"file": item.file_name}
+
+    @expose("/download/<int:pk>")
+    @has_access
+    def download(self, pk):
+        """The document's file, inside the user's scope; every download is audited."""
+        import os
+
+        from flask import send_file
+
+        from app.services.municipal_property import document_path
+
+        item = self.scoped_get(pk)
+        path = document_path(self.documents_folder(), item) if item is not None else None
+        if path is None or not os.path.exists(path):
+            abort(404)
+        audit.record(self.datamodel.session, "download", audit.object_type_of(item), pk, self.download_details(item))
+        self.datamodel.session.commit()
+        return send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.file_name)

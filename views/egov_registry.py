@@ -4,29 +4,22 @@ and applications on the one workflow (app/services/egov_registry.py WORKFLOW). L
 choices come from the field dictionary; every rule from the services; an organisation-bound user (an authorised
 employee, cl. 19) sees and writes only their organisation's rows (app/scope.py)."""
 import json
-import os
 
-from flask import abort, current_app, g, send_file
-from flask_appbuilder import expose
+from flask import g
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired
 
-from app import audit
-from app.catalogue import dictionary
 from app.services import egov_registry as service
-from app.services.municipal_property import MAX_DOCUMENT_BYTES, document_path  # the one document store
 from app.workflow import WorkflowApiMixin, WorkflowViewMixin
 from models.egov_registry import (APPLICATION_KINDS, APPLICATION_STATUSES, ELEMENT_STATUSES, ITEM_KINDS, LANGUAGES,
                                   EgovApplication, EgovApplicationStep, EgovDocument, EgovElement, EgovElementItem,
                                   EgovElementVersion, EgovEmployee, EgovOrganisation, EgovRelation)
-from views.base import SanaripModelRestApi, SanaripModelView
+from views.base import SanaripModelRestApi, SanaripModelView, StoredDocumentView
 
 
-def documents_folder():
-    """Uploaded files live under the instance folder, never under the code or a static folder."""
-    return os.path.join(current_app.instance_path, "egov_registry", "documents")
+#: where the register's files are kept, under the instance folder (views/base.py StoredDocumentView; the demo
+#: seed writes there too)
+DOCUMENTS_SUBFOLDER = ("egov_registry", "documents")
 
 
 def _missing(clauses):
@@ -100,7 +93,7 @@ class EgovRelationView(SanaripModelView):
     on_delete = on_add
 
 
-class EgovDocumentView(SanaripModelView):
+class EgovDocumentView(StoredDocumentView):
     datamodel = SQLAInterface(EgovDocument)
     list_columns = ["element", "kind", "title", "number", "doc_date", "file_link", "size_label"]
     show_columns = ["element", "application", "kind", "title", "number", "doc_date", "file_link", "content_type",
@@ -110,33 +103,18 @@ class EgovDocumentView(SanaripModelView):
     search_columns = ["title", "number", "doc_date", "kind", "element"]
     base_order = ("doc_date", "desc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_download", "can_export"]
-
-    def __init__(self, *args, **kwargs):
-        self.add_form_extra_fields = {"file": FileField(dictionary.lazy_label(EgovDocument, "file"),
-                                                        description=dictionary.lazy_description(EgovDocument, "file"),
-                                                        validators=[FileRequired()])}
-        super().__init__(*args, **kwargs)
+    documents_subfolder = DOCUMENTS_SUBFOLDER
+    attach = staticmethod(service.attach_document)
 
     def _export_columns(self):
         return ["element", "kind", "title", "number", "doc_date", "file_name", "size_bytes"]
 
     def on_add(self, item):
         service.check_element_editable(item.element)
-        service.attach_document(self.datamodel.session, item, item.file.filename,
-                                item.file.read(MAX_DOCUMENT_BYTES + 1), documents_folder())
+        self.store_upload(item)
 
-    @expose("/download/<int:pk>")
-    @has_access
-    def download(self, pk):
-        """The document's file, inside the user's scope; every download is audited."""
-        item = self.scoped_get(pk)
-        path = document_path(documents_folder(), item) if item is not None else None
-        if path is None or not os.path.exists(path):
-            abort(404)
-        audit.record(self.datamodel.session, "download", audit.object_type_of(item), pk,
-                     {"file": item.file_name, "element": item.element_id})
-        self.datamodel.session.commit()
-        return send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.file_name)
+    def download_details(self, item):
+        return {"file": item.file_name, "element": item.element_id}
 
 
 class EgovElementVersionView(SanaripModelView):

@@ -2,31 +2,30 @@
 documents with their files, the event history, decommissioning acts and the REST API of objects."""
 import os
 
-from flask import abort, current_app, redirect, send_file, url_for
-from flask_appbuilder import expose
+from flask import abort, current_app, redirect, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_appbuilder.security.decorators import has_access
 from flask_babel import format_date, lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField
 from wtforms.validators import DataRequired
 
-from app import audit
 from app.catalogue import dictionary
 from app.services import municipal_property as service
 from app.workflow import WorkflowApiMixin, WorkflowViewMixin
 from models.municipal_property import (DECOMMISSION_STATUSES, LEASE_STATES, STATUSES, USE_MODES, DecommissionReason,
                                        PropertyDecommission, PropertyDecommissionStep, PropertyDocument,
                                        PropertyEvent, PropertyLease, PropertyObject)
-from views.base import SanaripModelRestApi, SanaripModelView
+from views.base import SanaripModelRestApi, SanaripModelView, StoredDocumentView
+
+
+#: where the register's files are kept, under the instance folder (views/base.py StoredDocumentView)
+DOCUMENTS_SUBFOLDER = ("municipal_property", "documents")
 
 
 def documents_folder():
-    """Uploaded files live under the instance folder, never under the code or a static folder."""
-    return os.path.join(current_app.instance_path, "municipal_property", "documents")
+    return os.path.join(current_app.instance_path, *DOCUMENTS_SUBFOLDER)
 
 
 class OwnerTerritoryFilter(BaseFilter):
@@ -104,7 +103,7 @@ class PropertyLeaseView(SanaripModelView):
         service.update_lease(self.datamodel.session, item)
 
 
-class PropertyDocumentView(SanaripModelView):
+class PropertyDocumentView(StoredDocumentView):
     datamodel = SQLAInterface(PropertyDocument)
     list_columns = ["object", "title", "number", "doc_date", "file_link", "size_label"]
     show_columns = ["object", "title", "number", "doc_date", "file_link", "content_type", "size_label",
@@ -115,36 +114,17 @@ class PropertyDocumentView(SanaripModelView):
     formatters_columns = blanks(("number",), ("doc_date",))
     base_order = ("doc_date", "desc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete", "can_download", "can_export"]
-
-    def __init__(self, *args, **kwargs):
-        self.add_form_extra_fields = {"file": FileField(dictionary.lazy_label(PropertyDocument, "file"),
-                                                        description=dictionary.lazy_description(PropertyDocument,
-                                                                                                "file"),
-                                                        validators=[FileRequired()])}
-        super().__init__(*args, **kwargs)
+    documents_subfolder = DOCUMENTS_SUBFOLDER
+    attach = staticmethod(service.attach_document)
 
     def _export_columns(self):
         return ["object", "title", "number", "doc_date", "file_name", "size_bytes"]
 
-    def on_add(self, item):
-        service.attach_document(self.datamodel.session, item, item.file.filename,
-                                item.file.read(service.MAX_DOCUMENT_BYTES + 1), documents_folder())
-
     def post_delete(self, item):
-        service.remove_document_file(documents_folder(), item)
+        service.remove_document_file(self.documents_folder(), item)
 
-    @expose("/download/<int:pk>")
-    @has_access
-    def download(self, pk):
-        """The document's file, inside the user's scope; every download is audited."""
-        item = self.scoped_get(pk)
-        path = service.document_path(documents_folder(), item) if item is not None else None
-        if path is None or not os.path.exists(path):
-            abort(404)
-        audit.record(self.datamodel.session, "download", audit.object_type_of(item), pk,
-                     {"file": item.file_name, "object": item.object_id})
-        self.datamodel.session.commit()
-        return send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.file_name)
+    def download_details(self, item):
+        return {"file": item.file_name, "object": item.object_id}
 
 
 class PropertyEventView(SanaripModelView):
