@@ -24,7 +24,7 @@ service; all in one transaction, committed once, audited as `transition` besides
 Deadlines: a state may carry a `Deadline` in working days (app/workdays.py, the Kyrgyz calendar) counted from the
 day the record entered it (its last history step), where the rules set one. Where a module's clocks depend on more
 than the state (several at once, calendar or working days, counted from a date of the record), the workflow takes
-`deadlines=(session, item) -> [clock]` instead or as well: each clock has `clause`, `label`, `due` and
+`deadlines=(session, item) -> [Clock]` instead or as well: each clock has `clause`, `label`, `due` and
 `counted_from`, and the panel and the API show each with its days left."""
 import datetime
 import json
@@ -51,6 +51,24 @@ class Deadline:
 
     working_days: object
     label: object = None
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One of a module's own clocks on a record (`Workflow(deadlines=)`): which clause sets it, what it is, the day
+    it starts and the last day, and what it is counted from (shown as the explanation)."""
+
+    clause: str
+    label: object
+    start: datetime.date
+    due: datetime.date
+    counted_from: object
+
+    def days_left(self, today):
+        return (self.due - today).days  # negative: overdue by
+
+    def overdue(self, today):
+        return today > self.due
 
 
 @dataclass(frozen=True)
@@ -230,7 +248,7 @@ class Workflow:
             return []
         today = today or local_today()
         return [{"clause": c.clause, "label": c.label, "start": c.start, "due": c.due,
-                 "counted_from": c.counted_from, "days_left": (c.due - today).days, "overdue": today > c.due}
+                 "counted_from": c.counted_from, "days_left": c.days_left(today), "overdue": c.overdue(today)}
                 for c in self.clocks(session, item)]
 
     # --- taking a step ------------------------------------------------------------------------------------
@@ -545,8 +563,6 @@ class WorkflowApiMixin:
         return self.response(200, **self._steps_body(item))
 
     def _take_transition(self, pk, name):
-        import json
-
         from flask import g, request
 
         from views.base import database_refusal

@@ -12,12 +12,9 @@ from sqlalchemy import and_, or_
 from sqlalchemy.orm import selectinload
 
 from app.scope import scoped_select
-from app.services.egov_registry import deadlines
+from app.services.egov_registry import FORWARDING_DAYS, REVIEW_WORKING_DAYS, deadlines
 from app.workdays import add_working_days
 from models.egov_registry import EgovApplication
-
-FORWARDING_DAYS = 3  # cl. 18, calendar days
-REVIEW_WORKING_DAYS = 3  # cl. 21 and cl. 28
 
 
 def last_overdue_received(today, working_days=REVIEW_WORKING_DAYS):

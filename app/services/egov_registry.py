@@ -115,45 +115,38 @@ def draft_refusal(application, ground, missing, language=None):
 
 
 # --- deadlines (cl. 18, 21, 27, 28) -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Deadline:
-    clause: str
-    label: object
-    start: datetime.date
-    due: datetime.date
-    counted_from: object
-
-    def days_left(self, today):
-        return (self.due - today).days
-
-    def overdue(self, today):
-        return today > self.due
+FORWARDING_DAYS = 3  # cl. 18: the authorised body forwards an access application; calendar days
+REVIEW_WORKING_DAYS = 3  # cl. 21 (review) and cl. 28 (recording of a removal); working days
+NOTICE_DAYS = 7  # cl. 27: the subject's notice after the decision to stop operation, calendar days
 
 
 def deadlines(application):
-    """The deadlines that run on an application in its current status (empty when none runs)."""
+    """The clocks (app/workflow.py Clock) that run on an application in its current status (none when none runs)."""
     kind, status, received = application.kind, application.status, application.received_on
+    Clock = workflow.Clock
     out = []
     if kind == "access" and status == "submitted":
-        out.append(Deadline("18", _l("Forwarding to the operator: 3 days"), received,
-                            received + datetime.timedelta(days=3), _l("from the day the application was received")))
+        out.append(Clock("18", _l("Forwarding to the operator: 3 days"), received,
+                         received + datetime.timedelta(days=FORWARDING_DAYS),
+                         _l("from the day the application was received")))
     if kind in ("registration", "modification") and status == "submitted":
-        out.append(Deadline("21", _l("Review by the operator: 3 working days"), received,
-                            add_working_days(received, 3), _l("from the day the application was received")))
+        out.append(Clock("21", _l("Review by the operator: 3 working days"), received,
+                         add_working_days(received, REVIEW_WORKING_DAYS),
+                         _l("from the day the application was received")))
     if kind == "removal" and status in ("submitted", "agreed"):
         if application.decision_date is not None:
-            out.append(Deadline("27", _l("Notice of removal: 7 days after the decision"), application.decision_date,
-                                application.decision_date + datetime.timedelta(days=7),
-                                _l("from the day of the decision to stop operation")))
-        out.append(Deadline("28", _l("Recording of the removal: 3 working days"), received,
-                            add_working_days(received, 3), _l("from the day the notice was received")))
+            out.append(Clock("27", _l("Notice of removal: 7 days after the decision"), application.decision_date,
+                             application.decision_date + datetime.timedelta(days=NOTICE_DAYS),
+                             _l("from the day of the decision to stop operation")))
+        out.append(Clock("28", _l("Recording of the removal: 3 working days"), received,
+                         add_working_days(received, REVIEW_WORKING_DAYS), _l("from the day the notice was received")))
     return out
 
 
 def late_notice(application):
     """cl. 27: the notice came later than 7 days after the decision (recorded anyway, but shown)."""
     return (application.kind == "removal" and application.decision_date is not None and
-            application.received_on > application.decision_date + datetime.timedelta(days=7))
+            application.received_on > application.decision_date + datetime.timedelta(days=NOTICE_DAYS))
 
 
 def is_overdue(application, today):
