@@ -22,11 +22,6 @@ from views.base import SanaripModelRestApi, SanaripModelView, StoredDocumentView
 DOCUMENTS_SUBFOLDER = ("egov_registry", "documents")
 
 
-def _missing(clauses):
-    """The missing cl. 20 items of a review, by clause and label."""
-    return "; ".join(f"{c} {service.ITEMS[c].label}" for c in clauses or () if c in service.ITEMS)
-
-
 def _json(value):
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) if value else ""
 
@@ -60,7 +55,17 @@ class EgovEmployeeView(SanaripModelView):
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
 
 
-class EgovElementItemView(SanaripModelView):
+class _PartOfElement:
+    """A list of an element (items, relations): a removed element's lists are closed like the element (cl. 3)."""
+
+    def on_add(self, item):
+        service.check_element_editable(item.element)
+
+    on_update = on_add
+    on_delete = on_add
+
+
+class EgovElementItemView(_PartOfElement, SanaripModelView):
     datamodel = SQLAInterface(EgovElementItem)
     list_columns = ["kind", "name", "description"]
     show_columns = ["element", "kind", "name", "description"]
@@ -70,14 +75,8 @@ class EgovElementItemView(SanaripModelView):
     base_order = ("id", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete"]
 
-    def on_add(self, item):
-        service.check_element_editable(item.element)
 
-    on_update = on_add
-    on_delete = on_add
-
-
-class EgovRelationView(SanaripModelView):
+class EgovRelationView(_PartOfElement, SanaripModelView):
     datamodel = SQLAInterface(EgovRelation)
     list_columns = ["element", "kind", "target", "service"]
     show_columns = ["element", "kind", "target", "service"]
@@ -85,12 +84,6 @@ class EgovRelationView(SanaripModelView):
     edit_columns = ["kind", "target", "service"]
     base_order = ("id", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete"]
-
-    def on_add(self, item):
-        service.check_element_editable(item.element)
-
-    on_update = on_add
-    on_delete = on_add
 
 
 class EgovDocumentView(StoredDocumentView):
@@ -166,7 +159,7 @@ class EgovApplicationView(WorkflowViewMixin, SanaripModelView):
     search_columns = ["number", "kind", "status", "organisation", "element", "received_on"]
     choice_columns = {"kind": APPLICATION_KINDS, "status": APPLICATION_STATUSES, "language": LANGUAGES,
                       "refusal_ground": service.GROUNDS}
-    formatters_columns = {"missing_items": _missing}
+    formatters_columns = {"missing_items": service.items_text}
     related_views = [EgovApplicationStepView, EgovDocumentView]
     base_order = ("received_on", "desc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]

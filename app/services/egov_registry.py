@@ -205,21 +205,13 @@ def record_removal(element, day):
 
 # --- documents (cl. 20(5), 20(7), 20(12), 20(17), 27) ------------------------------------------------------------
 def attach_document(session, doc, filename, data, folder, today=None):
-    """Attach a typed document with its file to an element; the file is kept by the one document store
-    (municipal_property.store_file: checked type and size, generated stored name)."""
-    from app.services.municipal_property import store_file
+    """Attach a typed document with its file to an element (the one document store,
+    municipal_property.store_document)."""
+    from app.services.municipal_property import store_document
 
     if doc.element is None:
         raise DomainError(_l("Choose the element."), field="element", code="element_required")
-    doc.title = (doc.title or "").strip()
-    if not doc.title:
-        raise DomainError(_l("The title of the document is required."), field="title", code="title_required")
-    if doc.doc_date is not None and doc.doc_date > (today or clock.local_today()):
-        raise DomainError(_l("The date of the document cannot be in the future."), field="doc_date",
-                          code="doc_date_future")
-    store_file(doc, filename, data, folder)
-    session.add(doc)
-    return doc
+    return store_document(session, doc, filename, data, folder, today)
 
 
 # --- applications ------------------------------------------------------------------------------------------------
@@ -362,6 +354,11 @@ def grant_access(session, application, step):
     _step(session, application, step, "granted", step.data.get("note"))
 
 
+def items_text(clauses):
+    """The cl. 20 items by clause and label, for a message or a cell ("20(14) developer or supplier; …")."""
+    return "; ".join(f"{c} {ITEMS[c].label}" for c in clauses or () if c in ITEMS)
+
+
 def _registrable(session, application):
     _of_kind("registration", "modification")(session, application)
     if application.element is None:
@@ -376,7 +373,7 @@ def _registrable(session, application):
     missing = missing_items(application.element)
     if missing:
         raise DomainError(_l("It cannot be registered: items of cl. 20 are missing: %(items)s.",
-                             items="; ".join(f"{c} {ITEMS[c].label}" for c in missing)), field="missing_items",
+                             items=items_text(missing)), field="missing_items",
                           code="incomplete")
 
 
@@ -404,7 +401,7 @@ def refusal_notes(session, application):
     missing = missing_items(application.element)
     if not missing:
         return [_l("All items of cl. 20 are filled in.")]
-    return [_l("Missing items of cl. 20: %(items)s.", items="; ".join(f"{c} {ITEMS[c].label}" for c in missing))]
+    return [_l("Missing items of cl. 20: %(items)s.", items=items_text(missing))]
 
 
 def refuse(session, application, step):

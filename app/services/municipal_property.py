@@ -546,10 +546,16 @@ def check_file(filename, data: bytes, max_bytes=MAX_DOCUMENT_BYTES):
 
 
 def attach_document(session, doc: PropertyDocument, filename, data: bytes, folder, today=None):
-    """Attach a document with its file to an object. The file is checked (check_file) and stored in `folder`
-    under a generated name, so a user's file name never decides where it is written."""
+    """Attach a document with its file to an object (store_document)."""
     if doc.object is None:
         raise DomainError(_l("Choose the object."), field="object", code="object_required")
+    return store_document(session, doc, filename, data, folder, today)
+
+
+def store_document(session, doc, filename, data: bytes, folder, today=None):
+    """The rules of every StoredDocument once its module has checked what it belongs to: a title, a date not in
+    the future, and the file checked (check_file) and stored in `folder` under a generated name, so a user's file
+    name never decides where it is written."""
     doc.title = _strip(doc.title)
     if doc.title is None:
         raise DomainError(_l("The title of the document is required."), field="title", code="title_required")
