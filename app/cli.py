@@ -169,7 +169,9 @@ def seed_demo_data(echo=_echo):
 
 
 def demo_username(template):
-    return "demo_" + re.sub(r"[^a-z0-9]+", "_", template.name.lower()).strip("_")
+    from app.seed.roles import role_key
+
+    return "demo_" + role_key(template.name)
 
 
 def _demo_last_name(template):

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
+from app.seed.roles import role_key
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 GUIDES = ROOT / "help"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -17,10 +19,6 @@ SCREENSHOT_PREFIX = "screenshots/"
 #: the language whose guide is shown when the user's language has none (the guides are written in ky and ru)
 FALLBACK = ("ru", "ky", "en")
 _KEY = re.compile(r"^[a-z0-9_]+$")
-
-
-def role_key(role_name):
-    return re.sub(r"[^a-z0-9]+", "_", role_name.lower()).strip("_")
 
 
 @dataclass(frozen=True)

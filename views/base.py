@@ -22,6 +22,7 @@ from app.catalogue import classifiers, custom, dictionary
 from app.pdf import render_pdf
 from app.errors import DomainError
 from app.scope import SCOPE_FILTER, current_scope, is_scoped
+from app.transaction import transaction
 from views import custom_fields
 from views.lookup import LookupField, search as lookup_search, uses_lookup
 
@@ -572,8 +573,8 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
         if item is None or not self.printable:
             abort(404)
         data, details = self.render_print(item)
-        audit.record(self.datamodel.session, "pdf", audit.object_type_of(item), pk, details)
-        self.datamodel.session.commit()
+        with transaction(self.datamodel.session):
+            audit.record(self.datamodel.session, "pdf", audit.object_type_of(item), pk, details)
         return Response(data, mimetype="application/pdf", headers={
             "Content-Disposition": f'inline; filename="{self.datamodel.obj.__tablename__}-{pk}.pdf"'})
 
@@ -1084,6 +1085,7 @@ class StoredDocumentView(SanaripModelView):
         path = document_path(self.documents_folder(), item) if item is not None else None
         if path is None or not os.path.exists(path):
             abort(404)
-        audit.record(self.datamodel.session, "download", audit.object_type_of(item), pk, self.download_details(item))
-        self.datamodel.session.commit()
+        with transaction(self.datamodel.session):
+            audit.record(self.datamodel.session, "download", audit.object_type_of(item), pk,
+                         self.download_details(item))
         return send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.file_name)

@@ -8,6 +8,7 @@ to what the class declares. `menu=True` adds the class's menu item and its categ
 
 Existing roles are never overwritten; `diff` shows what the running version's templates would add to each seeded
 role and `apply` adds exactly that (adds only: nothing an admin granted is removed)."""
+import re
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -37,6 +38,12 @@ def grant(target, *actions, menu=False):
     if not isinstance(target, type):
         raise TypeError(f"grant() takes a view or API class, not {target!r}")
     return Grant(target, tuple(actions), menu)
+
+
+def role_key(role_name):
+    """A role's stable key: its English name in lower case with underscores ("LSG clerk" -> lsg_clerk), as in the
+    demo logins (demo_lsg_clerk) and the guides (help/<lang>/lsg_clerk.md)."""
+    return re.sub(r"[^a-z0-9]+", "_", role_name.lower()).strip("_")
 
 
 @dataclass
