@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Integer, String, Text
 
 from app import clock
-from models.dictionary import Dataset, Legal
+from models.dictionary import Dataset, Layout, Legal
 from models.types import UTCDateTime
 
 
@@ -22,7 +22,11 @@ class AuditEvent(Model):
         retention=_l("Kept permanently: nobody edits or deletes the audit trail."),
         fields={"at": _l("Time"), "username": _l("User"), "user_id": _l("User ID"), "action": _l("Action"),
                 "object_type": _l("Object"), "object_id": _l("Object ID"), "changes": _l("Details"),
-                "ip": _l("IP address"), "path": _l("Address")})
+                "ip": _l("IP address"), "path": _l("Address")},
+        layout=Layout(
+            list=("at", "username", "action", "object_type", "object_id", "ip"),
+            search=("at", "username", "action", "object_type", "object_id", "ip"),
+            show=("at", "username", "user_id", "action", "object_type", "object_id", "changes", "ip", "path")))
 
     id = Column(Integer, primary_key=True)
     at = Column(UTCDateTime, default=utcnow, nullable=False, index=True)

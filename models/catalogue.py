@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, Numeri
 from sqlalchemy.orm import relationship
 
 from models.base import Multilingual, Tracked, Versioned
-from models.dictionary import PERSONAL_CLASSES, REGULATIONS, Dataset, F, Legal, classifier
+from models.dictionary import PERSONAL_CLASSES, REGULATIONS, Dataset, F, Layout, Legal, classifier
 from models.types import UTCDateTime
 
 CATALOGUE_LEGAL = Legal("platform")
@@ -45,7 +45,16 @@ class DictionaryText(Versioned, Tracked, Model):
                 "label_ky": _l("Label (Kyrgyz)"), "label_ru": _l("Label (Russian)"), "label_en": _l("Label (English)"),
                 "description_ky": _l("Description (Kyrgyz)"), "description_ru": _l("Description (Russian)"),
                 "description_en": _l("Description (English)"), "legal_ky": _l("Legal basis (Kyrgyz)"),
-                "legal_ru": _l("Legal basis (Russian)"), "legal_en": _l("Legal basis (English)")})
+                "legal_ru": _l("Legal basis (Russian)"), "legal_en": _l("Legal basis (English)")},
+        layout=Layout(
+            list=("dataset", "field", "label_ky", "label_ru", "label_en", "changed_on"),
+            search=("dataset", "field", "label_ky", "label_ru", "label_en"),
+            form=("dataset", "field", "label_ky", "label_ru", "label_en", "description_ky", "description_ru",
+                  "description_en", "legal_ky", "legal_ru", "legal_en"),
+            edit=("label_ky", "label_ru", "label_en", "description_ky", "description_ru", "description_en",
+                  "legal_ky", "legal_ru", "legal_en"),
+            show=("dataset", "field", "label_ky", "label_ru", "label_en", "description_ky", "description_ru",
+                  "description_en", "legal_ky", "legal_ru", "legal_en", "changed_by", "changed_on")))
 
     id = Column(Integer, primary_key=True)
     dataset = Column(String(64), nullable=False)
@@ -88,7 +97,12 @@ class Classifier(Multilingual, Versioned, Tracked, Model):
            "are stable keys of the API and of stored records; names are in three languages."),
         CATALOGUE_LEGAL, reference=True,
         fields={"module": _l("Module"), "open": F(_l("Open list"), _l("Administrators may add items.")),
-                "items": _l("Items")})
+                "items": _l("Items")},
+        layout=Layout(
+            list=("code", "name", "module", "open"),
+            search=("code", "name_ky", "name_ru", "name_en", "module"),
+            edit=("name_ky", "name_ru", "name_en"),
+            show=("code", "name_ky", "name_ru", "name_en", "module", "open", "changed_by", "changed_on")))
 
     id = Column(Integer, primary_key=True)
     code = Column(String(64), unique=True, nullable=False)
@@ -111,7 +125,14 @@ class ClassifierItem(Multilingual, Versioned, Tracked, Model):
         reference=True,
         fields={"classifier": _l("Classifier"), "classifier_id": _l("Classifier"),
                 "system": F(_l("Used by the rules"), _l("The rules of a module test this code: it can be renamed, "
-                                                        "not switched off."))})
+                                                        "not switched off."))},
+        layout=Layout(
+            list=("code", "name", "sort_order", "active", "system"),
+            search=("code", "name_ky", "name_ru", "name_en", "active"),
+            form=("classifier", "code", "name_ky", "name_ru", "name_en", "sort_order", "active"),
+            edit=("name_ky", "name_ru", "name_en", "sort_order", "active"),
+            show=("classifier", "code", "name_ky", "name_ru", "name_en", "sort_order", "active", "system",
+                  "changed_by", "changed_on")))
 
     id = Column(Integer, primary_key=True)
     classifier_id = Column(Integer, ForeignKey("core_classifier.id", ondelete="CASCADE"), nullable=False, index=True)
@@ -165,7 +186,21 @@ class CustomField(Versioned, Tracked, Model):
             "status": F(_l("Status"), classifier="custom_field_status"), "retired_at": _l("Retired on"),
             "legal_regulation": F(_l("Regulation"), classifier="regulation"),
             "legal_clause": _l("Clause of the regulation"),
-        })
+        },
+        layout=Layout(
+            list=("dataset", "key", "label", "kind", "required", "personal", "status", "changed_on"),
+            search=("dataset", "key", "kind", "status", "personal"),
+            form=("dataset", "key", "kind", "label_ky", "label_ru", "label_en", "description_ky", "description_ru",
+                  "description_en", "required", "min_value", "max_value", "pattern", "classifier_code",
+                  "reference_dataset", "personal", "searchable", "in_list", "sort_order", "legal_regulation",
+                  "legal_clause"),
+            edit=("label_ky", "label_ru", "label_en", "description_ky", "description_ru", "description_en",
+                  "required", "min_value", "max_value", "pattern", "classifier_code", "reference_dataset", "personal",
+                  "searchable", "in_list", "sort_order", "legal_regulation", "legal_clause"),
+            show=("dataset", "key", "kind", "label_ky", "label_ru", "label_en", "description_ky", "description_ru",
+                  "description_en", "required", "min_value", "max_value", "pattern", "classifier_code",
+                  "reference_dataset", "personal", "searchable", "in_list", "sort_order", "legal_regulation",
+                  "legal_clause", "status", "retired_at", "created_by", "created_on", "changed_by", "changed_on")))
 
     id = Column(Integer, primary_key=True)
     dataset = Column(String(64), nullable=False, index=True)
@@ -215,7 +250,13 @@ class PolicyParameter(Versioned, Tracked, Model):
         fields={"key": _l("Parameter"), "value": F(_l("Value"), _l("A number; for a set of weights an object of numbers, "
                                                           "e.g. {\"income\": 40, …}.")),
                 "effective_from": _l("Effective from"), "regulation": F(_l("Regulation"), classifier="regulation"),
-                "clause": _l("Clause of the regulation"), "label": _l("Parameter"), "value_label": _l("Value")})
+                "clause": _l("Clause of the regulation"), "label": _l("Parameter"), "value_label": _l("Value")},
+        layout=Layout(
+            list=("label", "value_label", "effective_from", "regulation", "clause"),
+            search=("key", "effective_from", "regulation"),
+            form=("key", "value", "effective_from", "regulation", "clause", "note"),
+            show=("label", "value", "value_label", "effective_from", "regulation", "clause", "note", "created_by",
+                  "created_on", "changed_by", "changed_on")))
 
     id = Column(Integer, primary_key=True)
     key = Column(String(64), nullable=False, index=True)
@@ -286,7 +327,13 @@ class SavedChart(Versioned, Tracked, Model):
                 "open_data": F(_l("Published as open data"),
                                _l("The table is published without login, counted for the whole republic with small "
                                   "cells withheld.")),
-                "owner": _l("Owner"), "owner_id": _l("Owner")})
+                "owner": _l("Owner"), "owner_id": _l("Owner")},
+        layout=Layout(
+            list=("title", "dataset", "chart_type", "shared", "open_data", "owner", "changed_on"),
+            search=("title", "dataset", "chart_type", "shared"),
+            edit=("title", "chart_type", "shared", "open_data"),
+            show=("title", "dataset", "group1", "group2", "measure", "measure_field", "filters", "chart_type",
+                  "shared", "open_data", "owner", "created_on", "changed_on")))
 
     id = Column(Integer, primary_key=True)
     title = Column(String(255), nullable=False)

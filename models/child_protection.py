@@ -13,7 +13,7 @@ from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import relationship
 
 from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, Versioned
-from models.dictionary import Dataset, F, Legal, classifier
+from models.dictionary import Dataset, F, Layout, Legal, classifier
 from models.extensible import Extensible
 from models.workflow import StatusHistory, history_fields
 from models.household_book import SEXES  # noqa: F401  (one classifier of sexes: the codes of the PIN layout)
@@ -77,7 +77,12 @@ class CpReason(Multilingual, Versioned, Tracked, Model):
     __tablename__ = "child_protection_reason"
     __dataset__ = Dataset(_l("Reasons for the difficult situation"), _l("Reason for the difficult situation"),
                           _l("Classifier of the reasons for a difficult life situation (several per case)."), CP,
-                          reference=True)
+                          reference=True,
+        layout=Layout(
+            list=("code", "name", "active"),
+            search=("code", "name_ky", "name_ru", "name_en", "active"),
+            form=("code", "name_ky", "name_ru", "name_en", "active"),
+            show=("code", "name_ky", "name_ru", "name_en", "active", "changed_by", "changed_on")))
 
     id = Column(Integer, primary_key=True)
     code = Column(String(32), unique=True, nullable=False)
@@ -101,7 +106,12 @@ class CpFamily(Extensible, TerritoryScoped, Versioned, Tracked, Model):
         personal="special", extensible=True, **CP_CHILD,
         fields={"name": F(_l("Family"), _l("E.g. the family name of the parents or the guardian.")),
                 "address": _l("Address"), "adults": _l("Adults (parents and relatives of the children)"),
-                "anonymised_on": F(_l("Anonymised on"), personal="none"), "children": _l("Children")})
+                "anonymised_on": F(_l("Anonymised on"), personal="none"), "children": _l("Children")},
+        layout=Layout(
+            list=("name", "territory", "address"),
+            search=("name", "territory", "address"),
+            form=("territory", "name", "address", "note"),
+            show=("name", "territory", "address", "adults", "note", "anonymised_on", "created_by", "created_on")))
     personal = True
 
     id = Column(Integer, primary_key=True)
@@ -155,7 +165,19 @@ class CpChild(Extensible, TerritoryScoped, Versioned, Tracked, Model):
             "reasons": F(_l("Reasons for the difficult situation"), _l("One or several reasons of the classifier.")),
             "relatives": _l("Parents and relatives"), "assessments": _l("Assessments"),
             "activities": _l("Activities"), "visits": _l("Monitoring visits"), "transitions": _l("Case history"),
-            "latest_assessment": _l("Latest assessment")})
+            "latest_assessment": _l("Latest assessment")},
+        layout=Layout(
+            list=("full_name", "sex", "birth_date", "territory", "identified_on", "status", "disability",
+                  "migrant_parents"),
+            search=("full_name", "pin", "sex", "birth_date", "territory", "identified_on", "status", "legal_status",
+                    "disability", "migrant_parents", "pin_unknown", "reasons", "family"),
+            form=("territory", "identified_on", "identification_address", "last_name", "first_name", "patronymic",
+                  "sex", "birth_date", "pin", "residence_address", "family", "reasons", "legal_status", "disability",
+                  "survivor_pension", "monthly_benefit", "fixed_housing", "property_inventory", "migrant_parents",
+                  "other_needs"),
+            edit=("identification_address", "last_name", "first_name", "patronymic", "sex", "birth_date", "pin",
+                  "residence_address", "family", "reasons", "legal_status", "disability", "survivor_pension",
+                  "monthly_benefit", "fixed_housing", "property_inventory", "migrant_parents", "other_needs")))
     personal = True
 
     id = Column(Integer, primary_key=True)
@@ -229,7 +251,14 @@ class CpRelative(_ThroughChild, Versioned, Tracked, Model):
                 "patronymic": _l("Patronymic"),
                 "pin": F(_l("PIN"), _l("When the PIN is known the relative is linked to the person of the household "
                                        "book with the same PIN.")),
-                "full_name": _l("Full name"), "household_member": _l("Person in the household book")})
+                "full_name": _l("Full name"), "household_member": _l("Person in the household book")},
+        layout=Layout(
+            list=("relation", "full_name", "pin", "present", "household_member", "child"),
+            search=("relation", "present", "last_name", "pin"),
+            form=("child", "relation", "present", "last_name", "first_name", "patronymic", "pin", "note"),
+            edit=("relation", "present", "last_name", "first_name", "patronymic", "pin", "note"),
+            show=("child", "relation", "present", "last_name", "first_name", "patronymic", "pin", "household_member",
+                  "note", "created_by", "created_on")))
     personal = True
 
     id = Column(Integer, primary_key=True)
@@ -262,7 +291,11 @@ class CpTransition(_ThroughChild, StatusHistory, Tracked, Model):
     __dataset__ = Dataset(
         _l("Case history"), _l("Status change"),
         _l("Each step of a case: who, when, from which status to which and why."), CP, personal="special", **CP_CHILD,
-        fields={"child": _l("Child"), **history_fields(), "note": _l("Why")})
+        fields={"child": _l("Child"), **history_fields(), "note": _l("Why")},
+        layout=Layout(
+            list=("at", "child", "from_status", "to_status", "note", "created_by"),
+            search=("at", "to_status"),
+            show=("child", "at", "from_status", "to_status", "note", "created_by")))
 
     id = Column(Integer, primary_key=True)
     child_id = Column(Integer, ForeignKey("child_protection_child.id"), nullable=False, index=True)
@@ -283,7 +316,18 @@ class CpAssessment(_ThroughChild, Versioned, Tracked, Model):
         fields={"child": _l("Child"), "assessed_on": _l("Date of the assessment"),
                 **{f"{d}_risk": F(_l("%(domain)s: risk", domain=label), classifier="risk_level")
                    for d, label in DOMAINS.items()},
-                **{f"{d}_note": _l("%(domain)s: findings", domain=label) for d, label in DOMAINS.items()}})
+                **{f"{d}_note": _l("%(domain)s: findings", domain=label) for d, label in DOMAINS.items()}},
+        layout=Layout(
+            list=("assessed_on", "child", "health_risk", "education_risk", "family_risk", "housing_risk",
+                  "income_risk", "safety_risk"),
+            search=("assessed_on", "health_risk", "education_risk", "family_risk", "housing_risk", "income_risk",
+                    "safety_risk"),
+            form=("child", "assessed_on", "health_risk", "health_note", "education_risk", "education_note",
+                  "family_risk", "family_note", "housing_risk", "housing_note", "income_risk", "income_note",
+                  "safety_risk", "safety_note"),
+            edit=("assessed_on", "health_risk", "health_note", "education_risk", "education_note", "family_risk",
+                  "family_note", "housing_risk", "housing_note", "income_risk", "income_note", "safety_risk",
+                  "safety_note")))
     personal = True
 
     id = Column(Integer, primary_key=True)
@@ -326,7 +370,15 @@ class CpPlanRule(Multilingual, Versioned, Tracked, Model):
                 "name_en": _l("Activity (English)"),
                 "responsible": F(_l("Responsible body"), classifier="responsible_body"),
                 "working_days": F(_l("Deadline, working days"), _l("Counted from the day the plan is generated, on "
-                                                                   "the Kyrgyz working-day calendar."))})
+                                                                   "the Kyrgyz working-day calendar."))},
+        layout=Layout(
+            list=("code", "plan", "field1", "operator1", "value1", "field2", "operator2", "value2", "name",
+                  "responsible", "working_days", "active"),
+            search=("code", "plan", "field1", "responsible", "active"),
+            form=("code", "plan", "field1", "operator1", "value1", "field2", "operator2", "value2", "name_ky",
+                  "name_ru", "name_en", "responsible", "working_days", "active"),
+            show=("code", "plan", "field1", "operator1", "value1", "field2", "operator2", "value2", "name_ky",
+                  "name_ru", "name_en", "responsible", "working_days", "active", "changed_by", "changed_on")))
 
     id = Column(Integer, primary_key=True)
     code = Column(String(32), unique=True, nullable=False)
@@ -356,7 +408,14 @@ class CpActivity(_ThroughChild, Versioned, Tracked, Model):
                 "responsible": F(_l("Responsible body"), classifier="responsible_body"),
                 "deadline": _l("Deadline"), "status": F(_l("Status"), states=ACTIVITY_STATUSES),
                 "done_on": _l("Done on"),
-                "outcome": _l("Outcome"), "rule": _l("Generated by the rule"), "edited": _l("Changed by hand")})
+                "outcome": _l("Outcome"), "rule": _l("Generated by the rule"), "edited": _l("Changed by hand")},
+        layout=Layout(
+            list=("deadline", "title", "plan", "responsible", "status", "child"),
+            search=("deadline", "plan", "responsible", "status", "title"),
+            form=("child", "plan", "title", "responsible", "deadline", "status"),
+            edit=("title", "responsible", "deadline", "status", "done_on", "outcome"),
+            show=("child", "plan", "title", "responsible", "deadline", "status", "done_on", "outcome", "rule",
+                  "edited", "created_by", "created_on", "changed_by", "changed_on")))
     personal = True
 
     id = Column(Integer, primary_key=True)
@@ -386,7 +445,13 @@ class CpVisit(_ThroughChild, Versioned, Tracked, Model):
         _l("Monitoring visits to the child and the family, with their outcome."), CP, personal="special",
         **CP_CHILD,
         fields={"child": _l("Child"), "visited_on": _l("Date of the visit"),
-                "outcome": F(_l("Outcome"), classifier="visit_outcome")})
+                "outcome": F(_l("Outcome"), classifier="visit_outcome")},
+        layout=Layout(
+            list=("visited_on", "child", "outcome", "note", "created_by"),
+            search=("visited_on", "outcome"),
+            form=("child", "visited_on", "outcome", "note"),
+            edit=("visited_on", "outcome", "note"),
+            show=("child", "visited_on", "outcome", "note", "created_by", "created_on")))
     personal = True
 
     id = Column(Integer, primary_key=True)

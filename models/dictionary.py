@@ -75,6 +75,34 @@ class F:
     states: object = None  # a workflow's states (code -> lazy label): not a classifier, but charts group by it
 
 
+#: the screens a Layout speaks of, as the catalogue names them
+SCREEN_LABELS = {"list": _l("list"), "search": _l("search"), "form": _l("add form"), "edit": _l("edit form"),
+                 "show": _l("record page"), "api": _l("REST API")}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which of a dataset's fields its screens show and take, said once: the list page, its search, the add form
+    (also what the REST API's POST accepts), the edit form, the record page and what the REST API returns. Every
+    view and API of the dataset reads it (views/base.py); a view declares a list only where it is a narrower screen
+    of the dataset (an archive, a child list) or where it differs."""
+
+    list: tuple = None
+    search: tuple = None
+    form: tuple = None
+    edit: tuple = None  # None: the add form's fields
+    show: tuple = None  # None: every column
+    api: tuple = None  # what the REST API returns of a record (None: the id and the table's own columns)
+
+    def columns(self, screen):
+        """The fields of one screen: "list", "search", "add", "edit", "show" or "api" (None: not said)."""
+        if screen == "add":
+            return self.form
+        if screen == "edit":
+            return self.edit if self.edit is not None else self.form
+        return getattr(self, screen)
+
+
 @dataclass
 class Dataset:
     title: object  # plural, e.g. "Households"
@@ -87,6 +115,7 @@ class Dataset:
     extensible: bool = False  # administrators may add custom fields (the model has the `custom` column)
     reference: bool = False  # reference data (classifiers): candidates for open data
     fields: dict = field(default_factory=dict)  # attribute -> F or a lazy label (columns, relations, properties)
+    layout: Layout = None  # the columns of its screens (None: each view says)
 
     def __post_init__(self):
         if self.personal not in PERSONAL_CLASSES:

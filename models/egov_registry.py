@@ -15,7 +15,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, Date, ForeignKey, Integer,
 from sqlalchemy.orm import relationship
 
 from models.base import Multilingual, StoredDocument, Tracked, Versioned, related_now
-from models.dictionary import Dataset, F, Legal, classifier
+from models.dictionary import Dataset, F, Layout, Legal, classifier
 from models.types import UTCDateTime
 from models.workflow import StatusHistory, history_fields
 
@@ -118,7 +118,15 @@ class EgovOrganisation(Multilingual, Versioned, Tracked, Model):
                 "territory": F(_l("Territory"), _l("Where the subject is located (SOATE).")),
                 "head_name": F(_l("Head"), _l("The head answers for the accuracy of the data (cl. 31)."),
                                legal=RULES(_l("cl. 31"))),
-                "elements": _l("Elements"), "employees": _l("Authorised employees")})
+                "elements": _l("Elements"), "employees": _l("Authorised employees")},
+        layout=Layout(
+            list=("inn", "name", "short_name", "kind", "territory"),
+            search=("inn", "name_ru", "name_ky", "kind", "territory"),
+            form=("inn", "name_ky", "name_ru", "name_en", "short_name", "kind", "address", "territory", "head_name"),
+            show=("inn", "name_ky", "name_ru", "name_en", "short_name", "kind", "address", "territory", "head_name",
+                  "created_by", "created_on", "changed_by", "changed_on"),
+            api=("id", "inn", "name_ky", "name_ru", "name_en", "short_name", "kind", "address", "territory_id",
+                 "head_name")))
 
     id = Column(Integer, primary_key=True)
     inn = Column(String(14), nullable=False)
@@ -162,7 +170,14 @@ class EgovEmployee(_OfOrganisation, Versioned, Tracked, Model):
                 "decision_date": F(_l("Appointing decision date"), personal="none"),
                 "valid_from": F(_l("Valid from"), personal="none"),
                 "valid_until": F(_l("Valid until"), personal="none"),
-                "user": F(_l("Account"), personal="none")})
+                "user": F(_l("Account"), personal="none")},
+        layout=Layout(
+            list=("full_name", "position", "organisation", "email", "valid_from", "valid_until"),
+            search=("full_name", "email", "organisation", "valid_until"),
+            form=("organisation", "full_name", "position", "email", "decision_number", "decision_date", "valid_from",
+                  "valid_until", "user"),
+            show=("organisation", "full_name", "position", "email", "decision_number", "decision_date", "valid_from",
+                  "valid_until", "user", "created_by", "created_on", "changed_by", "changed_on")))
 
     id = Column(Integer, primary_key=True)
     organisation_id = Column(Integer, ForeignKey("egov_organisation.id"), nullable=False, index=True)
@@ -223,7 +238,13 @@ class EgovElement(_OfOrganisation, Versioned, Tracked, Model):
             "removed_on": F(_l("Removed on"), legal=RULES(_l("cl. 28"))),
             "items": _l("Software, information resources and services"), "documents": _l("Documents"),
             "versions": _l("Registered versions"), "relations": _l("Relations"),
-            "applications": _l("Applications")})
+            "applications": _l("Applications")},
+        layout=Layout(
+            list=("number", "short_name", "full_name", "kind", "organisation", "status", "registered_on"),
+            search=("number", "full_name", "short_name", "kind", "organisation", "status", "funding", "registered_on"),
+            form=("organisation", "full_name", "short_name", "kind", "operator_name", "purpose", "legal_acts",
+                  "responsible_unit", "architecture", "interactions", "location", "location_keeper", "developer",
+                  "users_count", "funding", "commissioned_on", "is_internal")))
 
     id = Column(Integer, primary_key=True)
     number = Column(String(20))
@@ -274,7 +295,12 @@ class EgovElementItem(_OfElement, Versioned, Tracked, Model):
         _l("The software an element uses, the information resources it contains and the information services it "
            "provides."), RULES(_l("cl. 20(8), 20(9), 20(11)")), retention=RETENTION,
         fields={"element": _l("Element"), "kind": F(_l("List"), states=ITEM_KINDS), "name": _l("Name"),
-                "description": _l("Description")})
+                "description": _l("Description")},
+        layout=Layout(
+            list=("kind", "name", "description"),
+            form=("element", "kind", "name", "description"),
+            edit=("kind", "name", "description"),
+            show=("element", "kind", "name", "description")))
 
     id = Column(Integer, primary_key=True)
     element_id = Column(Integer, ForeignKey("egov_element.id"), nullable=False, index=True)
@@ -299,7 +325,11 @@ class EgovElementVersion(_OfElement, Model):
            "registration."), RULES(_l("cl. 21, 24")), retention=RETENTION,
         fields={"element": _l("Element"), "number": _l("Version"), "registered_at": _l("Registered at"),
                 "data": _l("Registered data"), "application": _l("Application"),
-                "registered_by": _l("Registered by"), "registered_by_fk": _l("Registered by")})
+                "registered_by": _l("Registered by"), "registered_by_fk": _l("Registered by")},
+        layout=Layout(
+            list=("element", "number", "registered_at", "application", "registered_by"),
+            search=("element", "registered_at"),
+            show=("element", "number", "registered_at", "application", "registered_by", "data")))
 
     id = Column(Integer, primary_key=True)
     element_id = Column(Integer, ForeignKey("egov_element.id"), nullable=False, index=True)
@@ -331,7 +361,12 @@ class EgovRelation(_OfElement, Versioned, Tracked, Model):
            "Tunduk service of the exchange."), RULES(_l("cl. 6, 7, 20(10)")), retention=RETENTION,
         fields={"element": _l("Element"), "target": _l("Related element"),
                 "kind": F(_l("Relation"), classifier="egov_relation_kind"),
-                "service": F(_l("Tunduk service"), _l("The service code or name of the exchange through Tunduk."))})
+                "service": F(_l("Tunduk service"), _l("The service code or name of the exchange through Tunduk."))},
+        layout=Layout(
+            list=("element", "kind", "target", "service"),
+            form=("element", "kind", "target", "service"),
+            edit=("kind", "target", "service"),
+            show=("element", "kind", "target", "service")))
 
     id = Column(Integer, primary_key=True)
     element_id = Column(Integer, ForeignKey("egov_element.id"), nullable=False, index=True)
@@ -375,7 +410,14 @@ class EgovApplication(_OfOrganisation, Versioned, Tracked, Model):
             "refusal_ground": F(_l("Ground of refusal"), legal=RULES(_l("cl. 23"))),
             "refusal_text": F(_l("Refusal"), legal=RULES(_l("cl. 23"))),
             "resubmission_of": _l("Resubmission of"), "decided_on": _l("Decided on"),
-            "history": _l("Steps of the application"), "documents": _l("Documents")})
+            "history": _l("Steps of the application"), "documents": _l("Documents")},
+        layout=Layout(
+            list=("number", "kind", "organisation", "element", "status", "received_on", "decided_on"),
+            search=("number", "kind", "status", "organisation", "element", "received_on"),
+            form=("kind", "organisation", "element", "employee", "submitter_name", "language", "element_full_name",
+                  "element_short_name", "element_kind", "decision_date", "request_text"),
+            edit=("element", "employee", "submitter_name", "language", "element_full_name", "element_short_name",
+                  "element_kind", "decision_date", "request_text")))
 
     id = Column(Integer, primary_key=True)
     number = Column(String(20))
@@ -419,7 +461,11 @@ class EgovApplicationStep(StatusHistory, Model):
     __dataset__ = Dataset(_l("Steps of applications"), _l("Step of an application"),
                           _l("Every step of every application: when, from which status to which, who, why."),
                           RULES(_l("cl. 18–29")), retention=RETENTION,
-                          fields={"application": _l("Application"), **history_fields()})
+                          fields={"application": _l("Application"), **history_fields()},
+        layout=Layout(
+            list=("at", "from_status", "to_status", "reason", "note", "actor"),
+            search=("at", "to_status"),
+            show=("application", "at", "from_status", "to_status", "reason", "note", "actor")))
 
     id = Column(Integer, primary_key=True)
     application_id = Column(Integer, ForeignKey("egov_application.id"), nullable=False, index=True)
@@ -453,7 +499,14 @@ class EgovDocument(_OfElement, StoredDocument, Versioned, Tracked, Model):
                 "title": _l("Document"), "number": _l("Number"), "doc_date": _l("Date"),
                 "file": F(_l("File"), _l("PDF, JPEG, PNG, DOCX, XLSX or ODT, up to 10 MB.")),
                 "file_link": _l("File"), "file_name": _l("File name"), "stored_name": _l("Stored file"),
-                "content_type": _l("File type"), "size_bytes": _l("Size, bytes"), "size_label": _l("Size")})
+                "content_type": _l("File type"), "size_bytes": _l("Size, bytes"), "size_label": _l("Size")},
+        layout=Layout(
+            list=("element", "kind", "title", "number", "doc_date", "file_link", "size_label"),
+            search=("title", "number", "doc_date", "kind", "element"),
+            form=("element", "application", "kind", "title", "number", "doc_date", "file"),
+            edit=("kind", "title", "number", "doc_date"),
+            show=("element", "application", "kind", "title", "number", "doc_date", "file_link", "content_type",
+                  "size_label", "created_by", "created_on")))
 
     id = Column(Integer, primary_key=True)
     element_id = Column(Integer, ForeignKey("egov_element.id"), nullable=False, index=True)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import relationship
 
 from app.ages import age_on
 from models.base import TerritoryScoped, Tracked, parent_scope_territory_id, Versioned
-from models.dictionary import Dataset, F, Legal, classifier
+from models.dictionary import Dataset, F, Layout, Legal, classifier
 from models.extensible import Extensible
 
 SEXES = classifier("sex", _l("Sex"), {"F": _l("Female"), "M": _l("Male")}, open=False, system=("F", "M"))
@@ -51,7 +51,13 @@ class Household(Extensible, TerritoryScoped, Versioned, Tracked, Model):
                 "territory": F(_l("Territory"), _l("The village (or aiyl aimak, town) where the household "
                                                   "lives."), personal="none"),
                 "address": _l("Address"), "phone": _l("Phone"), "head": _l("Head of household"),
-                "size": F(_l("Members"), personal="none"), "members": _l("Household members")})
+                "size": F(_l("Members"), personal="none"), "members": _l("Household members")},
+        layout=Layout(
+            list=("number", "territory", "address", "head", "size"),
+            search=("number", "territory", "address"),
+            form=("territory", "number", "address", "phone", "note"),
+            show=("number", "territory", "address", "phone", "head", "size", "note", "created_by", "created_on",
+                  "changed_by", "changed_on")))
 
     __tablename__ = "household_book_household"
     __table_args__ = (UniqueConstraint("territory_id", "number", name="uq_household_number"),)
@@ -104,7 +110,17 @@ class HouseholdMember(Extensible, Versioned, Tracked, Model):
             "registration": F(_l("Registration"), classifier="registration"),
             "employment": F(_l("Employment"), classifier="employment"),
             "is_active": _l("Lives in the household"), "joined_on": _l("Member since"), "left_on": _l("Left on"),
-            "household": _l("Household"), "joined_by": _l("Joined by"), "movements": _l("Movements")})
+            "household": _l("Household"), "joined_by": _l("Joined by"), "movements": _l("Movements")},
+        layout=Layout(
+            list=("full_name", "pin", "sex", "birth_date", "relation", "household", "is_active"),
+            search=("full_name", "pin", "sex", "birth_date", "relation", "citizenship", "employment", "is_active",
+                    "household"),
+            form=("household", "last_name", "first_name", "patronymic", "pin", "sex", "birth_date", "relation",
+                  "citizenship", "registration", "employment", "joined_by", "joined_on"),
+            edit=("last_name", "first_name", "patronymic", "pin", "sex", "birth_date", "relation", "citizenship",
+                  "registration", "employment"),
+            api=("id", "household_id", "pin", "last_name", "first_name", "patronymic", "sex", "birth_date",
+                 "relation", "citizenship", "registration", "employment", "is_active", "joined_on", "left_on")))
 
     __tablename__ = "household_book_member"
     __table_args__ = (
@@ -177,7 +193,12 @@ class Movement(OfMember, Tracked, Model):
         fields={"member": _l("Person"), "kind": F(_l("Movement"), _l("Departures and deaths are recorded here; "
                                                                    "births and arrivals by adding the person to a "
                                                                    "household."), classifier="movement_kind"),
-                "on_date": _l("Date"), "place": _l("From / to")})
+                "on_date": _l("Date"), "place": _l("From / to")},
+        layout=Layout(
+            list=("on_date", "kind", "member", "place", "note"),
+            search=("kind", "on_date", "member"),
+            form=("member", "kind", "on_date", "place", "note"),
+            show=("member", "kind", "on_date", "place", "note", "created_by", "created_on")))
     personal = True
 
     id = Column(Integer, primary_key=True)
@@ -217,7 +238,13 @@ class Certificate(OfMember, Tracked, Model):
                 "signer_name": _l("Signed by"), "signer_position": _l("Position of the signer"),
                 "verification_code": _l("Verification code"), "revoked_on": _l("Revoked on"),
                 "revoked_reason": _l("Reason of revocation"), "content": _l("Facts certified"),
-                "signer": _l("Signing certificate")})
+                "signer": _l("Signing certificate")},
+        layout=Layout(
+            list=("number", "kind", "member", "issued_on", "valid_until", "language", "created_by"),
+            search=("number", "kind", "issued_on", "language"),
+            form=("member", "kind", "language", "signer_name", "signer_position"),
+            show=("number", "kind", "member", "language", "issued_on", "valid_until", "issuing_body", "signer_name",
+                  "signer_position", "verification_code", "revoked_on", "revoked_reason", "created_by", "created_on")))
     personal = True
 
     id = Column(Integer, primary_key=True)

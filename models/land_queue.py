@@ -15,7 +15,7 @@ from sqlalchemy.orm import relationship
 
 from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, Versioned
 from models.types import UTCDateTime
-from models.dictionary import Dataset, F, Legal, classifier
+from models.dictionary import Dataset, F, Layout, Legal, classifier
 from models.extensible import Extensible
 from models.workflow import StatusHistory, history_fields
 
@@ -60,7 +60,13 @@ class LandCategory(Multilingual, Versioned, Tracked, Model):
                                                   "the time received.")),
                 "min_age": _l("Minimum age of the applicant"), "legal_basis": _l("Legal basis"),
                 "active": F(_l("In use"), _l("Categories no longer in use stay on old applications but are not "
-                                             "offered for new ones."))})
+                                             "offered for new ones."))},
+        layout=Layout(
+            list=("rank", "code", "name", "min_age", "active"),
+            search=("code", "name_ky", "name_ru", "name_en", "rank", "active"),
+            form=("code", "name_ky", "name_ru", "name_en", "rank", "min_age", "legal_basis", "active"),
+            show=("code", "name_ky", "name_ru", "name_en", "rank", "min_age", "legal_basis", "active", "changed_by",
+                  "changed_on")))
 
     id = Column(Integer, primary_key=True)
     code = Column(String(32), unique=True, nullable=False)
@@ -109,7 +115,17 @@ class LandApplication(Extensible, TerritoryScoped, Versioned, Tracked, Model):
             "plot_area": _l("Area of the plot, m²"), "decision_number": _l("Decision number"),
             "decision_date": _l("Decision date"),
             "removal_reason": F(_l("Reason for removal"), classifier="land_removal_reason"),
-            "removed_on": _l("Removed on"), "family": _l("Family members"), "history": _l("Status history")})
+            "removed_on": _l("Removed on"), "family": _l("Family members"), "history": _l("Status history")},
+        layout=Layout(
+            list=("number", "territory", "kind", "category", "position", "status", "full_name", "received_at"),
+            search=("number", "full_name", "pin", "territory", "kind", "category", "status", "position",
+                    "received_at", "decision_date"),
+            form=("territory", "kind", "category", "received_at", "last_name", "first_name", "patronymic", "pin",
+                  "address", "phone", "family_size", "note"),
+            # edited: data fields only; the territory, kind and time received place the application in its queue,
+            # and the position is computed (app/services/land_queue.py)
+            edit=("category", "last_name", "first_name", "patronymic", "pin", "address", "phone", "family_size",
+                  "note")))
     personal = True
     lookup_fields = ("number", "full_name", "pin")
 
@@ -168,7 +184,13 @@ class LandFamilyMember(Versioned, Tracked, Model):
         retention=LAND_RETENTION,
         fields={"application": _l("Application"), "full_name": _l("Full name"),
                 "pin": F(_l("PIN"), _l("14 digits: 1 (female) or 2 (male), the date of birth DDMMYYYY, a serial.")),
-                "relation": F(_l("Relation to the applicant"), classifier="family_relation")})
+                "relation": F(_l("Relation to the applicant"), classifier="family_relation")},
+        layout=Layout(
+            list=("full_name", "pin", "relation", "application"),
+            search=("full_name", "pin", "relation"),
+            form=("application", "full_name", "pin", "relation"),
+            edit=("full_name", "pin", "relation"),
+            show=("application", "full_name", "pin", "relation", "created_by", "created_on")))
     personal = True
 
     id = Column(Integer, primary_key=True)
@@ -199,7 +221,11 @@ class LandStatusChange(StatusHistory, Tracked, Model):
         _l("Status history of land applications"), _l("Status change"),
         _l("Who moved an application from which status to which, when and why."), LAND, personal="personal",
         retention=LAND_RETENTION,
-        fields={"application": _l("Application"), **history_fields(reason="land_removal_reason")})
+        fields={"application": _l("Application"), **history_fields(reason="land_removal_reason")},
+        layout=Layout(
+            list=("at", "from_status", "to_status", "reason", "note", "actor"),
+            search=("at", "to_status", "reason"),
+            show=("application", "at", "from_status", "to_status", "reason", "note", "actor")))
 
     id = Column(Integer, primary_key=True)
     application_id = Column(Integer, ForeignKey("land_queue_application.id"), nullable=False, index=True)

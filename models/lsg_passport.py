@@ -9,7 +9,7 @@ from sqlalchemy.orm import relationship
 
 from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, Versioned
 from models.types import UTCDateTime
-from models.dictionary import Dataset, F, Legal, classifier
+from models.dictionary import Dataset, F, Layout, Legal, classifier
 from models.extensible import Extensible
 from models.reference import Territory
 
@@ -77,7 +77,14 @@ class LsgIndicator(Multilingual, Versioned, Tracked, Model):
         _l("Classifier of the indicators of LSG passports and of official statistics: code, name in three "
            "languages, unit and category."), PASSPORT, reference=True,
         fields={"unit": F(_l("Unit of measure"), classifier="unit_of_measure"),
-                "category": F(_l("Category"), classifier="indicator_category")})
+                "category": F(_l("Category"), classifier="indicator_category")},
+        layout=Layout(
+            list=("code", "name", "unit", "category", "sort_order"),
+            search=("code", "name_ky", "name_ru", "name_en", "unit", "category"),
+            form=("code", "name_ky", "name_ru", "name_en", "unit", "category", "sort_order"),
+            edit=("name_ky", "name_ru", "name_en", "unit", "category", "sort_order"),
+            show=("code", "name_ky", "name_ru", "name_en", "unit", "category", "sort_order", "changed_by",
+                  "changed_on")))
     id = Column(Integer, primary_key=True)
     code = Column(String(32), unique=True, nullable=False)
     unit = Column(String(16), nullable=False, default="people")
@@ -119,7 +126,15 @@ class LsgPassport(Extensible, TerritoryScoped, Versioned, Tracked, Model):
             "households": _l("Households"), "population_source": _l("Source of figures"),
             "population_refreshed_on": _l("Refreshed from the household book"),
             "social_object_count": _l("Social objects"), "values": _l("Indicator values"),
-            "social_objects": _l("Social objects"), "problems": _l("Problems and needs")})
+            "social_objects": _l("Social objects"), "problems": _l("Problems and needs")},
+        layout=Layout(
+            list=("territory", "year", "population_total", "population_source", "households", "settlements",
+                  "area_km2", "social_object_count"),
+            search=("territory", "year", "administrative_centre"),
+            form=("territory", "year", "administrative_centre", "area_km2", "settlements", "spheres", "activity_note",
+                  "infrastructure", "note"),
+            edit=("administrative_centre", "area_km2", "settlements", "spheres", "activity_note", "infrastructure",
+                  "note")))
     __table_args__ = (UniqueConstraint("territory_id", "year", name="uq_lsg_passport_territory_year"),)
 
     id = Column(Integer, primary_key=True)
@@ -237,7 +252,14 @@ class LsgIndicatorValue(_InPassport, Versioned, Tracked, Model):
                 "source": F(_l("Source"), _l("Household book: computed by the “Refresh from the household book” "
                                              "action; entered: typed in or imported. Where both exist, the "
                                              "household book's figure is shown in the passport."),
-                            classifier="figure_source")})
+                            classifier="figure_source")},
+        layout=Layout(
+            list=("passport", "indicator", "value", "source", "note"),
+            search=("passport", "indicator", "source", "value"),
+            form=("passport", "indicator", "value", "note"),
+            edit=("value", "note"),
+            show=("passport", "indicator", "value", "unit", "source", "note", "created_by", "created_on",
+                  "changed_by", "changed_on")))
     __table_args__ = (UniqueConstraint("passport_id", "indicator_id", "source", name="uq_lsg_passport_value"),)
 
     id = Column(Integer, primary_key=True)
@@ -269,7 +291,14 @@ class LsgSocialObject(Extensible, _InPassport, Versioned, Tracked, Model):
                 "settlement": F(_l("Village or town"), _l("The village or town of the unit where the object is.")),
                 "condition": F(_l("Condition"), classifier="object_condition"),
                 "capacity": F(_l("Capacity"), _l("Places (pupils, children, visitors, seats) or people served.")),
-                "year_built": _l("Year built")})
+                "year_built": _l("Year built")},
+        layout=Layout(
+            list=("name", "object_type", "condition", "capacity", "year_built", "settlement", "passport"),
+            search=("name", "object_type", "condition", "year_built", "passport"),
+            form=("passport", "object_type", "name", "settlement", "condition", "capacity", "year_built", "note"),
+            edit=("object_type", "name", "settlement", "condition", "capacity", "year_built", "note"),
+            show=("passport", "object_type", "name", "settlement", "condition", "capacity", "year_built", "note",
+                  "created_by", "created_on", "changed_by", "changed_on")))
 
     id = Column(Integer, primary_key=True)
     passport_id = Column(Integer, ForeignKey("lsg_passport_passport.id"), nullable=False, index=True)
@@ -303,7 +332,15 @@ class LsgProblem(Extensible, _InPassport, Versioned, Tracked, Model):
                 "estimated_cost": _l("Estimated cost, som"), "funding_source": _l("Source of funding"),
                 "status": F(_l("Status"), states=PROBLEM_STATUSES),
                 "social_object": F(_l("Social object"), _l("The object the project concerns, if any (of the same "
-                                                           "passport)."))})
+                                                           "passport)."))},
+        layout=Layout(
+            list=("priority", "title", "status", "estimated_cost", "social_object", "passport"),
+            search=("title", "status", "priority", "passport"),
+            form=("passport", "title", "description", "priority", "estimated_cost", "funding_source", "status",
+                  "social_object"),
+            edit=("title", "description", "priority", "estimated_cost", "funding_source", "status", "social_object"),
+            show=("passport", "title", "description", "priority", "estimated_cost", "funding_source", "status",
+                  "social_object", "created_by", "created_on", "changed_by", "changed_on")))
 
     id = Column(Integer, primary_key=True)
     passport_id = Column(Integer, ForeignKey("lsg_passport_passport.id"), nullable=False, index=True)
@@ -348,7 +385,13 @@ class OfficialFigure(Versioned, Tracked, Model):
                                                      "given.")),
                 "value": _l("Value"), "unit": F(_l("Unit of measure"), classifier="unit_of_measure"),
                 "source": F(_l("Source"), _l("Who published the figure, and where (publication, table).")),
-                "place": _l("Territory")})
+                "place": _l("Territory")},
+        layout=Layout(
+            list=("place", "indicator", "year", "value", "unit", "reference_date", "source"),
+            search=("territory", "indicator", "year", "source"),
+            form=("territory", "indicator", "year", "reference_date", "value", "unit", "source", "note"),
+            show=("place", "indicator", "year", "reference_date", "value", "unit", "source", "note", "created_by",
+                  "created_on", "changed_by", "changed_on")))
 
     id = Column(Integer, primary_key=True)
     territory_id = Column(Integer, ForeignKey("ref_territory.id"), index=True)

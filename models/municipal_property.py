@@ -14,7 +14,7 @@ from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer
 from sqlalchemy.orm import relationship
 
 from models.base import Multilingual, StoredDocument, TerritoryScoped, Tracked, parent_scope_territory_id, Versioned
-from models.dictionary import Dataset, F, Legal, classifier
+from models.dictionary import Dataset, F, Layout, Legal, classifier
 from models.extensible import Extensible
 from models.workflow import StatusHistory, history_fields
 from app.clock import local_today
@@ -107,7 +107,15 @@ class PropertyObject(Extensible, TerritoryScoped, Versioned, Tracked, Model):
             "status": F(_l("Status"), states=STATUSES), "decommissioned_on": _l("Decommissioned on"),
             "tenant": _l("Tenant"),
             "leases": _l("Leases"), "documents": _l("Property documents"), "events": _l("Property history"),
-            "decommissions": _l("Decommissioning acts")})
+            "decommissions": _l("Decommissioning acts")},
+        layout=Layout(
+            list=("inventory_number", "name", "kind", "territory", "area_label", "balance_value", "residual_value",
+                  "condition", "use_mode"),
+            search=("inventory_number", "name", "kind", "territory", "cadastral_number", "address", "condition",
+                    "use_mode", "acquisition_basis", "acquired_on", "balance_value"),
+            form=("territory", "kind", "inventory_number", "cadastral_number", "name", "address", "area", "condition",
+                  "balance_value", "depreciation", "acquisition_basis", "basis_doc_number", "basis_doc_date",
+                  "acquired_on", "use_mode", "holder_name", "holder_inn", "note")))
 
     id = Column(Integer, primary_key=True)
     kind = Column(String(16), nullable=False, index=True)
@@ -209,7 +217,16 @@ class PropertyLease(Extensible, _OfObject, Versioned, Tracked, Model):
                 "end_date": _l("Lease until"),
                 "terminated_on": F(_l("Ended early on"), _l("Fill in to end the lease before its term; the object "
                                                             "becomes free.")),
-                "monthly_rent": _l("Monthly rent, som"), "state": _l("Lease status")})
+                "monthly_rent": _l("Monthly rent, som"), "state": _l("Lease status")},
+        layout=Layout(
+            list=("object", "contract_number", "tenant_name", "start_date", "end_date", "terminated_on",
+                  "monthly_rent", "state"),
+            search=("contract_number", "tenant_name", "tenant_number", "start_date", "end_date", "terminated_on",
+                    "object"),
+            form=("object", "tenant_kind", "tenant_name", "tenant_number", "contract_number", "start_date",
+                  "end_date", "monthly_rent", "note"),
+            edit=("tenant_kind", "tenant_name", "tenant_number", "contract_number", "start_date", "end_date",
+                  "monthly_rent", "terminated_on", "note")))
 
     id = Column(Integer, primary_key=True)
     object_id = Column(Integer, ForeignKey("municipal_property_object.id"), nullable=False, index=True)
@@ -272,7 +289,14 @@ class PropertyDocument(_OfObject, StoredDocument, Versioned, Tracked, Model):
         fields={"object": _l("Object"), "title": _l("Document"), "number": _l("Number"), "doc_date": _l("Date"),
                 "file": F(_l("File"), _l("PDF, JPEG, PNG, DOCX, XLSX or ODT, up to 10 MB.")),
                 "file_link": _l("File"), "file_name": _l("File name"), "stored_name": _l("Stored file"),
-                "content_type": _l("File type"), "size_bytes": _l("Size, bytes"), "size_label": _l("Size")})
+                "content_type": _l("File type"), "size_bytes": _l("Size, bytes"), "size_label": _l("Size")},
+        layout=Layout(
+            list=("object", "title", "number", "doc_date", "file_link", "size_label"),
+            search=("title", "number", "doc_date", "file_name", "object"),
+            form=("object", "title", "number", "doc_date", "file"),
+            edit=("title", "number", "doc_date"),
+            show=("object", "title", "number", "doc_date", "file_link", "content_type", "size_label", "created_by",
+                  "created_on")))
     __table_args__ = (UniqueConstraint("stored_name", name="uq_mp_document_stored_name"),)
 
     id = Column(Integer, primary_key=True)
@@ -290,7 +314,11 @@ class PropertyEvent(_OfObject, Tracked, Model):
         _l("The movement history of the objects: acquired, lease started or ended, transferred, revalued, "
            "decommissioned."), PROPERTY, retention=PROPERTY_RETENTION,
         fields={"object": _l("Object"), "kind": F(_l("Event"), classifier="property_event_kind"),
-                "on_date": _l("Date")})
+                "on_date": _l("Date")},
+        layout=Layout(
+            list=("on_date", "kind", "object", "note"),
+            search=("kind", "on_date", "note", "object"),
+            show=("object", "kind", "on_date", "note", "created_by", "created_on")))
 
     id = Column(Integer, primary_key=True)
     object_id = Column(Integer, ForeignKey("municipal_property_object.id"), nullable=False, index=True)
@@ -309,7 +337,11 @@ class DecommissionReason(Multilingual, Versioned, Tracked, Model):
     __tablename__ = "municipal_property_decommission_reason"
     __dataset__ = Dataset(_l("Decommissioning reasons"), _l("Decommissioning reason"),
                           _l("Classifier of the reasons of decommissioning: wear, destruction, sale or "
-                             "privatisation, transfer, other."), Legal("decommission_regulation"), reference=True)
+                             "privatisation, transfer, other."), Legal("decommission_regulation"), reference=True,
+        layout=Layout(
+            list=("code", "name_ky", "name_ru", "name_en"),
+            edit=("name_ky", "name_ru", "name_en"),
+            show=("code", "name_ky", "name_ru", "name_en", "changed_by", "changed_on")))
     __table_args__ = (UniqueConstraint("code", name="uq_mp_decommission_reason_code"),)
 
     id = Column(Integer, primary_key=True)
@@ -330,7 +362,14 @@ class PropertyDecommission(_OfObject, Versioned, Tracked, Model):
                                                      "the register when the head approves it.")),
                 "act_date": _l("Act date"), "status": _l("Status"), "decided_on": _l("Decided on"),
                 "decided_by": _l("Decided by"), "decided_by_fk": _l("Decided by"),
-                "history": _l("Status history")})
+                "history": _l("Status history")},
+        layout=Layout(
+            list=("object", "reason", "act_number", "act_date", "status", "decided_on"),
+            search=("act_number", "act_date", "status", "reason", "object"),
+            form=("object", "reason", "act_number", "act_date", "note"),
+            edit=("reason", "act_number", "act_date", "note"),
+            show=("object", "reason", "act_number", "act_date", "note", "status", "decided_on", "decided_by",
+                  "created_by", "created_on")))
     __table_args__ = (
         # the database guarantees what the service checks: one act in force or awaiting approval per object
         Index("uq_mp_decommission_open", "object_id", unique=True, sqlite_where=text("status <> 'rejected'"),
@@ -365,7 +404,11 @@ class PropertyDecommissionStep(StatusHistory, Tracked, Model):
         _l("Status history of decommissioning acts"), _l("Step of a decommissioning act"),
         _l("Who drew up, approved or rejected a decommissioning act, when and why."),
         Legal("decommission_regulation"), retention=PROPERTY_RETENTION,
-        fields={"act": _l("Decommissioning act"), **history_fields()})
+        fields={"act": _l("Decommissioning act"), **history_fields()},
+        layout=Layout(
+            list=("at", "from_status", "to_status", "note", "actor"),
+            search=("at", "to_status"),
+            show=("act", "at", "from_status", "to_status", "note", "actor")))
 
     id = Column(Integer, primary_key=True)
     act_id = Column(Integer, ForeignKey("municipal_property_decommission.id"), nullable=False, index=True)

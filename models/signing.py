@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import relationship
 
 from models.base import Multilingual, Tracked, Versioned
-from models.dictionary import Dataset, F, Legal, classifier
+from models.dictionary import Dataset, F, Layout, Legal, classifier
 from models.types import UTCDateTime
 
 CERTIFICATE_SOURCES = classifier("signing_source", _l("Sources of signing certificates"), {
@@ -36,7 +36,15 @@ class SigningCertificate(Multilingual, Versioned, Tracked, Model):
                 "issuer": _l("Issued by"), "serial": _l("Serial number"), "valid_from": _l("Valid from"),
                 "valid_until": _l("Valid until"), "fingerprint": _l("SHA-256 fingerprint"),
                 "certificate_pem": _l("Certificate (PEM)"), "chain_pem": _l("Chain of issuing authorities (PEM)"),
-                "key_file": _l("Key file"), "chain": _l("Certificate chain"), "is_active": _l("In use")})
+                "key_file": _l("Key file"), "chain": _l("Certificate chain"), "is_active": _l("In use")},
+        layout=Layout(
+            list=("name", "territory", "source", "serial", "valid_until", "is_active"),
+            search=("name_ky", "name_ru", "name_en", "territory", "source", "serial", "fingerprint", "is_active",
+                    "valid_until"),
+            edit=("name_ky", "name_ru", "name_en"),
+            show=("name_ky", "name_ru", "name_en", "territory", "holder_type", "holder_id", "source", "subject",
+                  "issuer", "serial", "valid_from", "valid_until", "fingerprint", "chain", "is_active", "created_on",
+                  "created_by")))
     __table_args__ = (
         # one certificate in use per organisation: a new one (renewal, a real PKCS#12) retires the old
         Index("ix_signing_certificate_holder", "holder_type", "holder_id"),

@@ -22,7 +22,7 @@ from sqlalchemy.orm import relationship
 
 from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, related_now, Versioned
 from models.types import UTCDateTime
-from models.dictionary import Dataset, F, Legal, classifier
+from models.dictionary import Dataset, F, Layout, Legal, classifier
 from models.extensible import Extensible
 from models.workflow import StatusHistory, history_fields
 from models.household_book import Household  # the passport describes a household of the book
@@ -72,7 +72,13 @@ class PovertyLine(Versioned, Tracked, Model):
                     _l("Guaranteed minimum income, som per member per month"),
                     _l("Families with children under 16 whose income per member is below it are entitled to the "
                        "monthly benefit \"үй-бүлөгө көмөк\"."), legal=BENEFITS),
-                "source": F(_l("Source"), _l("Who published the figure, and where."))})
+                "source": F(_l("Source"), _l("Who published the figure, and where."))},
+        layout=Layout(
+            list=("year", "territory", "amount", "guaranteed_minimum_income", "source"),
+            search=("year", "amount"),
+            form=("year", "territory", "amount", "guaranteed_minimum_income", "source", "note"),
+            show=("year", "territory", "amount", "guaranteed_minimum_income", "source", "note", "changed_by",
+                  "changed_on")))
     __table_args__ = (UniqueConstraint("year", "territory_id", name="uq_social_passport_poverty_line"),)
 
     id = Column(Integer, primary_key=True)
@@ -171,7 +177,23 @@ class SocialPassport(Extensible, TerritoryScoped, Versioned, Tracked, Model):
             "score_details": _l("Score by criterion"), "needs_support": _l("Needs state support"),
             "submitted_on": _l("Submitted on"), "approved_on": _l("Approved on"), "approved_by": _l("Approved by"),
             "approved_by_fk": _l("Approved by"), "review_due_on": _l("Annual review due on"),
-            "history": _l("Status history"), "policy": _l("Parameters of the decision")})
+            "history": _l("Status history"), "policy": _l("Parameters of the decision")},
+        layout=Layout(
+            list=("household_number", "head_name", "territory", "members_count", "income_per_member", "welfare_score",
+                  "needs_support", "status", "review_due_on"),
+            search=("household_number", "head_name", "address", "territory", "status", "needs_support",
+                    "welfare_score", "income_per_member", "members_count", "surveyed_on", "approved_on",
+                    "review_due_on", "needs", "reasons"),
+            form=("household", "surveyed_on", "income_wages", "income_pensions", "income_benefits",
+                  "income_agriculture", "income_remittances", "income_other", "housing_tenure", "housing_type",
+                  "housing_condition", "has_water", "has_electricity", "has_heating", "has_sanitation", "land_ha",
+                  "cattle", "small_ruminants", "horses", "poultry", "children_out_of_school", "no_health_access",
+                  "receives_family_benefit", "needs", "reasons", "note"),
+            edit=("surveyed_on", "income_wages", "income_pensions", "income_benefits", "income_agriculture",
+                  "income_remittances", "income_other", "housing_tenure", "housing_type", "housing_condition",
+                  "has_water", "has_electricity", "has_heating", "has_sanitation", "land_ha", "cattle",
+                  "small_ruminants", "horses", "poultry", "children_out_of_school", "no_health_access",
+                  "receives_family_benefit", "needs", "reasons", "note")))
     personal = True
 
     id = Column(Integer, primary_key=True)

@@ -129,6 +129,19 @@ def test_catalogue_lists_every_dataset_in_kyrgyz_with_scoped_counts(app, make_us
     assert 'data-field="pin"' in dataset and "Жеке маалыматтар" in dataset or "жеке" in dataset.lower()
 
 
+def test_a_dataset_page_says_which_screens_show_each_field(app, make_user):
+    """The layout in the field dictionary is what the screens show, and the catalogue says it per field."""
+    b = _browser(app, make_user)
+    page = b.get("/catalogue/dataset/household_book_member").get_data(as_text=True)
+    row = lambda key: page.split(f'data-field="{key}"')[1].split("</tr>")[0]  # noqa: E731
+    assert "list" in row("pin") and "search" in row("pin") and "add form" in row("pin")
+    assert "list" not in row("registration") and "add form" in row("registration")
+    assert "REST API" in row("household_id") and "add form" in row("household_id")  # the relation's key
+    members = b.get("/memberview/list/").get_data(as_text=True)
+    header = members.split("<thead")[1].split("</thead>")[0]
+    assert "PIN" in header and "Registration" not in header
+
+
 def test_datasets_endpoint_lists_everything_with_counts_only_where_readable(app, make_user):
     b = _browser(app, make_user, roles=("Statistician",))
     data = b.get("/api/v1/catalogue/datasets").get_json()

@@ -82,3 +82,75 @@ def test_no_view_repeats_the_names_its_dataset_has(app):
             if isinstance(view, Titled):
                 assert view.entity is not None and view.entity_plural is not None, cls.__name__
     assert repeated == []
+
+
+def _dataset_views(app):
+    for view in app.appbuilder.baseviews:
+        cls = type(view)
+        model = getattr(getattr(cls, "datamodel", None), "obj", None)
+        if model is not None and getattr(model, "__dataset__", None) is not None:
+            yield view, cls, model
+
+
+def test_no_view_repeats_the_columns_its_dataset_lays_out(app):
+    """A dataset's screens (list, search, forms, record page, API) are said once, in its field dictionary entry
+    (`Layout`); a view or API names columns only where it differs."""
+    from app.catalogue import dictionary
+
+    repeated = []
+    screens = {**dictionary.SCREEN_ATTRIBUTES}
+    for view, cls, model in _dataset_views(app):
+        api = "api" if hasattr(view, "resource_name") else None
+        for screen, attr in screens.items():
+            if attr not in cls.__dict__:
+                continue
+            said = dictionary.screen_columns(model, api if api and attr in ("list_columns", "show_columns")
+                                             else screen)
+            if said is not None and list(cls.__dict__[attr]) == said:
+                repeated.append(f"{cls.__name__}.{attr}")
+    assert repeated == []
+
+
+def test_the_views_show_the_layout_of_their_dataset(app):
+    """The mechanism: a view that names no columns shows and takes what its dataset's layout says, and the REST
+    API returns the layout's record columns (a change in the dictionary reaches every screen)."""
+    from app.catalogue import dictionary
+
+    checked = 0
+    for view, cls, model in _dataset_views(app):
+        layout = model.__dataset__.layout
+        if layout is None:
+            continue
+        if hasattr(view, "resource_name"):
+            if "list_columns" not in cls.__dict__:
+                assert view.list_columns == dictionary.screen_columns(model, "api"), cls.__name__
+                checked += 1
+            continue
+        for screen, attr in dictionary.SCREEN_ATTRIBUTES.items():
+            said = layout.columns(screen)
+            if said is not None and attr not in cls.__dict__ and attr != "search_columns":
+                # the search list loses the relations that forms look up (views/base.py _install_lookups)
+                assert list(getattr(view, attr))[:len(said)] == list(said), (cls.__name__, attr)
+                checked += 1
+    assert checked > 100
+
+
+def test_a_layout_names_only_fields_of_its_dataset(app):
+    """A misspelt column in a layout fails here, not on a page: every name is a column, a relation, a property, a
+    declared field or a form field the view adds."""
+    from sqlalchemy.orm import class_mapper
+
+    unknown = []
+    for view, cls, model in _dataset_views(app):
+        layout = model.__dataset__.layout
+        if layout is None:
+            continue
+        mapper = class_mapper(model)
+        known = set(mapper.all_orm_descriptors.keys()) | set(model.__dataset__.fields)
+        known |= {name for name in dir(model) if isinstance(getattr(model, name, None), property)}
+        known |= set(getattr(view, "add_form_extra_fields", None) or {})
+        for screen in ("list", "search", "form", "edit", "show", "api"):
+            for name in getattr(layout, screen) or ():
+                if name.split(".")[0] not in known:
+                    unknown.append(f"{model.__name__}.{screen}.{name}")
+    assert unknown == []

@@ -36,9 +36,6 @@ def object_label(table):
 class AuditEventView(SanaripModelView):
     datamodel = SQLAInterface(AuditEvent)
     base_permissions = ["can_list", "can_show", "can_export"]
-    list_columns = ["at", "username", "action", "object_type", "object_id", "ip"]
-    show_columns = ["at", "username", "user_id", "action", "object_type", "object_id", "changes", "ip", "path"]
-    search_columns = ["at", "username", "action", "object_type", "object_id", "ip"]
     label_columns = {"at": _l("Time"), "username": _l("User"), "user_id": _l("User ID"),
                      "action": _l("Action"), "object_type": _l("Object"), "object_id": _l("Object ID"),
                      "changes": _l("Details"), "ip": _l("IP address"), "path": _l("Address")}

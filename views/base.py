@@ -42,6 +42,14 @@ class LabelMap(dict):
         return default
 
 
+def _declares(cls, attr):
+    """Whether the view itself (or a view of the same dataset it extends) names the columns: a generic base (a
+    classifier view shared by several datasets) does not count against the dataset's own layout."""
+    mro = cls.__mro__
+    bound = max((i for i, k in enumerate(mro) if k.__dict__.get("datamodel") is not None), default=0)
+    return any(attr in k.__dict__ for k in mro[:bound + 1])
+
+
 def dictionary_columns(view):
     """Labels, help texts and choice lists of the view's model from the field dictionary (app/catalogue): a view
     declares only what differs for it."""
@@ -50,6 +58,10 @@ def dictionary_columns(view):
     if info is not None:  # the titles: the dataset's names unless the view is a narrower list of it
         view.entity = view.entity or info.spec.entity
         view.entity_plural = view.entity_plural or info.spec.title
+    for screen, attr in dictionary.SCREEN_ATTRIBUTES.items():
+        columns = dictionary.screen_columns(model, screen)
+        if columns is not None and not _declares(type(view), attr):
+            setattr(view, attr, columns)
     view.label_columns = LabelMap(model, {**dictionary.labels(model), **(view.label_columns or {})})
     view.description_columns = {**dictionary.descriptions(model), **(view.description_columns or {})}
     coded = {col: classifiers.ClassifierChoices(code) for col, code in dictionary.classifier_columns(model).items()}
@@ -799,13 +811,18 @@ class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
     derived_on_add = ()
 
     def __init__(self, *args, **kwargs):
-        if self.ui_view is not None:
-            self.add_columns = self.add_columns or list(self.ui_view.api_add_columns or self.ui_view.add_columns)
-            self.edit_columns = self.edit_columns or list(self.ui_view.api_edit_columns or
-                                                          self.ui_view.edit_columns)
-            self.entity = self.entity or self.ui_view.entity
-            self.entity_plural = self.entity_plural or self.ui_view.entity_plural
         model = self.datamodel.obj
+        if self.ui_view is not None:
+            view = self.ui_view
+            self.add_columns = self.add_columns or list(
+                view.api_add_columns or view.add_columns or dictionary.screen_columns(model, "add") or [])
+            self.edit_columns = self.edit_columns or list(
+                view.api_edit_columns or view.edit_columns or dictionary.screen_columns(model, "edit") or [])
+            self.entity = self.entity or view.entity
+            self.entity_plural = self.entity_plural or view.entity_plural
+        # what a client reads of a record: the field dictionary's columns, unless the API narrows them
+        self.list_columns = self.list_columns or dictionary.screen_columns(model, "api")
+        self.show_columns = self.show_columns or list(self.list_columns)
         info = dictionary.of_model(model)
         if info is not None:
             self.entity = self.entity or info.spec.entity

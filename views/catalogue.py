@@ -292,18 +292,6 @@ class CustomFieldView(SanaripModelView):
     """Fields administrators add to the datasets marked extensible; they appear at once (no restart)."""
 
     datamodel = SQLAInterface(CustomField)
-    list_columns = ["dataset", "key", "label", "kind", "required", "personal", "status", "changed_on"]
-    show_columns = ["dataset", "key", "kind", "label_ky", "label_ru", "label_en", "description_ky",
-                    "description_ru", "description_en", "required", "min_value", "max_value", "pattern",
-                    "classifier_code", "reference_dataset", "personal", "searchable", "in_list", "sort_order",
-                    "legal_regulation", "legal_clause", "status", "retired_at", "created_by", "created_on",
-                    "changed_by", "changed_on"]
-    add_columns = ["dataset", "key", "kind", "label_ky", "label_ru", "label_en", "description_ky", "description_ru",
-                   "description_en", "required", "min_value", "max_value", "pattern", "classifier_code",
-                   "reference_dataset", "personal", "searchable", "in_list", "sort_order", "legal_regulation",
-                   "legal_clause"]
-    edit_columns = [c for c in add_columns if c not in ("dataset", "key", "kind")]
-    search_columns = ["dataset", "key", "kind", "status", "personal"]
     base_order = ("dataset", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_retire", "can_restore"]
 
@@ -351,12 +339,6 @@ class DictionaryTextView(SanaripModelView):
     """Administrators' wording of the labels, descriptions and legal bases (empty: the shipped text)."""
 
     datamodel = SQLAInterface(DictionaryText)
-    list_columns = ["dataset", "field", "label_ky", "label_ru", "label_en", "changed_on"]
-    show_columns = ["dataset", "field", "label_ky", "label_ru", "label_en", "description_ky", "description_ru",
-                    "description_en", "legal_ky", "legal_ru", "legal_en", "changed_by", "changed_on"]
-    add_columns = show_columns[:11]
-    edit_columns = show_columns[2:11]
-    search_columns = ["dataset", "field", "label_ky", "label_ru", "label_en"]
     base_order = ("dataset", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete"]
 
@@ -401,12 +383,6 @@ class DictionaryTextView(SanaripModelView):
 
 class ClassifierItemView(SanaripModelView):
     datamodel = SQLAInterface(ClassifierItem)
-    list_columns = ["code", "name", "sort_order", "active", "system"]
-    show_columns = ["classifier", "code", "name_ky", "name_ru", "name_en", "sort_order", "active", "system",
-                    "changed_by", "changed_on"]
-    add_columns = ["classifier", "code", "name_ky", "name_ru", "name_en", "sort_order", "active"]
-    edit_columns = ["name_ky", "name_ru", "name_en", "sort_order", "active"]
-    search_columns = ["code", "name_ky", "name_ru", "name_en", "active"]
     base_order = ("sort_order", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete"]
 
@@ -423,10 +399,6 @@ class ClassifierView(SanaripModelView):
     """Every choice list of the modules (not the workflow states): names in three languages, items and codes."""
 
     datamodel = SQLAInterface(Classifier)
-    list_columns = ["code", "name", "module", "open"]
-    show_columns = ["code", "name_ky", "name_ru", "name_en", "module", "open", "changed_by", "changed_on"]
-    edit_columns = ["name_ky", "name_ru", "name_en"]
-    search_columns = ["code", "name_ky", "name_ru", "name_en", "module"]
     related_views = [ClassifierItemView]
     base_order = ("code", "asc")
     base_permissions = ["can_list", "can_show", "can_edit"]
@@ -437,12 +409,6 @@ class PolicyParameterView(SanaripModelView):
     """Versions of the policy parameters: a change of the law is a new version from its effective date."""
 
     datamodel = SQLAInterface(PolicyParameter)
-    list_columns = ["label", "value_label", "effective_from", "regulation", "clause"]
-    show_columns = ["label", "value", "value_label", "effective_from", "regulation", "clause", "note",
-                    "created_by", "created_on", "changed_by", "changed_on"]
-    add_columns = ["key", "value", "effective_from", "regulation", "clause", "note"]
-    edit_columns = add_columns
-    search_columns = ["key", "effective_from", "regulation"]
     formatters_columns = {"clause": lambda clause: policy.clause_text(clause) or ""}
     base_order = ("key", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete"]

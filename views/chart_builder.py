@@ -189,11 +189,6 @@ class SavedChartView(SanaripModelView):
     """Saved charts: their owner (or an administrator) renames, shares, publishes or deletes them."""
 
     datamodel = SQLAInterface(SavedChart)
-    list_columns = ["title", "dataset", "chart_type", "shared", "open_data", "owner", "changed_on"]
-    show_columns = ["title", "dataset", "group1", "group2", "measure", "measure_field", "filters", "chart_type",
-                    "shared", "open_data", "owner", "created_on", "changed_on"]
-    edit_columns = ["title", "chart_type", "shared", "open_data"]
-    search_columns = ["title", "dataset", "chart_type", "shared"]
     base_order = ("title", "asc")
     base_filters = [["id", OwnOrShared, None]]
     base_permissions = ["can_list", "can_show", "can_edit", "can_delete"]

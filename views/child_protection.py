@@ -34,9 +34,6 @@ class CpTransitionView(SanaripModelView):
 
     datamodel = SQLAInterface(CpTransition)
     entity = _l("Case status change")
-    list_columns = ["at", "child", "from_status", "to_status", "note", "created_by"]
-    show_columns = ["child", "at", "from_status", "to_status", "note", "created_by"]
-    search_columns = ["at", "to_status"]
     label_columns = {"created_by": _l("By")}
     choice_columns = {"from_status": STATUSES, "to_status": STATUSES}
     base_order = ("id", "desc")
@@ -47,12 +44,6 @@ class CpRelativeView(SanaripModelView):
     datamodel = SQLAInterface(CpRelative)
     entity = _l("Parent or close relative")
     entity_plural = _l("Parents and close relatives")
-    list_columns = ["relation", "full_name", "pin", "present", "household_member", "child"]
-    show_columns = ["child", "relation", "present", "last_name", "first_name", "patronymic", "pin",
-                    "household_member", "note", "created_by", "created_on"]
-    add_columns = ["child", "relation", "present", "last_name", "first_name", "patronymic", "pin", "note"]
-    edit_columns = ["relation", "present", "last_name", "first_name", "patronymic", "pin", "note"]
-    search_columns = ["relation", "present", "last_name", "pin"]
     base_order = ("id", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete", "can_export"]
 
@@ -77,14 +68,10 @@ class CpAssessmentView(SanaripModelView):
     datamodel = SQLAInterface(CpAssessment)
     entity = _l("Comprehensive assessment")
     entity_plural = _l("Comprehensive assessments")
-    list_columns = ["assessed_on", "child", *[f"{d}_risk" for d in DOMAINS]]
     show_fieldsets = [(_l("Assessment"), {"fields": ["child", "assessed_on"]}),
                       *[(label, {"fields": [f"{d}_risk", f"{d}_note"]}) for d, label in DOMAINS.items()],
                       (_l("Record"), {"fields": ["created_by", "created_on", "changed_by", "changed_on"],
                                       "expanded": False})]
-    add_columns = ["child", "assessed_on", *_DOMAIN_FIELDS]
-    edit_columns = ["assessed_on", *_DOMAIN_FIELDS]
-    search_columns = ["assessed_on", *[f"{d}_risk" for d in DOMAINS]]
     base_order = ("assessed_on", "desc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
 
@@ -94,12 +81,6 @@ class CpAssessmentView(SanaripModelView):
 
 class CpActivityView(SanaripModelView):
     datamodel = SQLAInterface(CpActivity)
-    list_columns = ["deadline", "title", "plan", "responsible", "status", "child"]
-    show_columns = ["child", "plan", "title", "responsible", "deadline", "status", "done_on", "outcome", "rule",
-                    "edited", "created_by", "created_on", "changed_by", "changed_on"]
-    add_columns = ["child", "plan", "title", "responsible", "deadline", "status"]
-    edit_columns = ["title", "responsible", "deadline", "status", "done_on", "outcome"]
-    search_columns = ["deadline", "plan", "responsible", "status", "title"]
     choice_columns = {"status": ACTIVITY_STATUSES}
     base_order = ("deadline", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete", "can_export"]
@@ -113,11 +94,6 @@ class CpActivityView(SanaripModelView):
 
 class CpVisitView(SanaripModelView):
     datamodel = SQLAInterface(CpVisit)
-    list_columns = ["visited_on", "child", "outcome", "note", "created_by"]
-    show_columns = ["child", "visited_on", "outcome", "note", "created_by", "created_on"]
-    add_columns = ["child", "visited_on", "outcome", "note"]
-    edit_columns = ["visited_on", "outcome", "note"]
-    search_columns = ["visited_on", "outcome"]
     base_order = ("visited_on", "desc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
 
@@ -132,8 +108,6 @@ class CpChildView(WorkflowViewMixin, SanaripModelView):
 
     workflow = service.WORKFLOW
     datamodel = SQLAInterface(CpChild)
-    list_columns = ["full_name", "sex", "birth_date", "territory", "identified_on", "status", "disability",
-                    "migrant_parents"]
     show_fieldsets = [
         (_l("Child"), {"fields": ["last_name", "first_name", "patronymic", "sex", "birth_date", "pin",
                                   "pin_unknown", "legal_status"]}),
@@ -144,13 +118,6 @@ class CpChildView(WorkflowViewMixin, SanaripModelView):
         (_l("Record"), {"fields": ["anonymised_on", "created_by", "created_on", "changed_by", "changed_on"],
                         "expanded": False}),
     ]
-    add_columns = ["territory", "identified_on", "identification_address", "last_name", "first_name", "patronymic",
-                   "sex", "birth_date", "pin", "residence_address", "family", "reasons", "legal_status",
-                   "disability", "survivor_pension", "monthly_benefit", "fixed_housing", "property_inventory",
-                   "migrant_parents", "other_needs"]
-    edit_columns = [c for c in add_columns if c not in ("territory", "identified_on")]
-    search_columns = ["full_name", "pin", "sex", "birth_date", "territory", "identified_on", "status",
-                      "legal_status", "disability", "migrant_parents", "pin_unknown", "reasons", "family"]
     choice_columns = {"status": STATUSES}
     add_form_query_rel_fields = {"reasons": [["active", FilterEqual, True]]}
     related_views = [CpRelativeView, CpAssessmentView, CpActivityView, CpVisitView, CpTransitionView]
@@ -198,11 +165,6 @@ class CpChildView(WorkflowViewMixin, SanaripModelView):
 
 class CpFamilyView(SanaripModelView):
     datamodel = SQLAInterface(CpFamily)
-    list_columns = ["name", "territory", "address"]
-    show_columns = ["name", "territory", "address", "adults", "note", "anonymised_on", "created_by", "created_on"]
-    add_columns = ["territory", "name", "address", "note"]
-    edit_columns = add_columns
-    search_columns = ["name", "territory", "address"]
     related_views = [CpChildView]
     base_order = ("name", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export", "can_print"]
@@ -230,11 +192,6 @@ class CpReasonView(SanaripModelView):
     """Reasons for the difficult life situation (editable classifier)."""
 
     datamodel = SQLAInterface(CpReason)
-    list_columns = ["code", "name", "active"]
-    show_columns = ["code", "name_ky", "name_ru", "name_en", "active", "changed_by", "changed_on"]
-    add_columns = ["code", "name_ky", "name_ru", "name_en", "active"]
-    edit_columns = add_columns
-    search_columns = ["code", "name_ky", "name_ru", "name_en", "active"]
     base_order = ("code", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
 
@@ -250,14 +207,6 @@ class CpPlanRuleView(SanaripModelView):
 
     datamodel = SQLAInterface(CpPlanRule)
     entity_plural = _l("Plan rules")
-    list_columns = ["code", "plan", "field1", "operator1", "value1", "field2", "operator2", "value2", "name",
-                    "responsible", "working_days", "active"]
-    show_columns = ["code", "plan", "field1", "operator1", "value1", "field2", "operator2", "value2", "name_ky",
-                    "name_ru", "name_en", "responsible", "working_days", "active", "changed_by", "changed_on"]
-    add_columns = ["code", "plan", "field1", "operator1", "value1", "field2", "operator2", "value2", "name_ky",
-                   "name_ru", "name_en", "responsible", "working_days", "active"]
-    edit_columns = add_columns
-    search_columns = ["code", "plan", "field1", "responsible", "active"]
     base_order = ("code", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete", "can_export"]
 

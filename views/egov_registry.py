@@ -31,12 +31,6 @@ RECORD = (_l("Record"), {"fields": ["created_by", "created_on", "changed_by", "c
 
 class EgovOrganisationView(SanaripModelView):
     datamodel = SQLAInterface(EgovOrganisation)
-    list_columns = ["inn", "name", "short_name", "kind", "territory"]
-    show_columns = ["inn", "name_ky", "name_ru", "name_en", "short_name", "kind", "address", "territory", "head_name",
-                    "created_by", "created_on", "changed_by", "changed_on"]
-    add_columns = ["inn", "name_ky", "name_ru", "name_en", "short_name", "kind", "address", "territory", "head_name"]
-    edit_columns = add_columns
-    search_columns = ["inn", "name_ru", "name_ky", "kind", "territory"]
     base_order = ("name_ru", "asc")
     # subjects stay as the register's history: never deleted
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
@@ -44,13 +38,6 @@ class EgovOrganisationView(SanaripModelView):
 
 class EgovEmployeeView(SanaripModelView):
     datamodel = SQLAInterface(EgovEmployee)
-    list_columns = ["full_name", "position", "organisation", "email", "valid_from", "valid_until"]
-    show_columns = ["organisation", "full_name", "position", "email", "decision_number", "decision_date",
-                    "valid_from", "valid_until", "user", "created_by", "created_on", "changed_by", "changed_on"]
-    add_columns = ["organisation", "full_name", "position", "email", "decision_number", "decision_date",
-                   "valid_from", "valid_until", "user"]
-    edit_columns = add_columns
-    search_columns = ["full_name", "email", "organisation", "valid_until"]
     base_order = ("full_name", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
 
@@ -67,10 +54,6 @@ class _PartOfElement:
 
 class EgovElementItemView(_PartOfElement, SanaripModelView):
     datamodel = SQLAInterface(EgovElementItem)
-    list_columns = ["kind", "name", "description"]
-    show_columns = ["element", "kind", "name", "description"]
-    add_columns = ["element", "kind", "name", "description"]
-    edit_columns = ["kind", "name", "description"]
     choice_columns = {"kind": ITEM_KINDS}
     base_order = ("id", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete"]
@@ -78,22 +61,12 @@ class EgovElementItemView(_PartOfElement, SanaripModelView):
 
 class EgovRelationView(_PartOfElement, SanaripModelView):
     datamodel = SQLAInterface(EgovRelation)
-    list_columns = ["element", "kind", "target", "service"]
-    show_columns = ["element", "kind", "target", "service"]
-    add_columns = ["element", "kind", "target", "service"]
-    edit_columns = ["kind", "target", "service"]
     base_order = ("id", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete"]
 
 
 class EgovDocumentView(StoredDocumentView):
     datamodel = SQLAInterface(EgovDocument)
-    list_columns = ["element", "kind", "title", "number", "doc_date", "file_link", "size_label"]
-    show_columns = ["element", "application", "kind", "title", "number", "doc_date", "file_link", "content_type",
-                    "size_label", "created_by", "created_on"]
-    add_columns = ["element", "application", "kind", "title", "number", "doc_date", "file"]
-    edit_columns = ["kind", "title", "number", "doc_date"]
-    search_columns = ["title", "number", "doc_date", "kind", "element"]
     base_order = ("doc_date", "desc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_download", "can_export"]
     documents_subfolder = DOCUMENTS_SUBFOLDER
@@ -114,9 +87,6 @@ class EgovElementVersionView(SanaripModelView):
     """Registered states of the elements: append-only, read only."""
 
     datamodel = SQLAInterface(EgovElementVersion)
-    list_columns = ["element", "number", "registered_at", "application", "registered_by"]
-    show_columns = ["element", "number", "registered_at", "application", "registered_by", "data"]
-    search_columns = ["element", "registered_at"]
     formatters_columns = {"data": _json}
     base_order = ("registered_at", "desc")
     base_permissions = ["can_list", "can_show"]
@@ -126,9 +96,6 @@ class EgovApplicationStepView(SanaripModelView):
     """Every step of the applications (written by the workflow only)."""
 
     datamodel = SQLAInterface(EgovApplicationStep)
-    list_columns = ["at", "from_status", "to_status", "reason", "note", "actor"]
-    show_columns = ["application", "at", "from_status", "to_status", "reason", "note", "actor"]
-    search_columns = ["at", "to_status"]
     choice_columns = {"from_status": APPLICATION_STATUSES, "to_status": APPLICATION_STATUSES}
     base_order = ("id", "asc")
     base_permissions = ["can_list", "can_show"]
@@ -143,7 +110,6 @@ class EgovApplicationView(WorkflowViewMixin, SanaripModelView):
 
     workflow = service.WORKFLOW
     datamodel = SQLAInterface(EgovApplication)
-    list_columns = ["number", "kind", "organisation", "element", "status", "received_on", "decided_on"]
     show_fieldsets = [
         (_l("Application"), {"fields": ["number", "kind", "organisation", "status", "received_on", "decided_on",
                                         "resubmission_of", "language"]}),
@@ -154,9 +120,6 @@ class EgovApplicationView(WorkflowViewMixin, SanaripModelView):
                                      "answer_text"]}),
         RECORD,
     ]
-    add_columns = APPLICATION_FORM
-    edit_columns = [c for c in APPLICATION_FORM if c not in ("kind", "organisation")]
-    search_columns = ["number", "kind", "status", "organisation", "element", "received_on"]
     choice_columns = {"kind": APPLICATION_KINDS, "status": APPLICATION_STATUSES, "language": LANGUAGES,
                       "refusal_ground": service.GROUNDS}
     formatters_columns = {"missing_items": service.items_text}
@@ -188,7 +151,6 @@ class EgovElementView(SanaripModelView):
 
     datamodel = SQLAInterface(EgovElement)
     show_template = "egov_registry/element_show.html"
-    list_columns = ["number", "short_name", "full_name", "kind", "organisation", "status", "registered_on"]
     show_fieldsets = [
         (_l("Register"), {"fields": ["number", "status", "registered_on", "removed_on"]}),
         *ELEMENT_FORM,
@@ -196,10 +158,6 @@ class EgovElementView(SanaripModelView):
     ]
     add_fieldsets = ELEMENT_FORM
     edit_fieldsets = ELEMENT_FORM
-    add_columns = ELEMENT_COLUMNS
-    edit_columns = ELEMENT_COLUMNS
-    search_columns = ["number", "full_name", "short_name", "kind", "organisation", "status", "funding",
-                      "registered_on"]
     choice_columns = {"status": ELEMENT_STATUSES, "is_internal": {0: _l("No"), 1: _l("Yes")}}
     related_views = [EgovElementItemView, EgovRelationView, EgovDocumentView, EgovElementVersionView,
                      EgovApplicationView]
@@ -246,9 +204,6 @@ class EgovElementView(SanaripModelView):
 class EgovOrganisationApi(SanaripModelRestApi):
     resource_name = "egov_organisation"
     datamodel = SQLAInterface(EgovOrganisation)
-    list_columns = ["id", "inn", "name_ky", "name_ru", "name_en", "short_name", "kind", "address", "territory_id",
-                    "head_name"]
-    show_columns = list_columns
     base_permissions = ["can_get", "can_info"]
 
 

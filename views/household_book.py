@@ -18,10 +18,6 @@ JOINED_BY = {"record": _l("Already living here (first record)"), "arrival": _l("
 
 class MovementView(SanaripModelView):
     datamodel = SQLAInterface(Movement)
-    list_columns = ["on_date", "kind", "member", "place", "note"]
-    show_columns = ["member", "kind", "on_date", "place", "note", "created_by", "created_on"]
-    add_columns = ["member", "kind", "on_date", "place", "note"]
-    search_columns = ["kind", "on_date", "member"]
     choice_columns = {"kind": ClassifierChoices("movement_kind", only=("departure", "death"))}
     formatters_columns = {"kind": lambda kind: str(MOVEMENTS.get(kind, kind))}
     base_order = ("on_date", "desc")
@@ -34,7 +30,6 @@ class MovementView(SanaripModelView):
 
 class MemberView(SanaripModelView):
     datamodel = SQLAInterface(HouseholdMember)
-    list_columns = ["full_name", "pin", "sex", "birth_date", "relation", "household", "is_active"]
     show_fieldsets = [
         (_l("Person"), {"fields": ["last_name", "first_name", "patronymic", "pin", "sex", "birth_date",
                                     "citizenship"]}),
@@ -42,12 +37,6 @@ class MemberView(SanaripModelView):
                                              "joined_on", "left_on"]}),
         (_l("Record"), {"fields": ["created_by", "created_on", "changed_by", "changed_on"], "expanded": False}),
     ]
-    add_columns = ["household", "last_name", "first_name", "patronymic", "pin", "sex", "birth_date", "relation",
-                   "citizenship", "registration", "employment", "joined_by", "joined_on"]
-    edit_columns = ["last_name", "first_name", "patronymic", "pin", "sex", "birth_date", "relation",
-                    "citizenship", "registration", "employment"]
-    search_columns = ["full_name", "pin", "sex", "birth_date", "relation", "citizenship", "employment", "is_active",
-                      "household"]
     related_views = [MovementView]
     add_template = edit_template = "household_book/member_form.html"
     base_order = ("full_name", "asc")
@@ -88,12 +77,6 @@ class MemberView(SanaripModelView):
 
 class HouseholdView(SanaripModelView):
     datamodel = SQLAInterface(Household)
-    list_columns = ["number", "territory", "address", "head", "size"]
-    show_columns = ["number", "territory", "address", "phone", "head", "size", "note", "created_by", "created_on",
-                    "changed_by", "changed_on"]
-    add_columns = ["territory", "number", "address", "phone", "note"]
-    edit_columns = add_columns
-    search_columns = ["number", "territory", "address"]
     related_views = [MemberView]
     base_order = ("number", "asc")
     eager_load = ("members",)  # the head and the size
@@ -113,9 +96,6 @@ class MemberApi(SanaripModelRestApi):
     resource_name = "household_member"
     datamodel = SQLAInterface(HouseholdMember)
     ui_view = MemberView
-    list_columns = ["id", "household_id", "pin", "last_name", "first_name", "patronymic", "sex", "birth_date",
-                    "relation", "citizenship", "registration", "employment", "is_active", "joined_on", "left_on"]
-    show_columns = list_columns
     add_columns = ["household", "pin", "last_name", "first_name", "patronymic", "sex", "birth_date", "relation",
                    "citizenship", "registration", "employment"]
     edit_columns = add_columns[1:]
@@ -130,12 +110,6 @@ class CertificateView(SanaripModelView):
     printed as a PDF in the language the citizen asked for."""
 
     datamodel = SQLAInterface(Certificate)
-    list_columns = ["number", "kind", "member", "issued_on", "valid_until", "language", "created_by"]
-    show_columns = ["number", "kind", "member", "language", "issued_on", "valid_until", "issuing_body",
-                    "signer_name", "signer_position", "verification_code", "revoked_on", "revoked_reason",
-                    "created_by", "created_on"]
-    add_columns = ["member", "kind", "language", "signer_name", "signer_position"]
-    search_columns = ["number", "kind", "issued_on", "language"]
     base_order = ("number", "desc")
     base_permissions = ["can_list", "can_show", "can_add", "can_export", "can_print"]
 

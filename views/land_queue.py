@@ -32,9 +32,6 @@ class LandStatusHistoryView(SanaripModelView):
 
     datamodel = SQLAInterface(LandStatusChange)
     entity_plural = _l("Status history")
-    list_columns = ["at", "from_status", "to_status", "reason", "note", "actor"]
-    show_columns = ["application", "at", "from_status", "to_status", "reason", "note", "actor"]
-    search_columns = ["at", "to_status", "reason"]
     choice_columns = {"from_status": STATUSES, "to_status": STATUSES}
     base_order = ("id", "desc")
     base_permissions = ["can_list", "can_show"]
@@ -43,11 +40,6 @@ class LandStatusHistoryView(SanaripModelView):
 class LandFamilyMemberView(SanaripModelView):
     datamodel = SQLAInterface(LandFamilyMember)
     entity_plural = _l("Family members")
-    list_columns = ["full_name", "pin", "relation", "application"]
-    show_columns = ["application", "full_name", "pin", "relation", "created_by", "created_on"]
-    add_columns = ["application", "full_name", "pin", "relation"]
-    edit_columns = ["full_name", "pin", "relation"]
-    search_columns = ["full_name", "pin", "relation"]
     base_order = ("id", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete", "can_export"]
 
@@ -62,7 +54,6 @@ class LandFamilyMemberView(SanaripModelView):
 class LandApplicationView(WorkflowViewMixin, SanaripModelView):
     workflow = land_queue.WORKFLOW
     datamodel = SQLAInterface(LandApplication)
-    list_columns = ["number", "territory", "kind", "category", "position", "status", "full_name", "received_at"]
     show_fieldsets = [
         (_l("Application"), {"fields": ["number", "territory", "kind", "category", "received_at", "status",
                                         "position"]}),
@@ -74,14 +65,6 @@ class LandApplicationView(WorkflowViewMixin, SanaripModelView):
         (_l("Record"), {"fields": ["note", "created_by", "created_on", "changed_by", "changed_on"],
                         "expanded": False}),
     ]
-    add_columns = ["territory", "kind", "category", "received_at", "last_name", "first_name", "patronymic", "pin",
-                   "address", "phone", "family_size", "note"]
-    # data fields only: the territory, kind and time received place the application in its queue, and the
-    # position is computed (app/services/land_queue.py)
-    edit_columns = ["category", "last_name", "first_name", "patronymic", "pin", "address", "phone", "family_size",
-                    "note"]
-    search_columns = ["number", "full_name", "pin", "territory", "kind", "category", "status", "position",
-                      "received_at", "decision_date"]
     choice_columns = {"status": STATUSES}
     add_form_query_rel_fields = {"territory": [["kind", FilterIn, list(LSG_UNIT_KINDS)]],
                                  "category": [["active", FilterEqual, True]]}
@@ -150,12 +133,6 @@ class LandCategoryView(SanaripModelView):
 
     datamodel = SQLAInterface(LandCategory)
     entity_plural = _l("Priority categories")
-    list_columns = ["rank", "code", "name", "min_age", "active"]
-    show_columns = ["code", "name_ky", "name_ru", "name_en", "rank", "min_age", "legal_basis", "active",
-                    "changed_by", "changed_on"]
-    add_columns = ["code", "name_ky", "name_ru", "name_en", "rank", "min_age", "legal_basis", "active"]
-    edit_columns = add_columns
-    search_columns = ["code", "name_ky", "name_ru", "name_en", "rank", "active"]
     base_order = ("rank", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
 

@@ -60,24 +60,12 @@ class LsgActivitySphereView(_Classifier):
 
 class LsgIndicatorView(_Classifier):
     datamodel = SQLAInterface(LsgIndicator)
-    list_columns = ["code", "name", "unit", "category", "sort_order"]
-    show_columns = ["code", "name_ky", "name_ru", "name_en", "unit", "category", "sort_order", "changed_by",
-                    "changed_on"]
-    add_columns = ["code", "name_ky", "name_ru", "name_en", "unit", "category", "sort_order"]
-    edit_columns = ["name_ky", "name_ru", "name_en", "unit", "category", "sort_order"]
-    search_columns = ["code", "name_ky", "name_ru", "name_en", "unit", "category"]
     base_order = ("sort_order", "asc")
 
 
 # --- rows of a passport -------------------------------------------------------------------------------------
 class LsgIndicatorValueView(SanaripModelView):
     datamodel = SQLAInterface(LsgIndicatorValue)
-    list_columns = ["passport", "indicator", "value", "source", "note"]
-    show_columns = ["passport", "indicator", "value", "unit", "source", "note", "created_by", "created_on",
-                    "changed_by", "changed_on"]
-    add_columns = ["passport", "indicator", "value", "note"]
-    edit_columns = ["value", "note"]
-    search_columns = ["passport", "indicator", "source", "value"]
     formatters_columns = {"source": lambda source: str(SOURCES.get(source, source)), **_blank("note")}
     base_order = ("passport_id", "desc")
     # Indicators arrive from a sheet with one row per territory and indicator (see import_table below).
@@ -107,12 +95,6 @@ class LsgIndicatorValueView(SanaripModelView):
 
 class LsgSocialObjectView(SanaripModelView):
     datamodel = SQLAInterface(LsgSocialObject)
-    list_columns = ["name", "object_type", "condition", "capacity", "year_built", "settlement", "passport"]
-    show_columns = ["passport", "object_type", "name", "settlement", "condition", "capacity", "year_built", "note",
-                    "created_by", "created_on", "changed_by", "changed_on"]
-    add_columns = ["passport", "object_type", "name", "settlement", "condition", "capacity", "year_built", "note"]
-    edit_columns = add_columns[1:]
-    search_columns = ["name", "object_type", "condition", "year_built", "passport"]
     formatters_columns = _blank("capacity", "year_built", "note")
     add_form_query_rel_fields = {"settlement": [["level", FilterGreater, 2]]}
     edit_form_query_rel_fields = add_form_query_rel_fields
@@ -126,13 +108,6 @@ class LsgSocialObjectView(SanaripModelView):
 
 class LsgProblemView(SanaripModelView):
     datamodel = SQLAInterface(LsgProblem)
-    list_columns = ["priority", "title", "status", "estimated_cost", "social_object", "passport"]
-    show_columns = ["passport", "title", "description", "priority", "estimated_cost", "funding_source", "status",
-                    "social_object", "created_by", "created_on", "changed_by", "changed_on"]
-    add_columns = ["passport", "title", "description", "priority", "estimated_cost", "funding_source", "status",
-                   "social_object"]
-    edit_columns = add_columns[1:]
-    search_columns = ["title", "status", "priority", "passport"]
     choice_columns = {"status": PROBLEM_STATUSES}
     formatters_columns = _blank("description", "funding_source")
     base_order = ("priority", "asc")
@@ -146,8 +121,6 @@ class LsgProblemView(SanaripModelView):
 # --- passports ----------------------------------------------------------------------------------------------
 class LsgPassportView(SanaripModelView):
     datamodel = SQLAInterface(LsgPassport)
-    list_columns = ["territory", "year", "population_total", "population_source", "households", "settlements",
-                    "area_km2", "social_object_count"]
     eager_load = ("values.indicator", "social_objects")  # the figures and the count
     show_fieldsets = [
         (_l("Territorial unit"), {"fields": ["territory", "year", "administrative_centre", "area_km2", "area_ha",
@@ -157,18 +130,14 @@ class LsgPassportView(SanaripModelView):
         (_l("Economy and infrastructure"), {"fields": ["spheres_list", "activity_note", "infrastructure", "note"]}),
         RECORD,
     ]
-    add_columns = ["territory", "year", "administrative_centre", "area_km2", "settlements", "spheres",
-                   "activity_note", "infrastructure", "note"]
-    edit_columns = add_columns[2:]
-    search_columns = ["territory", "year", "administrative_centre"]
     formatters_columns = {**{c: _number for c in ("area_ha", "population_total", "population_male",
                                                   "population_female", "households")},
                           **_blank("administrative_centre", "settlements", "activity_note", "infrastructure",
                                    "note")}
     add_form_query_rel_fields = {"territory": [["kind", FilterIn, list(LSG_UNIT_KINDS)]]}
     # the API takes the passport's figures, not its many-to-many spheres
-    api_add_columns = [c for c in add_columns if c != "spheres"]
-    api_edit_columns = [c for c in add_columns[2:] if c != "spheres"]
+    api_add_columns = [c for c in LsgPassport.__dataset__.layout.form if c != "spheres"]
+    api_edit_columns = [c for c in LsgPassport.__dataset__.layout.edit if c != "spheres"]
     related_views = [LsgIndicatorValueView, LsgSocialObjectView, LsgProblemView]
     show_template = "lsg_passport/show.html"
     base_order = ("year", "desc")
@@ -225,12 +194,6 @@ class OfficialFigureView(SanaripModelView):
     """Official statistics of the republic, oblasts, rayons and LSG units, as published (their own dataset)."""
 
     datamodel = SQLAInterface(OfficialFigure)
-    list_columns = ["place", "indicator", "year", "value", "unit", "reference_date", "source"]
-    show_columns = ["place", "indicator", "year", "reference_date", "value", "unit", "source", "note",
-                    "created_by", "created_on", "changed_by", "changed_on"]
-    add_columns = ["territory", "indicator", "year", "reference_date", "value", "unit", "source", "note"]
-    edit_columns = add_columns
-    search_columns = ["territory", "indicator", "year", "source"]
     formatters_columns = {"reference_date": lambda d: format_date(d, "medium") if d else ""}
     base_order = ("year", "desc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete", "can_export", "can_import"]

@@ -77,20 +77,12 @@ OBJECT_SEARCH = ["inventory_number", "name", "kind", "territory", "cadastral_num
 
 class PropertyLeaseView(SanaripModelView):
     datamodel = SQLAInterface(PropertyLease)
-    list_columns = ["object", "contract_number", "tenant_name", "start_date", "end_date", "terminated_on",
-                    "monthly_rent", "state"]
     show_fieldsets = [
         (_l("Contract"), {"fields": ["object", "contract_number", "start_date", "end_date", "terminated_on",
                                      "monthly_rent", "state", "note"]}),
         (_l("Tenant"), {"fields": ["tenant_kind", "tenant_name", "tenant_number"]}),
         RECORD,
     ]
-    add_columns = ["object", "tenant_kind", "tenant_name", "tenant_number", "contract_number", "start_date",
-                   "end_date", "monthly_rent", "note"]
-    edit_columns = ["tenant_kind", "tenant_name", "tenant_number", "contract_number", "start_date", "end_date",
-                    "monthly_rent", "terminated_on", "note"]
-    search_columns = ["contract_number", "tenant_name", "tenant_number", "start_date", "end_date", "terminated_on",
-                      "object"]
     formatters_columns = {"state": lambda state: str(LEASE_STATES.get(state, state)),
                           **blanks(("note",), ("terminated_on",))}
     base_order = ("end_date", "asc")
@@ -105,12 +97,6 @@ class PropertyLeaseView(SanaripModelView):
 
 class PropertyDocumentView(StoredDocumentView):
     datamodel = SQLAInterface(PropertyDocument)
-    list_columns = ["object", "title", "number", "doc_date", "file_link", "size_label"]
-    show_columns = ["object", "title", "number", "doc_date", "file_link", "content_type", "size_label",
-                    "created_by", "created_on"]
-    add_columns = ["object", "title", "number", "doc_date", "file"]
-    edit_columns = ["title", "number", "doc_date"]
-    search_columns = ["title", "number", "doc_date", "file_name", "object"]
     formatters_columns = blanks(("number",), ("doc_date",))
     base_order = ("doc_date", "desc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete", "can_download", "can_export"]
@@ -129,9 +115,6 @@ class PropertyDocumentView(StoredDocumentView):
 
 class PropertyEventView(SanaripModelView):
     datamodel = SQLAInterface(PropertyEvent)
-    list_columns = ["on_date", "kind", "object", "note"]
-    show_columns = ["object", "kind", "on_date", "note", "created_by", "created_on"]
-    search_columns = ["kind", "on_date", "note", "object"]
     formatters_columns = blanks(("note",))
     base_order = ("on_date", "desc")
     # history is written by the services: read only
@@ -142,9 +125,6 @@ class PropertyDecommissionStepView(SanaripModelView):
     """Who drew up, approved or rejected an act, when and why (written by the services only)."""
 
     datamodel = SQLAInterface(PropertyDecommissionStep)
-    list_columns = ["at", "from_status", "to_status", "note", "actor"]
-    show_columns = ["act", "at", "from_status", "to_status", "note", "actor"]
-    search_columns = ["at", "to_status"]
     choice_columns = {"from_status": DECOMMISSION_STATUSES, "to_status": DECOMMISSION_STATUSES}
     formatters_columns = blanks(("note",))
     base_order = ("id", "desc")
@@ -157,12 +137,6 @@ class PropertyDecommissionView(WorkflowViewMixin, SanaripModelView):
 
     workflow = service.WORKFLOW
     datamodel = SQLAInterface(PropertyDecommission)
-    list_columns = ["object", "reason", "act_number", "act_date", "status", "decided_on"]
-    show_columns = ["object", "reason", "act_number", "act_date", "note", "status", "decided_on", "decided_by",
-                    "created_by", "created_on"]
-    add_columns = ["object", "reason", "act_number", "act_date", "note"]
-    edit_columns = ["reason", "act_number", "act_date", "note"]
-    search_columns = ["act_number", "act_date", "status", "reason", "object"]
     choice_columns = {"status": DECOMMISSION_STATUSES}
     formatters_columns = blanks(("note",), ("decided_on",))
     related_views = [PropertyDecommissionStepView]
@@ -180,14 +154,9 @@ class PropertyObjectView(SanaripModelView):
     """The register: objects in use. Decommissioned objects leave it (PropertyArchiveView shows them)."""
 
     datamodel = SQLAInterface(PropertyObject)
-    list_columns = ["inventory_number", "name", "kind", "territory", "area_label", "balance_value",
-                    "residual_value", "condition", "use_mode"]
     show_fieldsets = OBJECT_SHOW
     add_fieldsets = OBJECT_FORM
     edit_fieldsets = OBJECT_FORM
-    add_columns = [c for _, spec in OBJECT_FORM for c in spec["fields"]]
-    edit_columns = add_columns
-    search_columns = OBJECT_SEARCH
     choice_columns = OBJECT_CHOICES
     formatters_columns = OBJECT_FORMATTERS
     base_filters = [["status", FilterEqual, "active"]]
@@ -254,9 +223,6 @@ class PropertyArchiveView(SanaripModelView):
 
 class DecommissionReasonView(SanaripModelView):
     datamodel = SQLAInterface(DecommissionReason)
-    list_columns = ["code", "name_ky", "name_ru", "name_en"]
-    show_columns = ["code", "name_ky", "name_ru", "name_en", "changed_by", "changed_on"]
-    edit_columns = ["name_ky", "name_ru", "name_en"]
     base_order = ("id", "asc")
     base_permissions = ["can_list", "can_show", "can_edit"]
 

@@ -19,13 +19,6 @@ MAX_PKCS12_BYTES = 64 * 1024  # a PKCS#12 file with its chain is a few kilobytes
 
 class SigningCertificateView(SanaripModelView):
     datamodel = SQLAInterface(SigningCertificate)
-    list_columns = ["name", "territory", "source", "serial", "valid_until", "is_active"]
-    show_columns = ["name_ky", "name_ru", "name_en", "territory", "holder_type", "holder_id", "source", "subject",
-                    "issuer", "serial", "valid_from", "valid_until", "fingerprint", "chain", "is_active",
-                    "created_on", "created_by"]
-    edit_columns = ["name_ky", "name_ru", "name_en"]
-    search_columns = ["name_ky", "name_ru", "name_en", "territory", "source", "serial", "fingerprint", "is_active",
-                      "valid_until"]
     formatters_columns = {"holder_type": lambda value: {"ref_territory": gettext("LSG body")}.get(value, value)}
     base_order = ("name_ru", "asc")
     base_permissions = ["can_list", "can_show", "can_edit", "can_load"]

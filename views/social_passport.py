@@ -102,12 +102,6 @@ class FilterReviewDueBy(BaseFilter):
 # --- reference tables ---------------------------------------------------------------------------------------------
 class PovertyLineView(SanaripModelView):
     datamodel = SQLAInterface(PovertyLine)
-    list_columns = ["year", "territory", "amount", "guaranteed_minimum_income", "source"]
-    show_columns = ["year", "territory", "amount", "guaranteed_minimum_income", "source", "note", "changed_by",
-                    "changed_on"]
-    add_columns = ["year", "territory", "amount", "guaranteed_minimum_income", "source", "note"]
-    edit_columns = add_columns
-    search_columns = ["year", "amount"]
     formatters_columns = FORMATTERS
     base_order = ("year", "desc")
 
@@ -165,8 +159,6 @@ class SocialPassportView(WorkflowViewMixin, SanaripModelView):
     datamodel = SQLAInterface(SocialPassport)
     extra_filters = {"review_due_on": [FilterReviewDueBy]}
     list_template = "social_passport/list.html"
-    list_columns = ["household_number", "head_name", "territory", "members_count", "income_per_member",
-                    "welfare_score", "needs_support", "status", "review_due_on"]
     show_fieldsets = [
         (_l("Household"), {"fields": ["territory", "household_number", "address", "head_name", "surveyed_on",
                                       "status"]}),
@@ -182,12 +174,7 @@ class SocialPassportView(WorkflowViewMixin, SanaripModelView):
         (_l("Record"), {"fields": ["created_by", "created_on", "changed_by", "changed_on"], "expanded": False}),
     ]
     add_fieldsets = FORM_FIELDSETS
-    add_columns = [c for _, spec in FORM_FIELDSETS for c in spec["fields"]]
     edit_fieldsets = [(_l("Survey"), {"fields": ["surveyed_on"]}), *FORM_FIELDSETS[1:]]
-    edit_columns = add_columns[1:]
-    search_columns = ["household_number", "head_name", "address", "territory", "status", "needs_support",
-                      "welfare_score", "income_per_member", "members_count", "surveyed_on", "approved_on",
-                      "review_due_on", "needs", "reasons"]
     choice_columns = CHOICES
     formatters_columns = FORMATTERS
     add_form_query_rel_fields = {"needs": [["active", FilterEqual, True]], "reasons": [["active", FilterEqual, True]]}

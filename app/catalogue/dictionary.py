@@ -13,7 +13,7 @@ from sqlalchemy.orm import class_mapper
 
 from app.catalogue import custom as custom_fields, state
 from app.i18n import LOCALES, current_language
-from models.dictionary import BOOKKEEPING, COMMON_LABELS, F, REGULATIONS
+from models.dictionary import BOOKKEEPING, COMMON_LABELS, REGULATIONS, SCREEN_LABELS, F
 
 CORE_PREFIXES = ("ref_", "core_", "ab_")
 
@@ -118,6 +118,28 @@ class FieldInfo:
     @property
     def is_bookkeeping(self):
         return self.key in BOOKKEEPING
+
+    @property
+    def screens(self):
+        """The screens that show or take the field (the dataset's Layout; a custom field's own flags)."""
+        if self.custom is not None:
+            said = {"list": self.custom.in_list, "search": self.custom.searchable, "form": True, "edit": True,
+                    "show": True, "api": True}
+            return [SCREEN_LABELS[s] for s, on in said.items() if on]
+        layout = self.dataset.spec.layout
+        if layout is None:
+            return []
+        names = {self.key, self.key[:-3] if self.key.endswith(("_id", "_fk")) else self.key}
+        out = []
+        for screen in SCREEN_LABELS:
+            columns = layout.edit if screen == "edit" else getattr(layout, screen)
+            if screen == "edit" and columns is None:
+                columns = layout.form
+            if screen == "api" and columns is None:
+                columns = record_columns(self.dataset.model)
+            if columns and names & {c.split(".")[0] for c in columns}:
+                out.append(SCREEN_LABELS[screen])
+        return out
 
     def label(self, language=None):
         return self.dataset.field_label(self.key, language)
@@ -363,6 +385,28 @@ def descriptions(model):
         if (spec is not None and spec.description is not None) or state.current().texts.get((info.key, key)):
             out[key] = lazy_description(model, key)
     return out
+
+
+#: a view's column attribute per screen of the dataset's Layout
+SCREEN_ATTRIBUTES = {"list": "list_columns", "search": "search_columns", "add": "add_columns",
+                     "edit": "edit_columns", "show": "show_columns"}
+
+
+def screen_columns(model, screen):
+    """The columns the field dictionary gives one screen of the model's dataset (a list), or None; "api" falls back
+    to the record's columns."""
+    spec = getattr(model, "__dataset__", None)
+    layout = spec.layout if spec is not None else None
+    columns = layout.columns(screen) if layout is not None else None
+    if columns is None and screen == "api":
+        return record_columns(model)
+    return list(columns) if columns is not None else None
+
+
+def record_columns(model):
+    """What the REST API reads of a record when it says nothing else: the id and the table's own columns (foreign
+    keys as ids), bookkeeping left out."""
+    return [c.key for c in model.__table__.columns if c.key not in BOOKKEEPING or c.key == "version"]
 
 
 def classifier_columns(model):
