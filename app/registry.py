@@ -90,8 +90,8 @@ def _household_book():
     from app.seed.roles import RoleTemplate, common, grant
     from charts.household_book import HouseholdChartView
     from views.certificates import document_check, verification
-    from views.household_book import CertificateView, HouseholdApi, HouseholdView, MemberApi, MemberView, \
-        MovementView, VoterListView
+    from views.household_book import CertificateApi, CertificateView, HouseholdApi, HouseholdView, MemberApi, \
+        MemberView, MovementView, VoterListView
 
     category, label = "Household book", _l("Household book")
     read = [*common(), grant(HouseholdView, "read", "can_export", "can_print", menu=True),
@@ -99,7 +99,7 @@ def _household_book():
             grant(MovementView, "read", "can_export", menu=True),
             grant(CertificateView, "read", "can_export", "can_print", menu=True),
             grant(VoterListView, "read", "can_export", "can_print", menu=True), grant(HouseholdChartView, "read", menu=True),
-            grant(HouseholdApi, "read"), grant(MemberApi, "read")]
+            grant(HouseholdApi, "read"), grant(MemberApi, "read"), grant(CertificateApi, "read")]
     # movements and certificates are records of what happened: added, never edited or deleted
     write = [*read, grant(HouseholdView, "write", "can_import"), grant(MemberView, "write", "can_import"),
              grant(MovementView, "can_add"), grant(CertificateView, "can_add"), grant(HouseholdApi, "*"),
@@ -116,11 +116,11 @@ def _household_book():
             MenuItem(HouseholdChartView, "Household charts", _l("Household book charts"), category, label,
                      "fa-chart-bar"),
         ],
-        apis=[HouseholdApi, MemberApi],
+        apis=[HouseholdApi, MemberApi, CertificateApi],
         public_blueprints=[verification, document_check],
         role_templates=[
             RoleTemplate("LSG clerk", _l("LSG clerk"), write),
-            RoleTemplate("LSG head", _l("LSG head"), read),
+            RoleTemplate("LSG head", _l("LSG head"), [*read, grant(CertificateView, "can_revoke")]),
         ],
         seed_reference=seed.seed_reference,  # the issuing bodies' signing certificates (demo CA)
         seed_demo=seed.seed,

@@ -238,13 +238,17 @@ class Certificate(OfMember, Tracked, Model):
                 "signer_name": _l("Signed by"), "signer_position": _l("Position of the signer"),
                 "verification_code": _l("Verification code"), "revoked_on": _l("Revoked on"),
                 "revoked_reason": _l("Reason of revocation"), "content": _l("Facts certified"),
+                "state": _l("Status"),
                 "signer": _l("Signing certificate")},
         layout=Layout(
             list=("number", "kind", "member", "issued_on", "valid_until", "language", "created_by"),
             search=("number", "kind", "issued_on", "language"),
             form=("member", "kind", "language", "signer_name", "signer_position"),
             show=("number", "kind", "member", "language", "issued_on", "valid_until", "issuing_body", "signer_name",
-                  "signer_position", "verification_code", "revoked_on", "revoked_reason", "created_by", "created_on")))
+                  "signer_position", "verification_code", "revoked_on", "revoked_reason", "created_by", "created_on"),
+            # the facts certified stay on the printed (signed) copy; the code only with the citizen
+            api=("id", "number", "kind", "member_id", "language", "issued_on", "valid_until", "issuing_body",
+                 "revoked_on", "revoked_reason")))
     personal = True
 
     id = Column(Integer, primary_key=True)
@@ -266,6 +270,11 @@ class Certificate(OfMember, Tracked, Model):
     # with the body's current one once it is renewed
     signer_id = Column(Integer, ForeignKey("signing_certificate.id"))
     signer = relationship("SigningCertificate")
+
+    @property
+    def state(self):
+        """Its workflow state (app/services/household_book.py CERTIFICATE_WORKFLOW): issued until revoked."""
+        return "revoked" if self.revoked_on is not None else "issued"
 
     def __repr__(self):
         return f"№{self.number}"

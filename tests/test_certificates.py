@@ -237,3 +237,56 @@ def test_every_certificate_text_reads_right_in_each_language(app, db):
                     assert not any(p in text for p in russian), text
     finally:
         db.session.rollback()
+
+
+def test_the_head_revokes_a_certificate_with_a_reason_and_every_check_says_so(app, db, clerk, make_user):
+    """Sanarip Aimak cl. 25: a certificate withdrawn by the head (a workflow step with a required reason, audited)
+    is "revoked" with its date on the public check, by number and code and for an uploaded signed copy; the clerk
+    who issued it cannot revoke it."""
+    from flask_babel import force_locale, format_date
+
+    from models.household_book import Certificate
+
+    head = _head_in_clerk_territory(db)
+    clerk.post("/certificateview/add", {"member": head.id, "kind": "residence", "language": "ru",
+                                        "signer_name": "Осмонов Б.", "signer_position": "Глава"},
+               token_from="/certificateview/add")
+    certificate = db.session.query(Certificate).filter_by(member_id=head.id).order_by(Certificate.id.desc()).first()
+    printed = _printed(app, certificate)  # a copy the citizen holds, signed before the revocation
+    url = f"/certificateview/revoke/{certificate.id}"
+    assert clerk.get(url).status_code in (302, 403)  # not the clerk's step
+    assert clerk.post(url, {"reason": "ошибка"}, token_from=f"/certificateview/show/{certificate.id}").status_code \
+        in (302, 403)
+    db.session.expire_all()
+    assert db.session.get(Certificate, certificate.id).revoked_on is None
+
+    chief = Browser(app.test_client())
+    chief.get("/lang/ky")
+    chief.login(make_user(("LSG head",), territory="41708203000000"))
+    assert "/certificateview/revoke/" in chief.get(f"/certificateview/show/{certificate.id}").get_data(as_text=True)
+    refused = chief.post(url, {"reason": "  "}, token_from=url)
+    assert refused.status_code == 200  # the form again, with the error at its field
+    db.session.expire_all()
+    assert db.session.get(Certificate, certificate.id).revoked_on is None
+    done = chief.post(url, {"reason": "Выдана по ошибке: неверный состав семьи"}, token_from=url)
+    assert done.status_code == 302
+    db.session.expire_all()
+    revoked = db.session.get(Certificate, certificate.id)
+    assert revoked.revoked_on == local_today() and revoked.revoked_reason.startswith("Выдана по ошибке")
+    assert audit_events(app, action="transition", object_type="household_book_certificate",
+                        object_id=str(certificate.id))
+    assert chief.post(url, {"reason": "ещё раз"}, token_from=f"/certificateview/show/{certificate.id}") \
+        .status_code != 500
+
+    citizen = Browser(app.test_client())
+    citizen.get("/lang/ru")
+    page = citizen.get(f"/check/?number={certificate.number}&code={certificate.verification_code}")
+    html = page.get_data(as_text=True)
+    with app.test_request_context(), force_locale("ru"):
+        day = format_date(revoked.revoked_on, "long")
+    result = html.split('id="check-result"')[1]
+    assert "Отозвана" in result or "Отозван" in result
+    assert day in result and "ошибке" not in html  # the date, never the reason
+    uploaded = _upload(citizen, printed, "ru").get_data(as_text=True)
+    assert 'data-status="valid"' in uploaded  # the signature is still the body's
+    assert day in uploaded.split('id="check-result"')[1]

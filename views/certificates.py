@@ -69,6 +69,7 @@ def _certificate_result(certificate):
     return {"found": True, "number": certificate.number, "kind": CERTIFICATE_KINDS[certificate.kind],
             "issued_on": format_date(certificate.issued_on, "long"),
             "valid_until": format_date(certificate.valid_until, "long"), "status": status,
+            "revoked_on": format_date(certificate.revoked_on, "long") if certificate.revoked_on else None,
             "status_label": {"valid": gettext("Valid"), "expired": gettext("Expired"),
                              "revoked": gettext("Revoked")}[status]}
 

@@ -8,6 +8,7 @@ from app.catalogue import dictionary
 from app.catalogue.classifiers import ClassifierChoices
 from app.reports import Column, Param, Report, ReportView
 from app.scope import scoped_select
+from app.workflow import WorkflowApiMixin, WorkflowViewMixin
 from app.services import household_book
 from models.household_book import MOVEMENTS, Certificate, Household, HouseholdMember, Movement
 from views import certificates
@@ -105,10 +106,11 @@ class MemberApi(SanaripModelRestApi):
     on_update = MemberView.on_update
 
 
-class CertificateView(SanaripModelView):
+class CertificateView(WorkflowViewMixin, SanaripModelView):
     """Certificates issued to citizens: issued once (number, verification code, content fixed), never edited;
-    printed as a PDF in the language the citizen asked for."""
+    printed as a PDF in the language the citizen asked for; revoked by the head (the workflow's one step)."""
 
+    workflow = household_book.CERTIFICATE_WORKFLOW
     datamodel = SQLAInterface(Certificate)
     base_order = ("number", "desc")
     base_permissions = ["can_list", "can_show", "can_add", "can_export", "can_print"]
@@ -129,6 +131,15 @@ class CertificateView(SanaripModelView):
 
     def render_print(self, item):
         return certificates.render(item), {"number": item.number, "language": item.language}
+
+
+class CertificateApi(WorkflowApiMixin, SanaripModelRestApi):
+    """Read-only, and the workflow's step (revocation by the head): certificates are issued through the form."""
+
+    resource_name = "household_book_certificate"
+    datamodel = SQLAInterface(Certificate)
+    workflow_view = CertificateView
+    base_permissions = ["can_get", "can_info"]
 
 
 def _voter_list_units(session, scope):

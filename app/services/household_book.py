@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
 
-from app import edges, numbering
+from app import edges, numbering, workflow
 from app.catalogue import policy
 from app.ages import born_by
 from app.errors import DomainError
@@ -17,7 +17,7 @@ from app.identifiers import check_person, parse_pin
 from app.scope import refuse_duplicate, scoped_select
 from app.territory_kinds import LSG_BODY_KINDS
 from models.dictionary import Legal
-from models.household_book import Household, HouseholdMember, Movement
+from models.household_book import Certificate, Household, HouseholdMember, Movement
 from app.clock import local_today
 
 # the database's own guarantees, as the rules a clerk reads (app/edges.py shows them instead of the SQL error)
@@ -194,6 +194,35 @@ def certificate_signer(session, certificate, now):
     else:
         holder = issuing_territory(certificate.member.household.territory)
     return signing.require_signer(session, holder, now)
+
+
+def revoke_certificate(session, certificate, reason, now: datetime.datetime):
+    """The head of the issuing body withdraws a certificate (Sanarip Aimak cl. 25): from that day the public check
+    and the check of any printed copy say "revoked" with the date; the certificate itself stays as it was issued."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_l("Say why the certificate is revoked."), field="reason")
+    if certificate.revoked_on is not None:
+        raise DomainError(_l("The certificate is already revoked."), field="reason")
+    certificate.revoked_on = local_today(now)
+    certificate.revoked_reason = reason[:255]
+
+
+CERTIFICATE_STATES = {"issued": _l("Issued"), "revoked": _l("Revoked")}
+CERTIFICATE_WORKFLOW = workflow.Workflow(
+    "household_book_certificate", Certificate,
+    states=[workflow.State("issued", CERTIFICATE_STATES["issued"], "success"),
+            workflow.State("revoked", CERTIFICATE_STATES["revoked"], "danger", final=True)],
+    transitions=[workflow.Transition(
+        "revoke", _l("Revoke the certificate"), source=("issued",), target="revoked", style="danger",
+        icon="fa-ban",
+        fields=[workflow.Field("reason", "text", _l("Reason of revocation"), required=True, max_length=255,
+                               description=_l("Shown to the head and kept in the audit; the public check says "
+                                              "only that the certificate is revoked and since when."))],
+        apply=lambda session, certificate, step: revoke_certificate(session, certificate, step.data.get("reason"),
+                                                                    step.now),
+        done=_l("The certificate is revoked."))],
+    state_attr="state")
 
 
 def certificate_status(certificate, today: datetime.date) -> str:
