@@ -17,7 +17,7 @@
 | LOGIN_THROTTLE_HOURS  | 24                                        | how far back the throttle counts failures      |
 | TRUSTED_PROXIES       | 0                                         | reverse proxies in front (nginx: 1); 0 = none  |
 | MAX_PAGE_SIZE         | 100                                       | cap for list and API page sizes                |
-| LIST_COUNT_CAP        | 10000                                     | a list counts its rows up to this, then says "more than" |
+| LIST_COUNT_CAP        | 10000                                     | lists, the REST list (`count_capped`) and exports count rows up to this, then say "more than" |
 | SESSION_COOKIE_SECURE | 0                                         | set 1 behind HTTPS (see README)                |
 | DEFAULT_LOCALE        | ky                                        | ky, ru or en                                   |
 | LAND_QUEUE_CHECK_RATE_LIMIT | 10 per minute                       | public queue-position checks per address       |

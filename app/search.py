@@ -11,7 +11,11 @@ it) and the page a hit links to; the model's scope condition (app/scope.py) limi
 indexed equality or a prefix of a name (`LIKE 'Асанов%'` on the b-tree of the name; on PostgreSQL the
 text_pattern_ops index of migration 0300 serves it whatever the collation), at most `LIMIT` rows per target, so a
 search costs a few index probes at national scale. Hits of personal datasets are audited as one bulk read per
-target (app/audit.py)."""
+target (app/audit.py).
+
+`contains(column, text)` is the one way a text is matched anywhere inside a column (the lists' "contains" filter,
+views/base.py, and the form lookups, views/lookup.py): `lower(column) LIKE '%text%'`, the expression the pg_trgm
+GIN indexes of migration 0310 are built on."""
 import re
 from dataclasses import dataclass
 
@@ -55,6 +59,22 @@ def kind_of(query):
 def name_prefix(query):
     """"асанов бакыт" → "Асанов Бакыт": names are stored with capitals, so the prefix stays an index range."""
     return " ".join(word[:1].upper() + word[1:] for word in query.split())
+
+
+def normalised(text):
+    """What a contains-search looks for: lower case, inner spaces as names are stored (one), LIKE's wildcards
+    escaped (a typed `%` or `_` is that character)."""
+    text = " ".join(str(text or "").split()).lower()
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def contains(column, text):
+    """`column` contains `text`, any case: lower(column) LIKE '%text%'. On PostgreSQL the trigram index on
+    lower(column) serves it (FAB's ILIKE on the bare column is served by no index we keep); on SQLite `lower` is
+    the app's Unicode function (app/__init__.py), so Cyrillic folds as on PostgreSQL."""
+    from sqlalchemy import func
+
+    return func.lower(column).like(f"%{normalised(text)}%", escape="\\")
 
 
 def conditions(target, query):

@@ -418,3 +418,60 @@ def test_a_list_counts_up_to_the_cap_then_says_more_than(app, admin, statements)
         app.config["LIST_COUNT_CAP"] = cap
     page = admin.get("/memberview/list/").get_data(as_text=True)
     assert "более" not in page
+
+
+def test_the_api_list_counts_up_to_the_cap_and_says_so(app, admin, statements):
+    """issue 14: the REST list counts as the list pages do (capped_count): past LIST_COUNT_CAP `count` is the cap
+    and `count_capped` is true, the pages past it are still served, and the OpenAPI says what the flag means."""
+    from models.household_book import HouseholdMember
+
+    with app.app_context():
+        from app.extensions import db as database
+
+        members = database.session.query(HouseholdMember).count()
+    assert members > 40
+    cap = app.config["LIST_COUNT_CAP"]
+    app.config["LIST_COUNT_CAP"] = 30
+    try:
+        statements.clear()
+        body = admin.get("/api/v1/household_member/?q=(page_size:10)").get_json()
+        assert body["count"] == 30 and body["count_capped"] is True and len(body["ids"]) == 10
+        counted = [s for s in statements if "count(" in s.lower() and "household_book_member" in s]
+        assert counted and all("LIMIT" in s for s in counted), counted
+        past = admin.get("/api/v1/household_member/?q=(page:3,page_size:10)").get_json()  # rows 31-40
+        assert len(past["ids"]) == 10 and past["count_capped"] is True
+    finally:
+        app.config["LIST_COUNT_CAP"] = cap
+    body = admin.get("/api/v1/household_member/?q=(page_size:10)").get_json()
+    assert body["count"] == members and body["count_capped"] is False
+    spec = admin.get("/api/v1/_openapi").get_json()
+    listing = spec["paths"]["/api/v1/household_member/"]["get"]["responses"]["200"]["content"]["application/json"]
+    properties = listing["schema"]["properties"]
+    assert properties["count_capped"]["type"] == "boolean" and "cap" in properties["count"]["description"]
+
+
+def test_an_export_counts_its_rows_for_the_audit_up_to_the_cap_and_sends_every_row(app, admin, db, statements):
+    """issue 14: an export's audit entry counted every matching row before the first was sent; it counts up to
+    LIST_COUNT_CAP (and says so), the file still has every row."""
+    import csv
+    import json
+
+    from models.household_book import HouseholdMember
+
+    members = db.session.query(HouseholdMember).count()
+    cap = app.config["LIST_COUNT_CAP"]
+    app.config["LIST_COUNT_CAP"] = 30
+    try:
+        statements.clear()
+        response = admin.get("/memberview/export/csv")
+        table = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+        assert len(table) == members + 1
+        counted = [s for s in statements if "count(" in s.lower() and "household_book_member" in s]
+        assert counted and all("LIMIT" in s for s in counted), counted
+    finally:
+        app.config["LIST_COUNT_CAP"] = cap
+    details = json.loads(audit_events(app, action="export")[-1].changes)
+    assert details["rows"] == 30 and details["rows_capped"] is True
+    admin.get("/memberview/export/csv").get_data()
+    details = json.loads(audit_events(app, action="export")[-1].changes)
+    assert details["rows"] == members and details["rows_capped"] is False

@@ -113,3 +113,160 @@ def test_an_application_to_the_register_is_found_by_its_number_within_the_organi
     assert f"/egovapplicationview/show/{first.id}" in _hits(operator.get("/search/", query_string={"q": first.number}))
     assert f"/egovapplicationview/show/{other.id}" in _hits(
         operator.get("/search/", query_string={"q": other.number.lower()}))
+
+
+# --- contains-search: lower(column) LIKE '%…%' (app/search.contains), pg_trgm GIN indexes of migration 0310 -------
+def _trigram_migration():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "migrations" / "versions" / "0310_trgm_search.py"
+    spec = importlib.util.spec_from_file_location("trgm_search_migration", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _postgresql_only(db):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL index (SQLite scans, tested by the searches themselves)")
+
+
+GROWN = 20_000  # rows added (and rolled back) before EXPLAIN: at a few hundred rows any plan reads everything
+
+
+def _plans(db, statements):
+    """EXPLAIN of each captured (statement, parameters) with sequential scans off, in a transaction that first adds
+    GROWN members and households of other names (md5 text) and ANALYZEs, then rolls everything back: at the demo
+    data's size reading a whole index is as cheap as any plan, so the plan would say nothing about the index."""
+    from sqlalchemy import text
+
+    from models.household_book import Household, HouseholdMember
+
+    grown = {HouseholdMember: {"full_name": "md5(g::text)", "is_active": "false"},
+             Household: {"number": "'x' || g", "address": "md5(g::text)"}}
+    plans = []
+    with db.engine.connect() as conn:
+        for model, overrides in grown.items():
+            columns = [c.name for c in model.__table__.columns if c.name != "id"]
+            values = ", ".join(overrides.get(c, f"m.{c}") for c in columns)
+            conn.execute(text(f"INSERT INTO {model.__tablename__} ({', '.join(columns)}) SELECT {values} FROM "
+                              f"{model.__tablename__} m, generate_series(1, {GROWN}) g WHERE m.id = "
+                              f"(SELECT min(id) FROM {model.__tablename__})"))
+            conn.execute(text(f"ANALYZE {model.__tablename__}"))
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
+        cursor = conn.connection.cursor()
+        for statement, parameters in statements:
+            cursor.execute("EXPLAIN " + statement, parameters)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+        conn.rollback()
+    return plans
+
+
+@pytest.fixture
+def executed(app):
+    """(statement, parameters) the app runs while the test runs."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    seen = []
+
+    def spy(_conn, _cursor, statement, parameters, _context, _many):
+        seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", spy)
+    yield seen
+    event.remove(engine, "before_cursor_execute", spy)
+
+
+def test_the_migration_indexes_every_searched_name_and_lookup_field_on_postgresql(db):
+    """Every name the lists search by "contains" and every lookup field of the large tables has its trigram
+    index: a lookup ORs its fields, and one branch without an index sends the whole OR to a scan."""
+    from sqlalchemy import text
+
+    from models.household_book import Household, HouseholdMember
+    from models.land_queue import LandApplication
+
+    indexed = {(table, column) for _name, table, column in _trigram_migration().INDEXES}
+    for model in (Household, HouseholdMember, LandApplication):
+        assert {(model.__tablename__, f) for f in model.lookup_fields} <= indexed, model
+    assert {("household_book_member", "full_name"), ("child_protection_child", "full_name"),
+            ("land_queue_application", "full_name"), ("social_passport_passport", "head_name")} <= indexed
+    _postgresql_only(db)
+    rows = dict(db.session.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'")).all())
+    for name, table, column in _trigram_migration().INDEXES:
+        assert name in rows, name
+        assert f"ON public.{table} USING gin (lower(({column})::text) gin_trgm_ops)" in rows[name], rows[name]
+
+
+def test_a_name_contains_search_and_the_household_lookup_are_answered_from_the_trigram_indexes(db, admin, executed):
+    _postgresql_only(db)
+    inside, _ = _members(db)
+    executed.clear()
+    page = admin.get("/memberview/list/", query_string={"_flt_2_full_name": inside.full_name.upper()})
+    assert page.status_code == 200 and f"/memberview/show/{inside.id}" in page.get_data(as_text=True)
+    searched = [(s, p) for s, p in executed if "lower(household_book_member.full_name) LIKE" in s]
+    assert len(searched) == 2, searched  # the capped count and the page
+    for plan in _plans(db, searched):
+        assert "ix_member_full_name_trgm" in plan, plan
+    executed.clear()
+    street = inside.household.address.split(",")[0].lower()
+    answer = admin.get("/memberview/lookup/household", query_string={"q": street})
+    assert inside.household_id in [r["id"] for r in answer.get_json()["results"]] or \
+        len(answer.get_json()["results"]) == 20
+    looked_up = [(s, p) for s, p in executed if "lower(household_book_household.address) LIKE" in s]
+    assert len(looked_up) == 1 and "ORDER BY" not in looked_up[0][0]  # sorting every match would read them all
+    plan = _plans(db, looked_up)[0]
+    assert "ix_household_address_trgm" in plan and "ix_household_number_trgm" in plan, plan
+
+
+@pytest.fixture
+def admin(app):
+    b = Browser(app.test_client())
+    b.login("admin")
+    return b
+
+
+def test_contains_matches_any_case_and_a_typed_wildcard_is_a_character_on_every_database(db, admin):
+    """The filter works the same on SQLite (the app's Unicode lower) and PostgreSQL: any case, inner spaces as
+    typed, `%` and `_` as characters (FAB's ILIKE made `%` match every row)."""
+    inside, _ = _members(db)
+    middle = inside.full_name[2:-2]
+    for term in (middle.upper(), middle.lower(), "  " + middle.replace(" ", "   ") + " "):
+        page = admin.get("/memberview/list/", query_string={"_flt_2_full_name": term})
+        assert f"/memberview/show/{inside.id}" in page.get_data(as_text=True), term
+    body = admin.get("/api/v1/household_member/", query_string={
+        "q": f"(filters:!((col:full_name,opr:ct,value:'{inside.full_name.lower()}')),page_size:100)"}).get_json()
+    assert inside.id in body["ids"]
+    for wildcard in ("%", "_", "%%%"):
+        body = admin.get("/api/v1/household_member/", query_string={
+            "q": f"(filters:!((col:full_name,opr:ct,value:'{wildcard}')))"}).get_json()
+        assert body["count"] == 0, wildcard
+    answer = admin.get("/memberview/lookup/household", query_string={"q": inside.household.number})
+    assert answer.status_code == 200 and answer.get_json()["results"]
+
+
+def test_a_clerk_finds_by_contains_and_through_the_api_and_the_lookup_only_their_territory(db, clerk):
+    inside, outside = _members(db)
+    for member, shown in ((inside, True), (outside, False)):
+        page = clerk.get("/memberview/list/", query_string={"_flt_2_full_name": member.full_name.lower()})
+        assert page.status_code == 200
+        assert (f"/memberview/show/{member.id}" in page.get_data(as_text=True)) is shown, member.full_name
+        body = clerk.get("/api/v1/household_member/", query_string={
+            "q": f"(filters:!((col:full_name,opr:ct,value:'{member.full_name.lower()}')),page_size:100)"}).get_json()
+        assert (member.id in body["ids"]) is shown
+        assert body["count"] == len(body["ids"])  # the count too is of the clerk's members only
+        answer = clerk.get("/memberview/lookup/household", query_string={"q": member.household.address})
+        found = [r["id"] for r in answer.get_json()["results"]]
+        assert (member.household_id in found) is shown or (shown and len(found) == 20)
+    from models.household_book import HouseholdMember
+    from models.reference import Territory
+
+    body = clerk.get("/api/v1/household_member/", query_string={
+        "q": "(filters:!((col:full_name,opr:ct,value:'а')),page_size:100)"}).get_json()
+    rayon = db.session.query(Territory).filter_by(code=RAYON).one()
+    rows = db.session.query(HouseholdMember).filter(HouseholdMember.id.in_(body["ids"])).all()
+    assert rows and all(r.household.territory.path.startswith(rayon.path) for r in rows)

@@ -9,6 +9,8 @@ import decimal
 from flask import Response, abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.baseviews import expose
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.models.sqla.filters import FilterContains, SQLAFilterConverter, get_field_setup_query
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import format_date, format_datetime, format_decimal, gettext, lazy_gettext as _l
@@ -17,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, SelectField
 from wtforms.validators import DataRequired, Optional
 
-from app import audit, clock, edges, tabular
+from app import audit, clock, edges, search, tabular
 from app.catalogue import classifiers, custom, dictionary
 from app.pdf import render_pdf
 from app.errors import DomainError
@@ -308,6 +310,23 @@ def capped_count(session, query, cap):
     return counted if counted <= cap else MoreThan(cap)
 
 
+class Contains(FilterContains):
+    """FAB's "contains" (same name, same `ct`, same place in the filter list, so URLs and Rison filters keep
+    working) as `app.search.contains`: lower(column) LIKE '%text%', which the trigram indexes on lower(column)
+    serve (migration 0310); FAB's ILIKE on the bare column is served by no index we keep."""
+
+    def apply(self, query, value):
+        query, field = get_field_setup_query(query, self.model, self.column_name)
+        return query.filter(search.contains(field, value))
+
+
+class FilterConverter(SQLAFilterConverter):
+    """FAB's filters per column type, with `Contains` for FAB's FilterContains."""
+
+    conversion_table = tuple((test, [Contains if f is FilterContains else f for f in filters])
+                             for test, filters in SQLAFilterConverter.conversion_table)
+
+
 class SanaripModelView(Titled, ScopeGuard, ModelView):
     """Every module's ModelView. Subclasses set `entity` and `entity_plural` (lazy strings) for the titles, and
     `choice_columns` for code columns shown as translated labels."""
@@ -335,6 +354,7 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
 
     def __init__(self, *args, **kwargs):
         dictionary_columns(self)
+        self.datamodel.filter_converter_class = FilterConverter
         self._custom_forms = custom_fields.FormCache()
         if is_scoped(self.datamodel.obj):
             self.base_filters = list(self.base_filters or []) + [SCOPE_FILTER]
@@ -747,9 +767,12 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
         labels = {col: {code: str(label) for code, label in choices.items()}  # translated once, not per cell
                   for col, choices in self.choice_columns.items()}
         if audit.personal_dataset(model):
+            # counted as the list counts (up to LIST_COUNT_CAP): an exact count of a national export would read
+            # every matching row once more before the first is sent
+            rows = capped_count(session, query, current_app.config["LIST_COUNT_CAP"])
             audit.record(session, "export", audit.object_type_of(model), None,
-                         {"rows": query.order_by(None).count(), "format": fmt,
-                          "filters": request.query_string.decode()[:300]})
+                         {"rows": getattr(rows, "cap", rows), "rows_capped": isinstance(rows, MoreThan),
+                          "format": fmt, "filters": request.query_string.decode()[:300]})
             session.commit()
         rows = ([self._export_value(item, c, labels) for c in columns] for item in query.yield_per(EXPORT_BATCH))
         return tabular.stream_response(headers, rows, fmt, model.__tablename__)
@@ -800,6 +823,19 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
             keys=self.import_keys, report=report, appbuilder=self.appbuilder, view=self)
 
 
+class CappedCountInterface(SQLAInterface):
+    """FAB's datamodel whose `query` (the REST list's count and page) counts as the list pages do: up to
+    LIST_COUNT_CAP rows (`capped_count`), a MoreThan past it."""
+
+    def query_count(self, query, filters=None, select_columns=None):
+        counted = self._apply_inner_all(query, filters, select_columns=select_columns, aliases_mapping={})
+        return capped_count(self.session, counted, current_app.config["LIST_COUNT_CAP"])
+
+
+COUNT_CAPPED_DOC = ("true when more rows match than the server counts (LIST_COUNT_CAP): `count` is then the cap "
+                    "and the real number is larger; the pages past it are still served")
+
+
 class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
     """Every module's REST API: the same scope as the UI, page size capped, personal reads audited."""
 
@@ -811,6 +847,9 @@ class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
     derived_on_add = ()
 
     def __init__(self, *args, **kwargs):
+        if type(self.datamodel) is SQLAInterface:  # its own instance: the UI view's datamodel is another one
+            self.datamodel = CappedCountInterface(self.datamodel.obj, self.datamodel._session)
+        self.datamodel.filter_converter_class = FilterConverter
         model = self.datamodel.obj
         if self.ui_view is not None:
             view = self.ui_view
@@ -987,6 +1026,12 @@ class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
             data["result"].update({s.key: item.custom_value(s.key) for s in self.custom_specs()})
 
     def pre_get_list(self, data):
+        # FAB's count is the capped one (CappedCountInterface): past the cap the answer says so instead of a number
+        # it did not count
+        count = data.get("count")
+        data["count_capped"] = isinstance(count, MoreThan)
+        if data["count_capped"]:
+            data["count"] = count.cap
         specs = self.custom_specs()
         if not specs:
             return
@@ -1020,6 +1065,16 @@ class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):
                 data[key] = list(data[key]) + [custom_fields.api_field_info(s) for s in specs]
         response.set_data(json.dumps(data, ensure_ascii=False, default=str))
         return response
+
+    def add_api_spec(self, api_spec):
+        super().add_api_spec(api_spec)
+        listing = api_spec._paths.get(f"{self.route_base}/", {}).get("get")
+        schema = (((listing or {}).get("responses", {}).get("200") or {}).get("content", {})
+                  .get("application/json", {}).get("schema", {}))
+        if "properties" in schema:
+            schema["properties"]["count"] = {
+                "type": "integer", "description": "rows matching the filters, counted up to the cap; see count_capped"}
+            schema["properties"]["count_capped"] = {"type": "boolean", "description": COUNT_CAPPED_DOC}
 
     def add_apispec_components(self, api_spec):
         from views import custom_fields
