@@ -19,7 +19,6 @@ answer is faster than a round trip through the queue. The daily duties are alway
 screen.
 """
 import json
-import logging
 import os
 import uuid
 
@@ -27,8 +26,6 @@ from flask_babel import lazy_gettext as _l
 from huey import RedisHuey, SqliteHuey
 
 from app import clock
-
-log = logging.getLogger(__name__)
 
 STATES = ("queued", "running", "done", "failed")
 STORED_NAME_LENGTH = 32
@@ -250,7 +247,7 @@ def execute(app, job_id):
                                report=json.dumps(exc.report) if exc.report else None)
             except Exception:
                 db.session.rollback()
-                log.exception("job %s (%s) failed", job_id, job.kind)
+                app.logger.exception("job %s (%s) failed", job_id, job.kind)
                 outcome.update(state="failed", error=msgid(FAILED))
         db.session.rollback()
         job = db.session.get(Job, job_id)

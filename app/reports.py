@@ -242,8 +242,19 @@ class ReportView(BaseView):
         args, given, error = self.parse()
         if error is not None:
             return self._back(given, error)
+        total = count_of(self.appbuilder.session, self.statement(args))
+        if total > current_app.config["JOBS_EXPORT_ROWS"]:  # a long table is written by a background job
+            from app import jobs
+
+            jobs.launch("report_export", f"{self.report.title} ({fmt})", {"view": self.class_name, "fmt": fmt},
+                        g.user, total=total)
+            return redirect(url_for("JobsView.index"))
+        headers, data, name = self.export_table(args, given, fmt, total)
+        return tabular.stream_response(headers, data, fmt, name)
+
+    def export_table(self, args, given, fmt, total):
+        """(headers, rows read in batches, file name stem) of the export; the export is audited here."""
         session, statement = self.appbuilder.session, self.statement(args)
-        total = count_of(session, statement)
         columns = [c for c in self.report.columns if c.export]
         headers = [str(c.label) for c in columns]
         data = ([spreadsheet_cell(c.of(row)) for c in columns] for row in streamed_rows(session, statement))
@@ -251,7 +262,7 @@ class ReportView(BaseView):
             headers = [gettext("№"), *headers]
             data = ([n, *cells] for n, cells in enumerate(data, 1))
         self._audit(given, total, total, "export", format=fmt)
-        return tabular.stream_response(headers, data, fmt, "-".join([self.report.key, *given.values()]))
+        return headers, data, "-".join([self.report.key, *given.values()])
 
     @expose("/pdf")
     @has_access
@@ -330,6 +341,25 @@ def _register_jobs():
             raise jobs.JobError(error)
         data, name = view.pdf_document(args, given, progress=progress.step)
         return jobs.Result(f"{name}.pdf", "application/pdf", [data])
+
+    @jobs.handler("report_export")
+    def report_export_job(job, payload, progress):
+        view, fmt = jobs.view_named(payload["view"]), payload["fmt"]
+        args, given, error = view.parse()
+        if error is not None:
+            raise jobs.JobError(error)
+        total = count_of(view.appbuilder.session, view.statement(args))
+        progress.set_total(total)
+        headers, data, name = view.export_table(args, given, fmt, total)
+        view.appbuilder.session.commit()  # the audit of the export, before the long read
+
+        def counted():
+            for n, row in enumerate(data, 1):
+                yield row
+                progress.step(n)
+
+        return jobs.Result(f"{name}-{clock.local_today().isoformat()}.{fmt}", tabular.FORMATS[fmt],
+                           tabular.chunks(headers, counted(), fmt))
 
 
 _register_jobs()

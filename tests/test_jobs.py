@@ -167,7 +167,6 @@ def test_a_job_that_breaks_shows_the_translated_general_error_and_keeps_the_deta
         from flask import g
 
         from app.extensions import db as _db
-        from models.jobs import Job  # noqa: F401
 
         g.user = app.appbuilder.sm.find_user("admin")
         job = jobs.launch("test_boom", "boom", {}, g.user)
@@ -261,3 +260,23 @@ def test_the_redis_backend_runs_a_job_through_the_real_redis(app, db):
         _export_through(app, db, queue)
     finally:
         queue.storage.flush_all()
+
+
+def test_a_long_pdf_list_and_a_long_report_export_are_jobs(app, db):
+    b = _login(app)
+    with settings(app, JOBS_PDF_ROWS=-1):
+        answer = b.get("/socialsupportlist/pdf")
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/jobs/")
+    job = _latest(db)
+    assert job.kind == "report_pdf" and job.state == "done", job.error
+    got = b.get(f"/jobs/download/{job.id}")
+    assert got.mimetype == "application/pdf" and got.get_data()[:4] == b"%PDF"
+    with settings(app, JOBS_PDF_ROWS=10 ** 6):  # a short list stays inline
+        assert b.get("/socialsupportlist/pdf").mimetype == "application/pdf"
+    with settings(app, JOBS_EXPORT_ROWS=-1):
+        answer = b.get("/socialsupportlist/export/csv")
+    assert answer.status_code == 302
+    job = _latest(db)
+    assert job.kind == "report_export" and job.state == "done", job.error
+    inline = b.get("/socialsupportlist/export/csv").get_data().decode("utf-8-sig")
+    assert b.get(f"/jobs/download/{job.id}").get_data().decode("utf-8-sig") == inline
