@@ -70,7 +70,9 @@ def make_huey(url=None, name="sanarip", path=None, immediate=False):
     if url and url.startswith(("redis://", "rediss://", "unix://")):
         queue = RedisHuey(name, url=url, immediate=immediate)
     else:
-        queue = SqliteHuey(name, filename=path or os.path.join(_instance(), "jobs.sqlite"), immediate=immediate)
+        path = path or os.path.join(_instance(), "jobs.sqlite")
+        os.makedirs(os.path.dirname(path), exist_ok=True)  # SqliteHuey opens its file at once
+        queue = SqliteHuey(name, filename=path, immediate=immediate)
     holder = {"app": None}
     queue.sanarip_app = holder
 

@@ -280,3 +280,40 @@ def test_a_long_pdf_list_and_a_long_report_export_are_jobs(app, db):
     assert job.kind == "report_export" and job.state == "done", job.error
     inline = b.get("/socialsupportlist/export/csv").get_data().decode("utf-8-sig")
     assert b.get(f"/jobs/download/{job.id}").get_data().decode("utf-8-sig") == inline
+
+
+def test_a_separate_huey_consumer_process_runs_a_job_from_redis(app, db, database_url):
+    """The production path: `huey_consumer app.jobs.huey` in its own process, the app made from the environment."""
+    import os
+    import subprocess
+    import sys
+
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/0").ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    from app import jobs
+
+    name = f"sanarip-test-{uuid.uuid4().hex[:8]}"
+    queue = jobs.make_huey("redis://127.0.0.1:6379/0", name)
+    env = dict(os.environ, SANARIP_JOBS_URL="redis://127.0.0.1:6379/0", SANARIP_JOBS_QUEUE=name,
+               DATABASE_URL=database_url, SANARIP_INSTANCE=app.instance_path, SECRET_KEY=app.config["SECRET_KEY"])
+    consumer = os.path.join(os.path.dirname(sys.executable), "huey_consumer")
+    process = subprocess.Popen([consumer, "app.jobs.huey", "-w", "1"], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, cwd=os.path.dirname(os.path.dirname(__file__)))
+    old = app.extensions["jobs"]
+    app.extensions["jobs"] = queue
+    try:
+        b = _login(app)
+        with settings(app, JOBS_EXPORT_ROWS=1):
+            assert b.get("/memberview/export/csv").status_code == 302
+        job = _wait(db, _latest(db).id, seconds=120)
+        assert job.state == "done", job.error
+        got = b.get(f"/jobs/download/{job.id}")
+        assert got.status_code == 200 and got.get_data().decode("utf-8-sig").count("\n") == job.total + 1
+    finally:
+        app.extensions["jobs"] = old
+        process.terminate()
+        process.wait(timeout=30)
+        queue.storage.flush_all()
