@@ -25,11 +25,13 @@ i18n-compile: venv
 setup: venv i18n-compile
 	$(FLASK) sanarip setup --demo
 
-# the demo logins on every run (the password when DEMO_PASSWORD is set); another port: `make run PORT=8000`
+# the demo logins on every run (the password when DEMO_PASSWORD is set); another port: `make run PORT=8000`.
+# SANARIP_JOBS_THREAD=1: the background jobs' consumer runs in a thread of the dev server (app/jobs.py, queue in
+# instance/jobs.sqlite); production runs `huey_consumer app.jobs.huey` instead (README, Production)
 run: setup
 	@$(FLASK) sanarip demo-users
 	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C stops)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	SANARIP_JOBS_THREAD=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: venv i18n-compile
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

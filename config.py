@@ -26,6 +26,12 @@
 | SIGNING_TRUST_ROOTS   | (none)                                    | PEM files of trusted root CAs, comma-separated |
 | SIGNATURE_CHECK_RATE_LIMIT | 10 per minute                        | public PDF-signature checks per address        |
 | SIGNATURE_CHECK_MAX_MB | 10                                       | largest PDF the public check accepts           |
+| SANARIP_JOBS_URL      | (none: SqliteHuey in <instance>/jobs.sqlite) | redis://127.0.0.1:6379/0: RedisHuey (prod)  |
+| SANARIP_JOBS_QUEUE    | sanarip                                   | the queue's name (one per installation)        |
+| SANARIP_JOBS_THREAD   | 0                                         | 1: a consumer thread in this process (make run) |
+| JOBS_EXPORT_ROWS      | 5000                                      | exports above this many rows run as jobs       |
+| JOBS_IMPORT_ROWS      | 500                                       | imports above this many rows run as jobs       |
+| JOBS_PDF_ROWS         | 100                                       | PDF lists above this many rows run as jobs     |
 """
 import os
 
@@ -116,6 +122,17 @@ class Config:
     UPLOAD_MAX_COLUMNS = _int("UPLOAD_MAX_COLUMNS", 100)  # a sheet wider than this is refused before it is read
     UPLOAD_MAX_UNPACKED_MB = _int("UPLOAD_MAX_UNPACKED_MB", 256)  # xlsx: the sheets and strings once unzipped
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
+    # background jobs (app/jobs.py): the queue, and the sizes above which a path runs as a job instead of inline
+    # (below them the answer in the request is quicker than a round trip through the queue)
+    JOBS_URL = os.environ.get("SANARIP_JOBS_URL") or None
+    JOBS_QUEUE = os.environ.get("SANARIP_JOBS_QUEUE", "sanarip")
+    JOBS_THREAD = _bool("SANARIP_JOBS_THREAD")
+    JOBS_IMMEDIATE = None  # None: immediate (run inside the request) exactly when TESTING
+    JOBS_EXPORT_ROWS = _int("JOBS_EXPORT_ROWS", 5000)
+    JOBS_IMPORT_ROWS = _int("JOBS_IMPORT_ROWS", 500)
+    JOBS_PDF_ROWS = _int("JOBS_PDF_ROWS", 100)
+    JOBS_PDF_MAX_ROWS = _int("JOBS_PDF_MAX_ROWS", 20000)  # a job renders up to this many rows into one PDF
 
     # PDF signatures (app/signing.py): keys in <instance>/signing, encrypted with this passphrase (generated into
     # that folder when empty); the demo CA signs for every LSG body until real PKCS#12 files are loaded

@@ -109,6 +109,9 @@ def create_app(config=None, **overrides):
     from app.cli import register_cli
 
     register_cli(app)
+    from app import jobs
+
+    jobs.init_app(app)  # after the views: their job handlers are registered
     return app
 
 

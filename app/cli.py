@@ -389,6 +389,26 @@ def run_daily(now, echo=_echo):
     return failed
 
 
+def _register_daily_job():
+    """`flask sanarip daily` as a background job an administrator starts from My jobs (views/jobs.py)."""
+    from flask_babel import lazy_gettext as _l
+
+    from app import clock, jobs
+
+    @jobs.handler("daily")
+    def daily_job(job, payload, progress):
+        lines = []
+        progress.set_total(len([s for s in current_app.extensions["sanarip_modules"] if s.daily is not None]))
+        failed = run_daily(clock.now(), echo=lambda line: (lines.append(line), progress.step(len(lines))))
+        progress.report = [[0, "", line] for line in lines]
+        if failed:
+            raise jobs.JobError(_l("These duties failed: %(names)s."), report=progress.report,
+                                names=", ".join(failed))
+
+
+_register_daily_job()
+
+
 @sanarip.command("daily")
 @click.option("--backup", "with_backup", is_flag=True, help="Also back up the database (to BACKUP_DIR).")
 @with_appcontext

@@ -57,6 +57,7 @@ def _core():
     from views.audit import AuditEventView
     from views.reference import TerritoryApi, TerritoryChildrenView, TerritoryView
     from views.help import HelpView
+    from views.jobs import JobsView
     from views.search import SearchView
     from views.signing import SigningCertificateView
 
@@ -72,7 +73,7 @@ def _core():
             MenuItem(SigningCertificateView, "Signing certificates", _l("Signing certificates"), admin, admin_label,
                      "fa-key"),
         ],
-        hidden_views=[TerritoryChildrenView, SearchView, HelpView],
+        hidden_views=[TerritoryChildrenView, SearchView, HelpView, JobsView],
         apis=[TerritoryApi],
         role_templates=role_seed.core_templates(),
         seed_reference=territories.load,

@@ -17,7 +17,8 @@ declared parameters parsed from the request. The view then gives, the same for e
 * the screen (`/`): the parameter form, the count and one page of rows, both computed in SQL (COUNT over the
   query, LIMIT/OFFSET), never loading the whole list;
 * exports: `/export/xlsx`, `/export/csv` (permission `can_export`) and `/pdf` (`can_print`, refused above
-  `pdf_max_rows` with a message, since xhtml2pdf renders about 40 rows a second);
+  `pdf_max_rows` with a message; above JOBS_PDF_ROWS rendered by a background job (app/jobs.py), since
+  xhtml2pdf renders about 40 rows a second);
 * the scope: a territory parameter outside the user's scope answers 404 and is audited `denied`
   (`scope.require_territory_code`), an unknown one 404;
 * the audit of personal data: every screen view (`report`), export (`export`) and PDF (`pdf`) is one bulk read
@@ -29,7 +30,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable
 
-from flask import Response, abort, flash, g, redirect, request, url_for
+from flask import Response, abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import format_date, format_datetime, format_decimal, gettext
@@ -137,7 +138,7 @@ class ReportView(BaseView):
     default_view = "index"
     template = "sanarip/report.html"
     page_size = 100
-    pdf_max_rows = 500
+    pdf_max_rows = None  # None: JOBS_PDF_MAX_ROWS; above JOBS_PDF_ROWS the PDF is a background job
     formats = ("xlsx", "csv", "pdf")
 
     # --- parameters ----------------------------------------------------------------------------------------------
@@ -241,8 +242,19 @@ class ReportView(BaseView):
         args, given, error = self.parse()
         if error is not None:
             return self._back(given, error)
+        total = count_of(self.appbuilder.session, self.statement(args))
+        if total > current_app.config["JOBS_EXPORT_ROWS"]:  # a long table is written by a background job
+            from app import jobs
+
+            jobs.launch("report_export", f"{self.report.title} ({fmt})", {"view": self.class_name, "fmt": fmt},
+                        g.user, total=total)
+            return redirect(url_for("JobsView.index"))
+        headers, data, name = self.export_table(args, given, fmt, total)
+        return tabular.stream_response(headers, data, fmt, name)
+
+    def export_table(self, args, given, fmt, total):
+        """(headers, rows read in batches, file name stem) of the export; the export is audited here."""
         session, statement = self.appbuilder.session, self.statement(args)
-        total = count_of(session, statement)
         columns = [c for c in self.report.columns if c.export]
         headers = [str(c.label) for c in columns]
         data = ([spreadsheet_cell(c.of(row)) for c in columns] for row in streamed_rows(session, statement))
@@ -250,7 +262,7 @@ class ReportView(BaseView):
             headers = [gettext("№"), *headers]
             data = ([n, *cells] for n, cells in enumerate(data, 1))
         self._audit(given, total, total, "export", format=fmt)
-        return tabular.stream_response(headers, data, fmt, "-".join([self.report.key, *given.values()]))
+        return headers, data, "-".join([self.report.key, *given.values()])
 
     @expose("/pdf")
     @has_access
@@ -264,24 +276,39 @@ class ReportView(BaseView):
             return self._back(given, error)
         statement = self.statement(args)
         total = count_of(session, statement)
-        if total > self.pdf_max_rows:
+        limit = self.pdf_max_rows or current_app.config["JOBS_PDF_MAX_ROWS"]
+        if total > limit:
             return self._back(given, gettext("A PDF holds at most %(n)s rows: narrow the list, or export to "
-                                             "Excel.", n=self.pdf_max_rows))
-        rows = rows_of(session, statement)
+                                             "Excel.", n=limit))
+        if total > current_app.config["JOBS_PDF_ROWS"]:
+            # a long list renders in a background job (xhtml2pdf: about 40 rows a second); My jobs shows it
+            from app import jobs
+
+            jobs.launch("report_pdf", f"{self.report.title} (PDF)", {"view": self.class_name}, g.user, total=total)
+            return redirect(url_for("JobsView.index"))
+        data, name = self.pdf_document(args, given)
+        return Response(data, mimetype="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
+
+    def pdf_document(self, args, given, progress=None):
+        """The list's PDF (bytes, file name stem), audited; `progress(n)` is told the rows laid out."""
+        session = self.appbuilder.session
+        rows = rows_of(session, self.statement(args))
         columns = [c for c in self.report.columns if c.pdf]
         groups = []
-        for row in rows:
+        for n, row in enumerate(rows, 1):
             heading = self.report.group(row) if self.report.group is not None else None
             if not groups or groups[-1][0] != heading:
                 groups.append((heading, []))
             groups[-1][1].append([self.text(c, row) for c in columns])
+            if progress is not None and n % 100 == 0:
+                progress(n // 2)  # laying out is the quick half, rendering the slow one
         data = render_pdf("pdf/report.html", title=str(self.report.title), report=self.report, columns=columns,
                           groups=groups, total=len(rows), lines=self._pdf_lines(args),
                           printed_on=format_datetime(clock.now(), "short"), printed_by=g.user.username)
         self._audit(given, len(rows), len(rows), "pdf")
-        name = "-".join([self.report.key, *given.values()])
-        return Response(data, mimetype="application/pdf",
-                        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
+        session.commit()
+        return data, "-".join([self.report.key, *given.values()])
 
     def _pdf_lines(self, args):
         """The parameters in the PDF's head; without a territory parameter the user's own territory."""
@@ -302,3 +329,37 @@ class ReportView(BaseView):
                          f"{territory.name if territory is not None else gettext('Kyrgyz Republic')}")
         return lines
 
+
+def _register_jobs():
+    from app import jobs
+
+    @jobs.handler("report_pdf")
+    def report_pdf_job(job, payload, progress):
+        view = jobs.view_named(payload["view"])
+        args, given, error = view.parse()
+        if error is not None:
+            raise jobs.JobError(error)
+        data, name = view.pdf_document(args, given, progress=progress.step)
+        return jobs.Result(f"{name}.pdf", "application/pdf", [data])
+
+    @jobs.handler("report_export")
+    def report_export_job(job, payload, progress):
+        view, fmt = jobs.view_named(payload["view"]), payload["fmt"]
+        args, given, error = view.parse()
+        if error is not None:
+            raise jobs.JobError(error)
+        total = count_of(view.appbuilder.session, view.statement(args))
+        progress.set_total(total)
+        headers, data, name = view.export_table(args, given, fmt, total)
+        view.appbuilder.session.commit()  # the audit of the export, before the long read
+
+        def counted():
+            for n, row in enumerate(data, 1):
+                yield row
+                progress.step(n)
+
+        return jobs.Result(f"{name}-{clock.local_today().isoformat()}.{fmt}", tabular.FORMATS[fmt],
+                           tabular.chunks(headers, counted(), fmt))
+
+
+_register_jobs()

@@ -85,14 +85,18 @@ def _xlsx_chunks(headers, rows, sheet_name):
             yield chunk
 
 
+def chunks(headers, rows, fmt):
+    """The bytes of a table as they are written (a response body or a job's result file)."""
+    return _csv_chunks(headers, rows) if fmt == "csv" else _xlsx_chunks(headers, rows, "data")
+
+
 def stream_response(headers, rows, fmt, name) -> Response:
     """A table of any length as xlsx or csv, `rows` an iterable read once while the response is sent (a
     database cursor read in batches), so memory does not grow with the rows."""
     from flask import stream_with_context
 
     stamp = local_today().isoformat()
-    chunks = _csv_chunks(headers, rows) if fmt == "csv" else _xlsx_chunks(headers, rows, "data")
-    return Response(stream_with_context(chunks), mimetype=FORMATS[fmt],
+    return Response(stream_with_context(chunks(headers, rows, fmt)), mimetype=FORMATS[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.{fmt}"'})
 
 
@@ -408,17 +412,18 @@ class _RelationChoices:
         return found
 
 
-def import_frame(view, frame) -> ImportReport:
-    """Validate every row with the view's add form and pre_add rules; write all rows or none."""
+def import_frame(view, frame, progress=None) -> ImportReport:
+    """Validate every row with the view's add form and pre_add rules; write all rows or none. `progress(n)` is
+    told the number of rows checked (a background job's progress bar)."""
     session = view.datamodel.session
     try:
-        return _import_rows(view, frame)
+        return _import_rows(view, frame, progress)
     except DomainError:  # the stream found what the checks before reading could not (a row too wide)
         session.rollback()
         raise
 
 
-def _import_rows(view, frame) -> ImportReport:
+def _import_rows(view, frame, progress=None) -> ImportReport:
     report = ImportReport()
     mapping = _header_map(view, frame)
     missing = [str(view.label_columns.get(c, c)) for c in view.import_columns if c not in mapping]
@@ -433,6 +438,8 @@ def _import_rows(view, frame) -> ImportReport:
     choices = _RelationChoices(view)
     for index, row in frame.iterrows():
         line = index + 2  # header is line 1
+        if progress is not None:
+            progress(index + 1)
         data = MultiDict()
         sheet = {col: str(row[header]) for col, header in mapping.items()}
         try:

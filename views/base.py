@@ -748,9 +748,21 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
     @has_access
     @permission_name("export")
     def export(self, fmt):
-        """The list as xlsx or csv, with the current filters and order, inside the user's scope."""
+        """The list as xlsx or csv, with the current filters and order, inside the user's scope; more than
+        JOBS_EXPORT_ROWS rows are written by a background job (app/jobs.py) and the user goes to My jobs."""
         if fmt not in tabular.FORMATS:
             abort(404)
+        query, count = self._export_query()
+        if count > current_app.config["JOBS_EXPORT_ROWS"]:
+            from app import jobs
+
+            jobs.launch("export", gettext("Export: %(entity)s", entity=self.entity_plural or ""),
+                        {"view": self.__class__.__name__, "fmt": fmt}, g.user, total=count)
+            return redirect(url_for("JobsView.index"))
+        headers, rows, name = self._export_table(query, count, fmt)
+        return tabular.stream_response(headers, rows, fmt, name)
+
+    def _export_query(self):
         get_filter_args(self._filters)
         order_column, order_direction = get_order_args().get(self.__class__.__name__, ("", ""))
         if not order_column and self.base_order:
@@ -759,6 +771,11 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
                                                    self.datamodel)
         session, model = self.datamodel.session, self.datamodel.obj
         query = self.datamodel.apply_all(session.query(model), joined, order_column, order_direction)
+        return query, query.order_by(None).count()
+
+    def _export_table(self, query, count, fmt):
+        """(headers, rows read in batches, file name stem) of the export; the export is audited here."""
+        session, model = self.datamodel.session, self.datamodel.obj
         columns = self._custom_keys(self._export_columns())
         # the related rows a column shows come in one query per batch, not one per row
         related = {c.split(".")[0] for c in columns if self.datamodel.is_relation(c.split(".")[0])}
@@ -775,7 +792,7 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
                           "format": fmt, "filters": request.query_string.decode()[:300]})
             session.commit()
         rows = ([self._export_value(item, c, labels) for c in columns] for item in query.yield_per(EXPORT_BATCH))
-        return tabular.stream_response(headers, rows, fmt, model.__tablename__)
+        return headers, rows, model.__tablename__
 
     def _export_value(self, item, column, labels):
         value = self.datamodel.get_values_item(item, [column])[0] if "." not in column else \
@@ -809,6 +826,14 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
             upload = request.files.get("file")
             try:
                 frame = tabular.read_table(upload)
+                if len(frame) > current_app.config["JOBS_IMPORT_ROWS"]:
+                    # a large file is imported by a background job, with the same all-or-nothing rule
+                    from app import jobs
+
+                    jobs.launch("import", gettext("Import: %(entity)s", entity=self.entity_plural or ""),
+                                {"view": self.__class__.__name__, "upload": jobs.save_upload(upload),
+                                 "filename": upload.filename}, g.user, total=len(frame))
+                    return redirect(url_for("JobsView.index"))
                 report = tabular.import_frame(self, frame)
             except DomainError as exc:
                 flash(str(exc), "danger")
@@ -834,6 +859,53 @@ class CappedCountInterface(SQLAInterface):
 
 COUNT_CAPPED_DOC = ("true when more rows match than the server counts (LIST_COUNT_CAP): `count` is then the cap "
                     "and the real number is larger; the pages past it are still served")
+
+
+def _register_jobs():
+    """The export and import of every SanaripModelView as background jobs (app/jobs.py), run by the view's own
+    code in a request context of the job's owner."""
+    from app import jobs
+
+    @jobs.handler("export")
+    def export_job(job, payload, progress):
+        view, fmt = jobs.view_named(payload["view"]), payload["fmt"]
+        query, count = view._export_query()
+        progress.set_total(count)
+        headers, rows, name = view._export_table(query, count, fmt)
+
+        def counted():
+            for n, row in enumerate(rows, 1):
+                yield row
+                progress.step(n)
+
+        return jobs.Result(f"{name}-{clock.local_today().isoformat()}.{fmt}", tabular.FORMATS[fmt],
+                           tabular.chunks(headers, counted(), fmt))
+
+    @jobs.handler("import")
+    def import_job(job, payload, progress):
+        import os
+
+        view = jobs.view_named(payload["view"])
+        upload, path = jobs.open_upload(payload["upload"], payload.get("filename") or "")
+        try:
+            try:
+                frame = tabular.read_table(upload)
+            except DomainError as exc:
+                raise jobs.JobError(exc.message) from exc
+            progress.set_total(len(frame))
+            report = tabular.import_frame(view, frame, progress=progress.step)
+        finally:
+            upload.stream.close()
+            os.remove(path)
+        if not report.ok:
+            # nothing was written; the rows refused are the job's report, as on the import page
+            raise jobs.JobError(_l("Nothing was imported: %(count)s errors in the file."),
+                                report=[list(e) for e in report.errors], count=len(report.errors))
+        progress.report = [[0, "", gettext("%(count)s rows imported.", count=report.imported)]]
+        return None
+
+
+_register_jobs()
 
 
 class SanaripModelRestApi(Titled, ScopeGuard, ModelRestApi):

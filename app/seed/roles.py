@@ -158,12 +158,14 @@ def common():
     from views.catalogue import CatalogueApi, CatalogueView
     from views.reference import TerritoryApi, TerritoryChildrenView, TerritoryView
     from views.help import HelpView
+    from views.jobs import JobsView
     from views.search import SearchView
 
     return [grant(SanaripUserView, "can_userinfo", "resetmypassword"), grant(ResetMyPasswordView, "*"),
             # the global search: each hit still needs can_show on its view and lies in the user's scope
             grant(SearchView, "can_index"),
             grant(HelpView, "can_index"),  # the user guides (help/<lang>/<role>.md)
+            grant(JobsView, "can_index"),  # My jobs: only one's own (the daily duties stay the admin's)
             grant(UserInfoEditView, "*"),
             grant(TerritoryView, "read", menu=True), grant(TerritoryChildrenView, "read"), grant(TerritoryApi, "read"),
             # everyone sees which datasets the system keeps (counts only of what they may read)

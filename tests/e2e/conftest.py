@@ -90,12 +90,16 @@ def live_server(chromium, catalogs):
     db_path = os.path.join(tmpdir, "e2e.db")
     env = dict(os.environ, SANARIP_INSTANCE=tmpdir, DATABASE_URL="sqlite:///" + db_path,
                ADMIN_USERNAME=ADMIN[0], ADMIN_PASSWORD=ADMIN[1], DEMO_PASSWORD=DEMO_PASSWORD,
-               LOGIN_RATE_LIMIT="1000 per minute", FLASK_DEBUG="0", PYTHONUNBUFFERED="1")
-    for name in ("FLASK_APP", "FLASK_RUN_PORT", "FLASK_RUN_HOST", "DEFAULT_LOCALE", "SANARIP_MODULES"):
+               LOGIN_RATE_LIMIT="1000 per minute", FLASK_DEBUG="0", PYTHONUNBUFFERED="1",
+               # the jobs' consumer in a thread of the server, as under `make run`; exports of more than 20 rows
+               # are jobs (tests/e2e/test_jobs.py)
+               SANARIP_JOBS_THREAD="1", JOBS_EXPORT_ROWS="20")
+    for name in ("FLASK_APP", "FLASK_RUN_PORT", "FLASK_RUN_HOST", "DEFAULT_LOCALE", "SANARIP_MODULES",
+                 "SANARIP_JOBS_URL"):
         env.pop(name, None)
     flask = [sys.executable, "-m", "flask", "--app", "run"]
-    setup = subprocess.run(flask + ["sanarip", "setup", "--demo"], cwd=ROOT, env=env, capture_output=True,
-                           text=True, timeout=900)
+    setup = subprocess.run(flask + ["sanarip", "setup", "--demo"], cwd=ROOT, env=dict(env, SANARIP_JOBS_THREAD="0"),
+                           capture_output=True, text=True, timeout=900)
     if setup.returncode != 0:
         shutil.rmtree(tmpdir, ignore_errors=True)
         pytest.fail(f"flask sanarip setup --demo failed:\n{setup.stdout[-3000:]}\n{setup.stderr[-3000:]}")
