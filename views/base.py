@@ -762,7 +762,9 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
         headers, rows, name = self._export_table(query, count, fmt)
         return tabular.stream_response(headers, rows, fmt, name)
 
-    def _export_query(self):
+    def _export_query(self, exact=False):
+        """The export's query and its count: capped as the list counts (the request only decides whether a job
+        writes the file), exact in the job, whose progress bar needs the total."""
         get_filter_args(self._filters)
         order_column, order_direction = get_order_args().get(self.__class__.__name__, ("", ""))
         if not order_column and self.base_order:
@@ -771,7 +773,9 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
                                                    self.datamodel)
         session, model = self.datamodel.session, self.datamodel.obj
         query = self.datamodel.apply_all(session.query(model), joined, order_column, order_direction)
-        return query, query.order_by(None).count()
+        if exact:
+            return query, query.order_by(None).count()
+        return query, capped_count(session, query, current_app.config["LIST_COUNT_CAP"])
 
     def _export_table(self, query, count, fmt):
         """(headers, rows read in batches, file name stem) of the export; the export is audited here."""
@@ -869,7 +873,7 @@ def _register_jobs():
     @jobs.handler("export")
     def export_job(job, payload, progress):
         view, fmt = jobs.view_named(payload["view"]), payload["fmt"]
-        query, count = view._export_query()
+        query, count = view._export_query(exact=True)
         progress.set_total(count)
         headers, rows, name = view._export_table(query, count, fmt)
 
