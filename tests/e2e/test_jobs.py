@@ -1,5 +1,6 @@
 """A large export in a real browser: the list's Excel button starts a job (more than JOBS_EXPORT_ROWS=20 rows in
-the e2e server), My jobs follows it by polling until 100 %, and the result downloads as an xlsx file; in Kyrgyz."""
+the e2e server), My jobs follows it by polling until 100 %, and the result downloads as an xlsx file; in Kyrgyz,
+then the page in Russian."""
 import os
 
 import pytest
@@ -41,3 +42,9 @@ def test_an_export_runs_as_a_job_reaches_100_percent_and_downloads(page, live_se
     assert os.path.getsize(target) > 1000
     assert not errors
     page.screenshot(path=os.path.join(ROOT, "docs", "screenshots", "jobs-ky.png"))
+    page.goto("/lang/ru")
+    page.goto("/jobs/")
+    ru = catalogs["ru"]
+    assert page.get_attribute("html", "lang") == "ru"
+    assert ru["My jobs"].string in page.content()
+    assert ru["Done"].string in page.locator("#jobs-table tr[data-job]").first.inner_text()
