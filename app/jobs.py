@@ -64,6 +64,19 @@ class Result:
         self.name, self.content_type, self.chunks = name, content_type, chunks
 
 
+def table_result(stem, fmt, headers, rows, progress):
+    """A table export as a job's file (`<stem>-<local date>.<fmt>`), the bar moving one step per row written."""
+    from app import tabular
+
+    def counted():
+        for n, row in enumerate(rows, 1):
+            yield row
+            progress.step(n)
+
+    return Result(f"{stem}-{clock.local_today().isoformat()}.{fmt}", tabular.FORMATS[fmt],
+                  tabular.chunks(headers, counted(), fmt))
+
+
 # --- the queue ----------------------------------------------------------------------------------------------
 def make_huey(url=None, name="sanarip", path=None, immediate=False):
     """RedisHuey for a redis:// URL, otherwise SqliteHuey in `path`; the job task registered on it."""

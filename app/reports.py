@@ -352,14 +352,7 @@ def _register_jobs():
         progress.set_total(total)
         headers, data, name = view.export_table(args, given, fmt, total)
         view.appbuilder.session.commit()  # the audit of the export, before the long read
-
-        def counted():
-            for n, row in enumerate(data, 1):
-                yield row
-                progress.step(n)
-
-        return jobs.Result(f"{name}-{clock.local_today().isoformat()}.{fmt}", tabular.FORMATS[fmt],
-                           tabular.chunks(headers, counted(), fmt))
+        return jobs.table_result(name, fmt, headers, data, progress)
 
 
 _register_jobs()

@@ -876,14 +876,7 @@ def _register_jobs():
         query, count = view._export_query(exact=True)
         progress.set_total(count)
         headers, rows, name = view._export_table(query, count, fmt)
-
-        def counted():
-            for n, row in enumerate(rows, 1):
-                yield row
-                progress.step(n)
-
-        return jobs.Result(f"{name}-{clock.local_today().isoformat()}.{fmt}", tabular.FORMATS[fmt],
-                           tabular.chunks(headers, counted(), fmt))
+        return jobs.table_result(name, fmt, headers, rows, progress)
 
     @jobs.handler("import")
     def import_job(job, payload, progress):
