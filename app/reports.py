@@ -306,8 +306,7 @@ class ReportView(BaseView):
         data = render_pdf("pdf/report.html", title=str(self.report.title), report=self.report, columns=columns,
                           groups=groups, total=len(rows), lines=self._pdf_lines(args),
                           printed_on=format_datetime(clock.now(), "short"), printed_by=g.user.username)
-        self._audit(given, len(rows), len(rows), "pdf")
-        session.commit()
+        self._audit(given, len(rows), len(rows), "pdf")  # written with the request's (or the job's) transaction
         return data, "-".join([self.report.key, *given.values()])
 
     def _pdf_lines(self, args):
@@ -340,6 +339,7 @@ def _register_jobs():
         if error is not None:
             raise jobs.JobError(error)
         data, name = view.pdf_document(args, given, progress=progress.step)
+        view.appbuilder.session.commit()  # the audit of the print
         return jobs.Result(f"{name}.pdf", "application/pdf", [data])
 
     @jobs.handler("report_export")
