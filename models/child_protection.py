@@ -317,17 +317,12 @@ class CpAssessment(_ThroughChild, Versioned, Tracked, Model):
                 **{f"{d}_risk": F(_l("%(domain)s: risk", domain=label), classifier="risk_level")
                    for d, label in DOMAINS.items()},
                 **{f"{d}_note": _l("%(domain)s: findings", domain=label) for d, label in DOMAINS.items()}},
+        # one risk and one findings field per domain, in the order of DOMAINS
         layout=Layout(
-            list=("assessed_on", "child", "health_risk", "education_risk", "family_risk", "housing_risk",
-                  "income_risk", "safety_risk"),
-            search=("assessed_on", "health_risk", "education_risk", "family_risk", "housing_risk", "income_risk",
-                    "safety_risk"),
-            form=("child", "assessed_on", "health_risk", "health_note", "education_risk", "education_note",
-                  "family_risk", "family_note", "housing_risk", "housing_note", "income_risk", "income_note",
-                  "safety_risk", "safety_note"),
-            edit=("assessed_on", "health_risk", "health_note", "education_risk", "education_note", "family_risk",
-                  "family_note", "housing_risk", "housing_note", "income_risk", "income_note", "safety_risk",
-                  "safety_note")))
+            list=("assessed_on", "child", *(f"{d}_risk" for d in DOMAINS)),
+            search=("assessed_on", *(f"{d}_risk" for d in DOMAINS)),
+            form=("child", "assessed_on", *(f for d in DOMAINS for f in (f"{d}_risk", f"{d}_note"))),
+            edit=("assessed_on", *(f for d in DOMAINS for f in (f"{d}_risk", f"{d}_note")))))
     personal = True
 
     id = Column(Integer, primary_key=True)

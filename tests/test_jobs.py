@@ -244,12 +244,17 @@ def test_a_real_consumer_thread_runs_a_job_from_the_sqlite_queue(app, db, tmp_pa
     _export_through(app, db, jobs.make_huey(None, "sanarip-test", str(tmp_path / "jobs.sqlite")))
 
 
-def test_the_redis_backend_runs_a_job_through_the_real_redis(app, db):
+@pytest.fixture
+def real_redis():
+    """The machine's Redis (skipped where there is none)."""
     redis = pytest.importorskip("redis")
     try:
         redis.Redis.from_url("redis://127.0.0.1:6379/0").ping()
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis on 127.0.0.1:6379")
+
+
+def test_the_redis_backend_runs_a_job_through_the_real_redis(app, db, real_redis):
     from huey import RedisHuey
 
     from app import jobs
@@ -283,17 +288,12 @@ def test_a_long_pdf_list_and_a_long_report_export_are_jobs(app, db):
     assert b.get(f"/jobs/download/{job.id}").get_data().decode("utf-8-sig") == inline
 
 
-def test_a_separate_huey_consumer_process_runs_a_job_from_redis(app, db, database_url):
+def test_a_separate_huey_consumer_process_runs_a_job_from_redis(app, db, database_url, real_redis):
     """The production path: `huey_consumer app.jobs.huey` in its own process, the app made from the environment."""
     import os
     import subprocess
     import sys
 
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/0").ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
     from app import jobs
 
     name = f"sanarip-test-{uuid.uuid4().hex[:8]}"
