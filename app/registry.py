@@ -610,12 +610,64 @@ def _egov_registry():
     )
 
 
+def _service_centre():
+    """The one-stop public service centre (issue 12): the catalogue, offices and staff, applications by stages,
+    distribution of work, notifications, the electronic queue, statistics."""
+    from flask_babel import lazy_gettext as _l
+
+    from app.seed.roles import RoleTemplate, common, grant
+    from views.service_centre import (ScAbsenceView, ScApplicationDocumentView, ScApplicationStepView,
+                                      ScAppointmentView, ScAssignmentRuleView, ScAssignmentView,
+                                      ScInteragencyRequestView, ScNotificationView, ScOfficeApi, ScOfficeView,
+                                      ScServiceApi, ScServiceDocumentView, ScServiceGroupView, ScServiceStageView,
+                                      ScServiceView, ScShiftView, ScStaffView, ScTicketEventView, ScTicketView,
+                                      ScWindowView)
+
+    category, label = "Service centre", _l("Public service centre")
+    catalogue = [grant(ScServiceView, "read", menu=True), grant(ScServiceGroupView, "read", menu=True),
+                 grant(ScServiceDocumentView, "read"), grant(ScServiceStageView, "read"),
+                 grant(ScOfficeView, "read", menu=True), grant(ScServiceApi, "read"), grant(ScOfficeApi, "read")]
+    admin = [*common(), *catalogue,
+             grant(ScServiceView, "write"), grant(ScServiceGroupView, "write"), grant(ScServiceDocumentView, "*"),
+             grant(ScServiceStageView, "*"), grant(ScOfficeView, "write"), grant(ScWindowView, "write", menu=True),
+             grant(ScStaffView, "write", menu=True), grant(ScShiftView, "*"), grant(ScAbsenceView, "*", menu=True),
+             grant(ScAssignmentRuleView, "*", menu=True)]
+    return ModuleSpec(
+        key="service_centre",
+        label=label,
+        menu=[
+            MenuItem(ScServiceView, "Sc services", _l("Catalogue of services"), category, label, "fa-list",
+                     "fa-university"),
+            MenuItem(ScServiceGroupView, "Sc service groups", _l("Groups of services"), category, label, "fa-sitemap"),
+            MenuItem(ScOfficeView, "Sc offices", _l("Offices"), category, label, "fa-building"),
+            MenuItem(ScWindowView, "Sc windows", _l("Windows"), category, label, "fa-desktop"),
+            MenuItem(ScStaffView, "Sc staff", _l("Staff"), category, label, "fa-users"),
+            MenuItem(ScAbsenceView, "Sc absences", _l("Absences of staff"), category, label, "fa-calendar-times-o"),
+            MenuItem(ScAssignmentRuleView, "Sc assignment rules", _l("Rules of distribution"), category, label,
+                     "fa-random"),
+            MenuItem(ScTicketView, "Sc tickets", _l("Queue tickets"), category, label, "fa-ticket"),
+            MenuItem(ScAppointmentView, "Sc appointments", _l("Appointments"), category, label, "fa-calendar"),
+            MenuItem(ScInteragencyRequestView, "Sc interagency requests", _l("Interagency requests"), category,
+                     label, "fa-exchange"),
+            MenuItem(ScNotificationView, "Sc notifications", _l("Notifications"), category, label, "fa-envelope"),
+        ],
+        hidden_views=[ScServiceDocumentView, ScServiceStageView, ScShiftView, ScApplicationStepView,
+                      ScApplicationDocumentView, ScAssignmentView, ScTicketEventView],
+        apis=[ScServiceApi, ScOfficeApi],
+        role_templates=[
+            RoleTemplate("Service centre administrator", _l("Administrator of the public service centre"), admin,
+                         territorial=False),
+        ],
+    )
+
+
 # Menu and seeding order: a module's demo data may build on the modules before it (the LSG passport counts the
 # household book's people; social passports describe its households).
 MODULES = {"core": _core, "household_book": _household_book, "lsg_passport": _lsg_passport,
            "social_passport": _social_passport, "land_queue": _land_queue,
            "municipal_property": _municipal_property, "child_protection": _child_protection,
-           "statistics": _statistics, "egov_registry": _egov_registry, "catalogue": _catalogue}
+           "statistics": _statistics, "egov_registry": _egov_registry,
+           "service_centre": _service_centre, "catalogue": _catalogue}
 ALWAYS_ON = ("core", "catalogue")
 
 

@@ -8,6 +8,8 @@ for writes. Views, APIs, exports, charts and PDFs all go through here.
 A scope may also carry an organisation (an authorised employee of the e-government register, cl. 19 of its
 rules): models that declare `organisation_scope_condition(organisation_id)` and `scope_organisation_id()` are then
 limited to that organisation's rows on every same path (reads, the flush guard, lookups), on top of the territory.
+An office works the same way (a service-centre user bound to one office: `office_scope_condition(office_id)` and
+`scope_office_id()`, models/service_centre.py).
 
 Writes are also checked once for every session by flush hooks (`install`), whatever path made them: before the
 flush every changed or deleted row must lie inside the writer's scope as stored, after it every new or changed row
@@ -27,7 +29,8 @@ from models.base import territory_subtree_ids
 
 
 def is_scoped(model) -> bool:
-    return hasattr(model, "scope_condition") or hasattr(model, "organisation_scope_condition")
+    return hasattr(model, "scope_condition") or hasattr(model, "organisation_scope_condition") or \
+        hasattr(model, "office_scope_condition")
 
 
 def _territorial(model) -> bool:
@@ -38,12 +41,17 @@ def _organisational(model) -> bool:
     return hasattr(model, "organisation_scope_condition")
 
 
+def _of_office(model) -> bool:
+    return hasattr(model, "office_scope_condition")
+
+
 @dataclass(frozen=True)
 class Scope:
     territory_id: int | None = None
     territory_path: str | None = None
     territory_level: int | None = None
     organisation_id: int | None = None  # bound to one organisation's rows (models with an organisation scope)
+    office_id: int | None = None  # bound to one service-centre office's rows (models with an office scope)
 
     @property
     def national(self):
@@ -52,7 +60,7 @@ class Scope:
 
     @property
     def unlimited(self):
-        return self.national and self.organisation_id is None
+        return self.national and self.organisation_id is None and self.office_id is None
 
     def territory_ids(self):
         return territory_subtree_ids(self.territory_path)
@@ -64,11 +72,14 @@ class Scope:
             parts.append(model.scope_condition(self.territory_ids()))
         if self.organisation_id is not None and _organisational(model):
             parts.append(model.organisation_scope_condition(self.organisation_id))
+        if self.office_id is not None and _of_office(model):
+            parts.append(model.office_scope_condition(self.office_id))
         return and_(*parts) if parts else true()
 
     def limits(self, model) -> bool:
-        return (not self.national and _territorial(model)) or (self.organisation_id is not None and
-                                                               _organisational(model))
+        return (not self.national and _territorial(model)) or (
+            self.organisation_id is not None and _organisational(model)) or (
+            self.office_id is not None and _of_office(model))
 
     def apply(self, query, model):
         return query.filter(self.condition(model)) if self.limits(model) else query
@@ -91,6 +102,10 @@ class Scope:
         if self.organisation_id is not None and _organisational(item):
             with session.no_autoflush:
                 if item.scope_organisation_id() != self.organisation_id:
+                    return False
+        if self.office_id is not None and _of_office(item):
+            with session.no_autoflush:
+                if item.scope_office_id() != self.office_id:
                     return False
         if not self.national and _territorial(item):
             return self.permits_territory(session, item.scope_territory_id())
@@ -121,10 +136,13 @@ def scope_of(user) -> Scope:
     else:
         territory = getattr(user, "territory", None)
     organisation_id = getattr(user, "scope_organisation_id", None)
+    office_id = getattr(user, "scope_office_id", None)
     if territory is None:
-        return NATIONAL if organisation_id is None else Scope(organisation_id=organisation_id)
+        if organisation_id is None and office_id is None:
+            return NATIONAL
+        return Scope(organisation_id=organisation_id, office_id=office_id)
     return Scope(territory_id=territory.id, territory_path=territory.path, territory_level=territory.level,
-                 organisation_id=organisation_id)
+                 organisation_id=organisation_id, office_id=office_id)
 
 
 def current_scope() -> Scope:

@@ -46,6 +46,9 @@ REGULATIONS = {
                       "resolution of 22 March 2023 No. 156"),
     "children_code": _l("Children's Code of the Kyrgyz Republic of 10 July 2012 No. 100"),
     "egov_registry_rules": _l("Rules for keeping the register of the state infrastructure of e-government"),
+    "mfc_regulation": _l("Regulation on the automated system of multifunctional centres of public services "
+                         "(resolution of 2015 No. 296), as adapted to the public service centres of the Kyrgyz "
+                         "Republic"),
     "platform": _l("Rules of the Sanarip platform (documented in its code and catalogue)"),
 }
 

@@ -38,6 +38,10 @@ class SanaripUser(User):
                                                                             "writes only this organisation's "
                                                                             "records."), personal="none"),
                 "scope_organisation_id": F(_l("Organisation of the scope"), personal="none"),
+                "scope_office": F(_l("Service centre office"), _l("A member of a public service centre office "
+                                                                  "sees and writes only this office's records."),
+                                  personal="none"),
+                "scope_office_id": F(_l("Service centre office"), personal="none"),
                 "session_version": F(_l("Session version"), _l("Increased on logout, password change, lock and "
                                                               "\"End sessions\": older sessions and tokens stop "
                                                               "working."), personal="none")})
@@ -60,6 +64,10 @@ class SanaripUser(User):
     # records only (app/scope.py, the organisation part of the scope)
     scope_organisation_id = Column(Integer, ForeignKey("egov_organisation.id"), index=True)
     scope_organisation = relationship("EgovOrganisation", foreign_keys=[scope_organisation_id])
+    # a member of one public service centre office: that office's rows only (app/scope.py, the office part)
+    scope_office_id = Column(Integer, ForeignKey("sc_office.id", use_alter=True, name="fk_ab_user_scope_office"),
+                             index=True)
+    scope_office = relationship("ScOffice", foreign_keys=[scope_office_id])
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
