@@ -610,56 +610,64 @@ def _egov_registry():
     )
 
 
+@dataclass
+class ModulePart:
+    """One part of a large module (the service centre's catalogue, applications, queue, statistics), declared
+    beside its views: its screens, APIs, public pages, dashboard tiles, search targets and the grants it gives to
+    each of the module's roles (keyed by a short role key). `_service_centre` joins the parts into one ModuleSpec."""
+
+    menu: list = field(default_factory=list)
+    hidden_views: list = field(default_factory=list)
+    apis: list = field(default_factory=list)
+    grants: dict = field(default_factory=dict)  # role key -> [Grant]
+    public_blueprints: list = field(default_factory=list)
+    dashboard: list = field(default_factory=list)
+    search: list = field(default_factory=list)
+
+
+SERVICE_CENTRE_CATEGORY = "Service centre"
+
+
 def _service_centre():
     """The one-stop public service centre (issue 12): the catalogue, offices and staff, applications by stages,
-    distribution of work, notifications, the electronic queue, statistics."""
+    distribution of work, notifications, the electronic queue, statistics. Each part declares itself
+    (`views/service_centre*.py: PART`); the roles (cl. 1.2, 2–3) are the union of what the parts grant them."""
     from flask_babel import lazy_gettext as _l
 
-    from app.seed.roles import RoleTemplate, common, grant
-    from views.service_centre import (ScAbsenceView, ScApplicationDocumentView, ScApplicationStepView,
-                                      ScAppointmentView, ScAssignmentRuleView, ScAssignmentView,
-                                      ScInteragencyRequestView, ScNotificationView, ScOfficeApi, ScOfficeView,
-                                      ScServiceApi, ScServiceDocumentView, ScServiceGroupView, ScServiceStageView,
-                                      ScServiceView, ScShiftView, ScStaffView, ScTicketEventView, ScTicketView,
-                                      ScWindowView)
+    from app.seed import service_centre as seed
+    from app.seed.roles import RoleTemplate, common
+    from views import service_centre
 
-    category, label = "Service centre", _l("Public service centre")
-    catalogue = [grant(ScServiceView, "read", menu=True), grant(ScServiceGroupView, "read", menu=True),
-                 grant(ScServiceDocumentView, "read"), grant(ScServiceStageView, "read"),
-                 grant(ScOfficeView, "read", menu=True), grant(ScServiceApi, "read"), grant(ScOfficeApi, "read")]
-    admin = [*common(), *catalogue,
-             grant(ScServiceView, "write"), grant(ScServiceGroupView, "write"), grant(ScServiceDocumentView, "*"),
-             grant(ScServiceStageView, "*"), grant(ScOfficeView, "write"), grant(ScWindowView, "write", menu=True),
-             grant(ScStaffView, "write", menu=True), grant(ScShiftView, "*"), grant(ScAbsenceView, "*", menu=True),
-             grant(ScAssignmentRuleView, "*", menu=True)]
+    parts = service_centre.parts()
+    roles = [
+        # key, stable name, label, territorial (demo user in the demo territory), office (bound to a demo office),
+        # organisation (bound to a partner agency)
+        ("operator", "Service centre operator", _l("Operator of the public service centre"), False, True, False),
+        ("back_office", "Service centre back-office specialist", _l("Back-office specialist of the public service "
+                                                                    "centre"), False, True, False),
+        ("head", "Service centre office head", _l("Head of a public service centre office"), False, True, False),
+        ("admin", "Service centre administrator", _l("Administrator of the public service centre"), False, False,
+         False),
+        ("partner", "Service centre partner organisation", _l("User of a partner organisation of the public service "
+                                                             "centre"), False, False, True),
+        ("analyst", "Service centre analyst", _l("Analyst of the public service centre"), False, False, False),
+    ]
+    templates = [RoleTemplate(name, label, [*common(), *(g for part in parts for g in part.grants.get(key, ()))],
+                              territorial=territorial, office=office, organisation=organisation)
+                 for key, name, label, territorial, office, organisation in roles]
     return ModuleSpec(
         key="service_centre",
-        label=label,
-        menu=[
-            MenuItem(ScServiceView, "Sc services", _l("Catalogue of services"), category, label, "fa-list",
-                     "fa-university"),
-            MenuItem(ScServiceGroupView, "Sc service groups", _l("Groups of services"), category, label, "fa-sitemap"),
-            MenuItem(ScOfficeView, "Sc offices", _l("Offices"), category, label, "fa-building"),
-            MenuItem(ScWindowView, "Sc windows", _l("Windows"), category, label, "fa-desktop"),
-            MenuItem(ScStaffView, "Sc staff", _l("Staff"), category, label, "fa-users"),
-            MenuItem(ScAbsenceView, "Sc absences", _l("Absences of staff"), category, label, "fa-calendar-times-o"),
-            MenuItem(ScAssignmentRuleView, "Sc assignment rules", _l("Rules of distribution"), category, label,
-                     "fa-random"),
-            MenuItem(ScTicketView, "Sc tickets", _l("Queue tickets"), category, label, "fa-ticket"),
-            MenuItem(ScAppointmentView, "Sc appointments", _l("Appointments"), category, label, "fa-calendar"),
-            MenuItem(ScInteragencyRequestView, "Sc interagency requests", _l("Interagency requests"), category,
-                     label, "fa-exchange"),
-            MenuItem(ScNotificationView, "Sc notifications", _l("Notifications"), category, label, "fa-envelope"),
-        ],
-        hidden_views=[ScServiceDocumentView, ScServiceStageView, ScShiftView, ScApplicationStepView,
-                      ScApplicationDocumentView, ScAssignmentView, ScTicketEventView],
-        apis=[ScServiceApi, ScOfficeApi],
-        role_templates=[
-            RoleTemplate("Service centre administrator", _l("Administrator of the public service centre"), admin,
-                         territorial=False),
-        ],
+        label=_l("Public service centre"),
+        menu=[m for part in parts for m in part.menu],
+        hidden_views=[v for part in parts for v in part.hidden_views],
+        apis=[a for part in parts for a in part.apis],
+        role_templates=templates,
+        public_blueprints=[b for part in parts for b in part.public_blueprints],
+        dashboard=[t for part in parts for t in part.dashboard],
+        search=[t for part in parts for t in part.search],
+        seed_demo=seed.seed,
+        daily=_duty("app.services.service_centre"),
     )
-
 
 # Menu and seeding order: a module's demo data may build on the modules before it (the LSG passport counts the
 # household book's people; social passports describe its households).

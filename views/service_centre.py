@@ -3,6 +3,10 @@ catalogue, staff with their shifts and absences, distribution rules, windows, an
 Labels, layouts and choices come from the field dictionary; rules from app/services/service_centre*.py; every
 list is scoped by office (app/scope.py)."""
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+
+from app.registry import SERVICE_CENTRE_CATEGORY, MenuItem, ModulePart
+from app.seed.roles import grant
 
 from models.service_centre import (ScAbsence, ScApplicationDocument, ScApplicationStep, ScAppointment,
                                    ScAssignment, ScAssignmentRule, ScInteragencyRequest, ScNotification, ScOffice,
@@ -141,3 +145,58 @@ class ScOfficeApi(SanaripModelRestApi):
     datamodel = SQLAInterface(ScOffice)
     ui_view = ScOfficeView
     base_permissions = ["can_get", "can_info"]
+
+
+def _menu(view, name, label, icon):
+    return MenuItem(view, name, label, SERVICE_CENTRE_CATEGORY, _l("Public service centre"), icon, "fa-university")
+
+
+_catalogue_read = [grant(ScServiceView, "read", menu=True), grant(ScServiceGroupView, "read", menu=True),
+                   grant(ScServiceDocumentView, "read"), grant(ScServiceStageView, "read"),
+                   grant(ScOfficeView, "read", menu=True), grant(ScServiceApi, "read"), grant(ScOfficeApi, "read")]
+_staff_read = [grant(ScStaffView, "read", menu=True), grant(ScShiftView, "read"), grant(ScAbsenceView, "read", menu=True),
+               grant(ScWindowView, "read", menu=True), grant(ScAssignmentRuleView, "read", menu=True)]
+_records_read = [grant(ScTicketView, "read", menu=True), grant(ScTicketEventView, "read"),
+                 grant(ScAppointmentView, "read", menu=True), grant(ScInteragencyRequestView, "read", menu=True),
+                 grant(ScNotificationView, "read", menu=True), grant(ScApplicationStepView, "read"),
+                 grant(ScApplicationDocumentView, "read"), grant(ScAssignmentView, "read")]
+
+#: the catalogue, offices, staff and the records' lists; the other parts live in views/service_centre_*.py
+PART = ModulePart(
+    menu=[_menu(ScServiceView, "Sc services", _l("Catalogue of services"), "fa-list"),
+          _menu(ScServiceGroupView, "Sc service groups", _l("Groups of services"), "fa-sitemap"),
+          _menu(ScOfficeView, "Sc offices", _l("Offices"), "fa-building"),
+          _menu(ScWindowView, "Sc windows", _l("Windows"), "fa-desktop"),
+          _menu(ScStaffView, "Sc staff", _l("Staff"), "fa-users"),
+          _menu(ScAbsenceView, "Sc absences", _l("Absences of staff"), "fa-calendar-times-o"),
+          _menu(ScAssignmentRuleView, "Sc assignment rules", _l("Rules of distribution"), "fa-random"),
+          _menu(ScTicketView, "Sc tickets", _l("Queue tickets"), "fa-ticket"),
+          _menu(ScAppointmentView, "Sc appointments", _l("Appointments"), "fa-calendar"),
+          _menu(ScInteragencyRequestView, "Sc interagency requests", _l("Interagency requests"), "fa-exchange"),
+          _menu(ScNotificationView, "Sc notifications", _l("Notifications"), "fa-envelope")],
+    hidden_views=[ScServiceDocumentView, ScServiceStageView, ScShiftView, ScApplicationStepView,
+                  ScApplicationDocumentView, ScAssignmentView, ScTicketEventView],
+    apis=[ScServiceApi, ScOfficeApi],
+    grants={
+        "operator": [*_catalogue_read, *_records_read, grant(ScAppointmentView, "write")],
+        "back_office": [*_catalogue_read, *_records_read],
+        "head": [*_catalogue_read, *_staff_read, *_records_read, grant(ScStaffView, "write"), grant(ScShiftView, "*"),
+                 grant(ScAbsenceView, "*"), grant(ScAssignmentRuleView, "*"), grant(ScWindowView, "write"),
+                 grant(ScAppointmentView, "write")],
+        "admin": [*_catalogue_read, *_staff_read, grant(ScServiceView, "write"), grant(ScServiceGroupView, "write"),
+                  grant(ScServiceDocumentView, "*"), grant(ScServiceStageView, "*"), grant(ScOfficeView, "write"),
+                  grant(ScWindowView, "write"), grant(ScStaffView, "write"), grant(ScShiftView, "*"),
+                  grant(ScAbsenceView, "*"), grant(ScAssignmentRuleView, "*")],
+        "partner": [*_catalogue_read, grant(ScInteragencyRequestView, "read", menu=True)],
+        "analyst": [*_catalogue_read],
+    })
+
+
+def parts():
+    """Every part of the module, in menu order (app/registry.py _service_centre joins them)."""
+    import importlib
+    import importlib.util
+
+    names = ["views.service_centre", "views.service_centre_applications", "views.service_centre_queue",
+             "views.service_centre_stats"]
+    return [importlib.import_module(name).PART for name in names if importlib.util.find_spec(name) is not None]

@@ -55,6 +55,9 @@ class RoleTemplate:
     #: demo users of this role are bound to an organisation of the e-government register (its first one, once the
     #: demo data has one): they see and write that organisation's rows only (app/scope.py)
     organisation: bool = False
+    #: demo users of this role are bound to the first office of the public service centre's demo data (app/scope.py,
+    #: the office part)
+    office: bool = False
 
 
 def _view_of(appbuilder, cls):
