@@ -85,8 +85,9 @@ class Field:
     """A field of a step's form: the page renders it, the API lists it (`GET …/transitions`) and accepts it in the
     JSON body; one validation serves both (WTForms, built by `form_class`).
 
-    type: string, text, integer, decimal, date, choice, boolean. `choices`: a mapping or a callable returning
-    (code, label) pairs (a classifier is read per request)."""
+    type: string, text, integer, decimal, date, choice, multichoice (several codes: a list in JSON, check boxes on
+    the page), boolean. `choices`: a mapping or a callable returning (code, label) pairs (a classifier is read per
+    request); `options(session, item)`: choices that depend on the record (the documents of its service)."""
 
     name: str
     type: str
@@ -98,8 +99,12 @@ class Field:
     default: Callable = None
     #: (session, item) -> the value the step page shows first (e.g. the refusal ground the rules suggest)
     initial: Callable = None
+    #: (session, item) -> (code, label) pairs: choices of this record (overrides `choices` when the record is known)
+    options: Callable = None
 
-    def choice_pairs(self):
+    def choice_pairs(self, session=None, item=None):
+        if self.options is not None and item is not None:
+            return list(self.options(session, item))
         source = self.choices() if callable(self.choices) else self.choices
         if source is None:
             return []
@@ -122,7 +127,7 @@ class Step:
 
 @dataclass
 class Transition:
-    """A step from one of the `source` states to `target`. `apply(session, item, step)` calls the service (which
+    """A step from one of the `source` states to `target` (None: a step inside the state, e.g. a reassignment). `apply(session, item, step)` calls the service (which
     checks its own rules and writes the history); `guard(session, item)` raises a DomainError when the step is not
     possible now beyond the state (e.g. no assessment yet), so it is not offered; `who(user, item)` narrows who may
     take it beyond the permission `can_<name>`; `system=True` steps are taken by periodic duties only."""
@@ -130,7 +135,7 @@ class Transition:
     name: str
     label: object
     source: tuple
-    target: str
+    target: str | None
     apply: Callable
     fields: list = dataclass_field(default_factory=list)
     guard: Callable = None
@@ -158,7 +163,8 @@ class Workflow:
             if s.colour not in COLOURS:
                 raise ValueError(f"{key}: state {s.name} has an unknown colour {s.colour}")
         for t in transitions:
-            unknown = [s for s in (*t.source, t.target) if s not in self.states]
+            named = [*t.source, *([t.target] if t.target is not None else [])]
+            unknown = [s for s in named if s not in self.states]
             if unknown:
                 raise ValueError(f"{key}: transition {t.name} names unknown states {unknown}")
             if t.name in RESERVED or not t.name.isidentifier():
@@ -275,16 +281,19 @@ def for_model(model):
 
 
 # --- forms: one WTForms class per step, for the page and for the JSON body ----------------------------------------
-def form_class(transition):
-    """The step's form (FAB's DynamicForm, so it carries the CSRF token on the page); cached on the transition."""
+def form_class(transition, session=None, item=None):
+    """The step's form (FAB's DynamicForm, so it carries the CSRF token on the page); cached on the transition
+    unless a field's choices depend on the record (`Field.options`)."""
+    per_item = any(f.options is not None for f in transition.fields)
     cached = getattr(transition, "_form_class", None)
-    if cached is not None:
+    if cached is not None and not per_item:
         return cached
     from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget, BS3TextFieldWidget, DatePickerWidget, \
         Select2Widget
     from flask_appbuilder.forms import DynamicForm
-    from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, \
-        TextAreaField
+    from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, SelectMultipleField, \
+        StringField, TextAreaField
+    from wtforms.widgets import CheckboxInput, ListWidget
     from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
     attrs = {}
@@ -305,13 +314,19 @@ def form_class(transition):
         elif f.type == "date":
             attrs[f.name] = DateField(f.label, validators, widget=DatePickerWidget(), **kw)
         elif f.type == "choice":
-            attrs[f.name] = SelectField(f.label, validators, choices=f.choice_pairs, widget=Select2Widget(), **kw)
+            choices = (lambda f=f: f.choice_pairs(session, item)) if per_item else f.choice_pairs
+            attrs[f.name] = SelectField(f.label, validators, choices=choices, widget=Select2Widget(), **kw)
+        elif f.type == "multichoice":
+            attrs[f.name] = SelectMultipleField(f.label, validators, choices=lambda f=f: f.choice_pairs(session, item),
+                                                widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+                                                **kw)
         elif f.type == "boolean":
             attrs[f.name] = BooleanField(f.label, [Optional()], **kw)
         else:
             raise ValueError(f"unknown field type {f.type}")
     cls = type(f"{transition.name.title().replace('_', '')}StepForm", (DynamicForm,), attrs)
-    transition._form_class = cls
+    if not per_item:
+        transition._form_class = cls
     return cls
 
 
@@ -319,7 +334,7 @@ def form_values(form):
     return {name: fld.data for name, fld in form._fields.items() if name != "csrf_token"}
 
 
-def json_form(transition, body):
+def json_form(transition, body, session=None, item=None):
     """The step's form filled from a JSON body as a browser would post it (so dates, numbers and choices are
     parsed and validated by the same fields), without the page's CSRF field (the API checks its own token)."""
     from werkzeug.datastructures import MultiDict
@@ -329,26 +344,32 @@ def json_form(transition, body):
         if f.name not in body or body[f.name] is None:
             continue
         value = body[f.name]
-        if f.type == "boolean":
+        if f.type == "multichoice":
+            values = value if isinstance(value, list) else [value]
+            pairs.extend((f.name, v if isinstance(v, str) else str(v)) for v in values)
+        elif f.type == "boolean":
             if value is True or str(value).lower() in ("true", "1", "y", "yes"):
                 pairs.append((f.name, "y"))
         else:
             pairs.append((f.name, value if isinstance(value, str) else str(value)))
-    return form_class(transition)(formdata=MultiDict(pairs), meta={"csrf": False})
+    return form_class(transition, session, item)(formdata=MultiDict(pairs), meta={"csrf": False})
 
 
 JSON_TYPES = {"string": "string", "text": "string", "integer": "integer", "decimal": "number", "date": "string",
-              "choice": "string", "boolean": "boolean"}
+              "choice": "string", "multichoice": "array", "boolean": "boolean"}
 
 
-def describe(transition, workflow):
-    """A step as the API lists it: name, label, target state and the form's fields."""
-    return {"name": transition.name, "label": str(transition.label), "to": transition.target,
-            "to_label": str(workflow.state_label(transition.target)),
+def describe(transition, workflow, session=None, item=None):
+    """A step as the API lists it: name, label, target state (the record's own for a step inside its state) and
+    the form's fields with the choices of this record."""
+    target = transition.target if transition.target is not None else (
+        workflow.state_of(item) if item is not None else None)
+    return {"name": transition.name, "label": str(transition.label), "to": target,
+            "to_label": str(workflow.state_label(target)) if target else "",
             "fields": [{"name": f.name, "type": f.type, "required": f.required, "label": str(f.label),
                         "description": str(f.description or ""), "max_length": f.max_length,
-                        "choices": [{"value": c, "label": str(lbl)} for c, lbl in f.choice_pairs()]
-                        if f.type == "choice" else None}
+                        "choices": [{"value": c, "label": str(lbl)} for c, lbl in f.choice_pairs(session, item)]
+                        if f.type in ("choice", "multichoice") else None}
                        for f in transition.fields]}
 
 
@@ -361,7 +382,9 @@ def body_schema(transition):
             prop["format"] = "date"
         if f.max_length:
             prop["maxLength"] = f.max_length
-        if f.type == "choice":
+        if f.type == "multichoice":
+            prop["items"] = {"type": "string"}
+        if f.type == "choice" and f.options is None:
             try:
                 prop["enum"] = [c for c, _ in f.choice_pairs()]
             except Exception:  # a classifier read outside a request: listed by GET …/transitions instead
@@ -445,7 +468,7 @@ class WorkflowViewMixin:
             abort(404)
         if transition.who is not None and not transition.who(g.user, item):
             abort(403)
-        form = form_class(transition)()
+        form = form_class(transition, session, item)()
         if request.method == "GET":
             for f in transition.fields:
                 if f.initial is not None:
@@ -552,7 +575,7 @@ class WorkflowApiMixin:
                 "deadlines": [{**c, "label": str(c["label"]), "counted_from": str(c["counted_from"]),
                                "start": c["start"].isoformat(), "due": c["due"].isoformat()}
                               for c in self.workflow.running_clocks(session, item)],
-                "transitions": [describe(t, self.workflow) for t in steps]}
+                "transitions": [describe(t, self.workflow, session, item) for t in steps]}
 
     def _list_transitions(self, pk):
         if self.workflow is None:
@@ -588,7 +611,7 @@ class WorkflowApiMixin:
         refusal = workflow.refusal(session, item, transition)
         if refusal is not None:
             return self._refused(refusal)
-        form = json_form(transition, body)
+        form = json_form(transition, body, session, item)
         if not form.validate():
             return self.response_422(message={k: [str(e) for e in v] for k, v in form.errors.items()})
         try:

@@ -40,7 +40,7 @@ APPLICANT_CATEGORIES = classifier("sc_applicant_category", _l("Categories of app
 STAGES = {"agency": _l("Processing by the agency"), "interagency": _l("Interagency request"),
           "handover": _l("Handing over the result")}
 APPLICATION_STATES = {
-    "received": _l("Received at the centre"), "sent": _l("Sent to the agency"),
+    "intake": _l("Documents being checked"), "received": _l("Received at the centre"), "sent": _l("Sent to the agency"),
     "result_received": _l("Result received"), "handed_over": _l("Handed over"),
     "refused": _l("Refused by the agency"), "refused_intake": _l("Refused at intake"),
 }
@@ -309,6 +309,18 @@ class ScService(Multilingual, Versioned, Tracked, Model):
                              cascade="all, delete-orphan")
     stages = relationship("ScServiceStage", back_populates="service", order_by="ScServiceStage.id",
                           cascade="all, delete-orphan")
+
+    @property
+    def result(self):
+        from app.i18n import localized_name
+
+        return localized_name(self, "result")
+
+    @property
+    def knowledge(self):
+        from app.i18n import localized_name
+
+        return localized_name(self, "knowledge", mark_missing=False)
 
     def stage_norm(self, stage):
         for row in self.stages:
@@ -764,9 +776,9 @@ class ScApplication(_OfOffice, Versioned, Tracked, Model):
             form=("office", "service", "applicant_kind", "applicant_pin", "applicant_inn", "applicant_name",
                   "applicant_phone", "applicant_email", "language", "notify_by"),
             edit=("applicant_name", "applicant_phone", "applicant_email", "language", "notify_by"),
-            show=("number", "code", "office", "service", "ticket", "applicant_kind", "applicant_pin",
+            show=("number", "code", "office", "service", "ticket", "state", "received_at", "expected_on",
+                  "stage_started_on", "stage_due_on", "paused_days", "applicant_kind", "applicant_pin",
                   "applicant_inn", "applicant_name", "applicant_phone", "applicant_email", "language", "notify_by",
-                  "state", "received_at", "expected_on", "stage_started_on", "stage_due_on", "paused_days",
                   "assignee", "unassigned", "escalated_at", "refusal_reason", "refusal_note", "missing_documents",
                   "result_note", "handed_over_at"),
             api=("id", "number", "office_id", "service_id", "ticket_id", "applicant_kind", "applicant_pin",

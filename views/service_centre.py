@@ -9,7 +9,7 @@ from app.registry import SERVICE_CENTRE_CATEGORY, MenuItem, ModulePart
 from app.seed.roles import grant
 
 from models.service_centre import (ScAbsence, ScApplicationDocument, ScApplicationStep, ScAppointment,
-                                   ScAssignment, ScAssignmentRule, ScInteragencyRequest, ScNotification, ScOffice,
+                                   ScAssignment, ScAssignmentRule, ScNotification, ScOffice,
                                    ScService, ScServiceDocument, ScServiceGroup, ScServiceStage, ScShift, ScStaff,
                                    ScTicket, ScTicketEvent, ScWindow)
 from views.base import SanaripModelRestApi, SanaripModelView
@@ -102,12 +102,6 @@ class ScAssignmentView(SanaripModelView):
     base_permissions = ["can_list", "can_show"]
 
 
-class ScInteragencyRequestView(SanaripModelView):
-    datamodel = SQLAInterface(ScInteragencyRequest)
-    base_order = ("sent_on", "desc")
-    base_permissions = READ
-
-
 class ScTicketEventView(SanaripModelView):
     datamodel = SQLAInterface(ScTicketEvent)
     base_order = ("id", "asc")
@@ -157,7 +151,7 @@ _catalogue_read = [grant(ScServiceView, "read", menu=True), grant(ScServiceGroup
 _staff_read = [grant(ScStaffView, "read", menu=True), grant(ScShiftView, "read"), grant(ScAbsenceView, "read", menu=True),
                grant(ScWindowView, "read", menu=True), grant(ScAssignmentRuleView, "read", menu=True)]
 _records_read = [grant(ScTicketView, "read", menu=True), grant(ScTicketEventView, "read"),
-                 grant(ScAppointmentView, "read", menu=True), grant(ScInteragencyRequestView, "read", menu=True),
+                 grant(ScAppointmentView, "read", menu=True),
                  grant(ScNotificationView, "read", menu=True), grant(ScApplicationStepView, "read"),
                  grant(ScApplicationDocumentView, "read"), grant(ScAssignmentView, "read")]
 
@@ -172,7 +166,6 @@ PART = ModulePart(
           _menu(ScAssignmentRuleView, "Sc assignment rules", _l("Rules of distribution"), "fa-random"),
           _menu(ScTicketView, "Sc tickets", _l("Queue tickets"), "fa-ticket"),
           _menu(ScAppointmentView, "Sc appointments", _l("Appointments"), "fa-calendar"),
-          _menu(ScInteragencyRequestView, "Sc interagency requests", _l("Interagency requests"), "fa-exchange"),
           _menu(ScNotificationView, "Sc notifications", _l("Notifications"), "fa-envelope")],
     hidden_views=[ScServiceDocumentView, ScServiceStageView, ScShiftView, ScApplicationStepView,
                   ScApplicationDocumentView, ScAssignmentView, ScTicketEventView],
@@ -187,7 +180,7 @@ PART = ModulePart(
                   grant(ScServiceDocumentView, "*"), grant(ScServiceStageView, "*"), grant(ScOfficeView, "write"),
                   grant(ScWindowView, "write"), grant(ScStaffView, "write"), grant(ScShiftView, "*"),
                   grant(ScAbsenceView, "*"), grant(ScAssignmentRuleView, "*")],
-        "partner": [*_catalogue_read, grant(ScInteragencyRequestView, "read", menu=True)],
+        "partner": [*_catalogue_read],
         "analyst": [*_catalogue_read],
     })
 
@@ -197,6 +190,6 @@ def parts():
     import importlib
     import importlib.util
 
-    names = ["views.service_centre", "views.service_centre_applications", "views.service_centre_queue",
-             "views.service_centre_stats"]
+    names = ["views.service_centre_applications", "views.service_centre_queue", "views.service_centre",
+             "views.service_centre_stats", "views.service_centre_public"]
     return [importlib.import_module(name).PART for name in names if importlib.util.find_spec(name) is not None]
