@@ -410,3 +410,22 @@ def test_the_overdue_report_lists_only_stages_past_due_without_a_pending_request
     assert page.status_code == 200 and application.number in page.get_data(as_text=True)
     other = _login(app, sc["other"])
     assert application.number not in other.get("/scoverdue/").get_data(as_text=True)
+
+
+def test_the_add_form_starts_from_the_ticket_and_the_show_page_has_the_applicants_history(app, sc):
+    from app.extensions import db
+    from models.service_centre import ScOffice, ScTicket
+
+    with app.app_context():
+        ticket = ScTicket(office=db.session.get(ScOffice, sc["a"]), service_id=sc["service"], day=D(2026, 12, 4),
+                          number="T-" + _code()[:3], issued_at=datetime.datetime.now(UTC), language="ru")
+        db.session.add(ticket)
+        db.session.commit()
+        ticket_id = ticket.id
+    browser = _login(app, sc["operator"])
+    page = browser.get(f"{APPS}/add?ticket={ticket_id}").get_data(as_text=True)
+    assert f'value="{sc["service"]}" selected' in page or f'selected value="{sc["service"]}"' in page
+    first = _open(app, sc)[1]
+    browser, second = _open(app, sc)
+    page = browser.get(f"{APPS}/show/{second}").get_data(as_text=True)
+    assert 'id="applicant-history"' in page and _row(app, first).number in page

@@ -679,7 +679,14 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
                     return None
         else:
             self.update_redirect()
+            for name, value in self.add_defaults().items():  # what the page was opened for (a queue ticket)
+                if name in form and form[name].data in (None, ""):
+                    form[name].data = value
         return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+
+    def add_defaults(self):
+        """{field: value} the add form starts with (a GET); a module's view says what it was opened for."""
+        return {}
 
     def _refusal(self, exc):
         """The rule a refused save broke (a DomainError, or what the database refused), after rolling the session

@@ -13,7 +13,7 @@ from app.dashboard import Tile
 from app.pdf import render_pdf
 from app.registry import ModulePart
 from app.reports import Column, Param, Report, ReportView
-from app.scope import scoped_select
+from app.scope import current_scope, scoped_select
 from app.search import SearchTarget
 from app.seed.roles import grant
 from app.services import service_centre as service
@@ -119,6 +119,22 @@ class ScApplicationView(WorkflowViewMixin, SanaripModelView):
                      ScAssignmentView, ScApplicationStepView]
     base_order = ("id", "desc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export", "can_print", "can_result"]
+
+    show_template = "service_centre/application_show.html"
+
+    def add_defaults(self):
+        """From a queue ticket: its office and service; otherwise the user's own office."""
+        from models.service_centre import ScTicket
+
+        ticket_id = request.args.get("ticket", type=int)
+        ticket = self.datamodel.session.get(ScTicket, ticket_id) if ticket_id else None
+        if ticket is not None and current_scope().permits(self.datamodel.session, ticket):
+            return {"office": ticket.office, "service": ticket.service, "language": ticket.language}
+        office = getattr(g.user, "scope_office", None)
+        return {"office": office} if office is not None else {}
+
+    def earlier_applications(self, item):
+        return service.history_of_applicant(self.datamodel.session, item)
 
     def on_add(self, item):
         ticket = request.args.get("ticket", type=int)
