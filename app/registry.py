@@ -419,8 +419,9 @@ def _child_protection():
             grant(CpTransitionView, "read"), grant(ChildProtectionChartView, "read", menu=True),
             grant(CpReasonView, "read", menu=True), grant(CpPlanRuleView, "read", menu=True), grant(CpChildApi, "read")]
     # the case worker edits within their own territory (the scope limits every write); readers never edit
+    decides = ("can_agree_suspension", "can_refuse_suspension")  # the territorial unit's responsible person (cl. 20)
     write = [*read, grant(CpChildView, "can_add", "can_edit", "can_print", "can_generate",
-                                      *CpChildView.workflow.permissions()),
+                          *(p for p in CpChildView.workflow.permissions() if p not in decides)),
              grant(CpFamilyView, "can_add", "can_edit", "can_print"), grant(CpRelativeView, "write"),
              grant(CpAssessmentView, "can_add", "can_edit"), grant(CpActivityView, "write"),
              grant(CpVisitView, "can_add", "can_edit"), grant(CpChildApi, "can_post", "can_put")]
@@ -447,6 +448,9 @@ def _child_protection():
         role_templates=[
             RoleTemplate("Child protection case worker", _l("Child protection case worker"), write),
             RoleTemplate("Child protection territorial reader", _l("Child protection territorial reader"), read),
+            RoleTemplate("Child protection responsible person", _l("Responsible person of the territorial unit for "
+                                                                   "child protection"),
+                         [*read, grant(CpChildView, "can_print", *decides)]),
             RoleTemplate("Child protection central reader", _l("Child protection central reader"), read,
                          territorial=False),
             RoleTemplate("Reference editor", _l("Reference data editor"), [
@@ -463,6 +467,9 @@ def _child_protection():
             Tile(CpChildView, _l("Open cases"), icon="fa-child",
                  rows=lambda session, scope, today: scoped_select(CpChild, scope).where(
                      CpChild.status.not_in(("closed", "suspended")))),
+            Tile(CpChildView, _l("Suspensions waiting for a decision"), style="warning", icon="fa-pause",
+                 recent=True, rows=lambda session, scope, today: scoped_select(CpChild, scope).where(
+                     CpChild.suspension_requested_at.is_not(None))),
         ],
     )
 

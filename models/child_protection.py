@@ -15,6 +15,7 @@ from sqlalchemy.orm import relationship
 from models.base import Multilingual, TerritoryScoped, Tracked, parent_scope_territory_id, Versioned
 from models.dictionary import Dataset, F, Layout, Legal, classifier
 from models.extensible import Extensible
+from models.types import UTCDateTime
 from models.workflow import StatusHistory, history_fields
 from models.household_book import SEXES  # noqa: F401  (one classifier of sexes: the codes of the PIN layout)
 
@@ -24,6 +25,15 @@ STATUSES = {
     "closed": _l("Closed: out of the difficult situation"),
     "suspended": _l("Suspended"), "reopened": _l("Reopened"),
 }
+#: grounds of suspending a case (cl. 20): the case worker names one when asking for the suspension
+SUSPENSION_GROUNDS = classifier("cp_suspension_ground", _l("Grounds of suspending a case"), {
+    "no_need_now": _l("No assessment or activity is needed at present"),
+    "moved_away": _l("The child's family moved out of the territory"),
+    "institution": _l("The child was placed in a residential institution"),
+    "abroad": _l("The child left the country for a time"),
+    "not_reachable": _l("The family cannot be reached"),
+    "other": _l("Another ground (explained in the note)"),
+}, module="child_protection")
 LEGAL_STATUSES = classifier("child_legal_status", _l("Legal statuses of children"), {
     "parental_care": _l("In the care of parents"), "guardianship": _l("Under guardianship or trusteeship"),
     "orphan": _l("Orphan"), "without_care": _l("Left without parental care"),
@@ -162,6 +172,16 @@ class CpChild(Extensible, TerritoryScoped, Versioned, Tracked, Model):
             "legal_status": F(_l("Legal status"), classifier="child_legal_status"),
             "migrant_parents": _l("Child of migrant parents"), "other_needs": _l("Other needs"),
             "status": F(_l("Case status"), states=STATUSES), "anonymised_on": F(_l("Anonymised on"), personal="none"),
+            "suspension_ground": F(_l("Ground of suspension"), classifier="cp_suspension_ground", personal="none",
+                                   legal=Legal("cabinet_156", _l("cl. 20"))),
+            "suspension_requested_at": F(_l("Suspension requested at"), _l("Waiting for the agreement of the "
+                                                                           "territorial unit's responsible "
+                                                                           "person."), personal="none"),
+            "suspension_requested_by": F(_l("Suspension requested by"), personal="none"),
+            "suspension_requested_by_fk": F(_l("Suspension requested by"), personal="none"),
+            "info_received_on": F(_l("Information received on"), _l("When the information in the last change of "
+                                                                    "the child's data was received (cl. 20)."),
+                                  personal="none", legal=Legal("cabinet_156", _l("cl. 20"))),
             "reasons": F(_l("Reasons for the difficult situation"), _l("One or several reasons of the classifier.")),
             "relatives": _l("Parents and relatives"), "assessments": _l("Assessments"),
             "activities": _l("Activities"), "visits": _l("Monitoring visits"), "transitions": _l("Case history"),
@@ -177,7 +197,8 @@ class CpChild(Extensible, TerritoryScoped, Versioned, Tracked, Model):
                   "other_needs"),
             edit=("identification_address", "last_name", "first_name", "patronymic", "sex", "birth_date", "pin",
                   "residence_address", "family", "reasons", "legal_status", "disability", "survivor_pension",
-                  "monthly_benefit", "fixed_housing", "property_inventory", "migrant_parents", "other_needs")))
+                  "monthly_benefit", "fixed_housing", "property_inventory", "migrant_parents", "other_needs",
+                  "info_received_on")))
     personal = True
 
     id = Column(Integer, primary_key=True)
@@ -204,6 +225,13 @@ class CpChild(Extensible, TerritoryScoped, Versioned, Tracked, Model):
     other_needs = Column(Text)
     status = Column(String(12), nullable=False, default="identified", index=True)
     anonymised_on = Column(Date)  # personal data removed after the retention period
+    # suspension by agreement (cl. 20): the case worker asks with a ground, a second person agrees or refuses
+    suspension_ground = Column(String(20))
+    suspension_requested_at = Column(UTCDateTime)
+    suspension_requested_by_fk = Column(Integer, ForeignKey("ab_user.id"))
+    suspension_requested_by = relationship("User", foreign_keys=[suspension_requested_by_fk],
+                                           enable_typechecks=False)
+    info_received_on = Column(Date)
 
     reasons = relationship(CpReason, secondary=child_reason)
     relatives = relationship("CpRelative", back_populates="child", order_by="CpRelative.id")
@@ -291,11 +319,11 @@ class CpTransition(_ThroughChild, StatusHistory, Tracked, Model):
     __dataset__ = Dataset(
         _l("Case history"), _l("Status change"),
         _l("Each step of a case: who, when, from which status to which and why."), CP, personal="special", **CP_CHILD,
-        fields={"child": _l("Child"), **history_fields(), "note": _l("Why")},
+        fields={"child": _l("Child"), **history_fields("cp_suspension_ground"), "note": _l("Why")},
         layout=Layout(
-            list=("at", "child", "from_status", "to_status", "note", "created_by"),
+            list=("at", "child", "from_status", "to_status", "reason", "note", "created_by"),
             search=("at", "to_status"),
-            show=("child", "at", "from_status", "to_status", "note", "created_by")))
+            show=("child", "at", "from_status", "to_status", "reason", "note", "created_by")))
 
     id = Column(Integer, primary_key=True)
     child_id = Column(Integer, ForeignKey("child_protection_child.id"), nullable=False, index=True)

@@ -115,7 +115,7 @@ def test_the_case_lifecycle_records_who_when_and_why(app, db):
         step(child, "start_assessment", "social worker visited", actor=db.session.get(User, 1))
         assert child.transitions[-1].created_by_fk == 1
         assert refused(child, "start_plan") == "no_assessment"  # a plan needs a recorded assessment
-        assert [t.name for t in flow.available(db.session, child)] == ["suspend"]
+        assert [t.name for t in flow.available(db.session, child)] == ["request_suspension"]
         service.record_assessment(db.session, CpAssessment(child=child, assessed_on=local_today(), health_risk="high"))
         db.session.flush()
         step(child, "start_plan", "assessment done")
@@ -132,12 +132,15 @@ def test_the_case_lifecycle_records_who_when_and_why(app, db):
         step(child, "close", "out of the difficult situation")
         assert refused(child, "resume_activities") == "bad_transition"  # closed cases are reopened first
         step(child, "reopen", "new report from the school")
-        step(child, "suspend", "no assessment needed now")
+        flow.take(db.session, child, "request_suspension", {"ground": "no_need_now", "note": "no need now"},
+                  actor=db.session.get(User, 1))
+        assert child.status == "reopened" and child.suspension_ground == "no_need_now"
+        flow.take(db.session, child, "agree_suspension", {}, actor=None)
         db.session.flush()
         steps = [(s.from_status, s.to_status) for s in child.transitions]
         assert steps == [(None, "identified"), ("identified", "assessment"), ("assessment", "plan"),
                          ("plan", "activities"), ("activities", "monitoring"), ("monitoring", "closed"),
-                         ("closed", "reopened"), ("reopened", "suspended")]
+                         ("closed", "reopened"), ("reopened", "reopened"), ("reopened", "suspended")]
         second = child.transitions[1]
         assert second.note == "social worker visited" and second.actor_id == 1 and second.at is not None
         assert child.status == "suspended" and child.assessments  # suspended: the data are kept
@@ -159,7 +162,7 @@ def test_case_steps_through_the_ui_and_the_api_are_the_same_workflow(app, db, ma
     b.get("/lang/ru")
     page = b.get(f"/cpchildview/show/{pk}").get_data(as_text=True)
     assert 'id="child-protection-generate"' in page
-    assert sorted(re.findall(r'id="step-([a-z_]+)"', page)) == ["start_assessment", "suspend"]
+    assert sorted(re.findall(r'id="step-([a-z_]+)"', page)) == ["request_suspension", "start_assessment"]
     url = f"/cpchildview/start_assessment/{pk}"
     assert b.post(url, {"note": " "}, token_from=url).status_code == 200  # the note is required: the form again
     assert db.session.get(CpChild, pk).status == "identified"
@@ -170,15 +173,23 @@ def test_case_steps_through_the_ui_and_the_api_are_the_same_workflow(app, db, ma
     assert child.transitions[-1].note == "visit"
     # the API: the steps now, a refused guard (no assessment yet) 422 in Russian, out of scope 404
     listed = b.get(f"/api/v1/child_protection_child/{pk}/transitions").get_json()
-    assert [t["name"] for t in listed["transitions"]] == ["suspend"] and listed["state"] == "assessment"
+    assert [t["name"] for t in listed["transitions"]] == ["request_suspension"] and listed["state"] == "assessment"
     refused = b.api.post(f"/api/v1/child_protection_child/{pk}/transitions/start_plan", json={"note": "plan"})
     assert refused.status_code == 422 and "оценк" in refused.get_data(as_text=True)
-    assert b.api.post(f"/api/v1/child_protection_child/{outside.id}/transitions/suspend",
-                      json={"note": "x"}).status_code == 404
+    assert b.api.post(f"/api/v1/child_protection_child/{outside.id}/transitions/request_suspension",
+                      json={"note": "x", "ground": "no_need_now"}).status_code == 404
     events = len(audit_events(app, action="transition"))
-    taken = b.api.post(f"/api/v1/child_protection_child/{pk}/transitions/suspend", json={"note": "no need now"})
-    assert taken.status_code == 200 and taken.get_json()["state"] == "suspended"
+    taken = b.api.post(f"/api/v1/child_protection_child/{pk}/transitions/request_suspension",
+                       json={"note": "no need now", "ground": "no_need_now"})
+    assert taken.status_code == 200 and taken.get_json()["state"] == "assessment"
     assert len(audit_events(app, action="transition")) == events + 1
+    # the case worker cannot agree their own request: a second person does (cl. 20)
+    assert b.api.post(f"/api/v1/child_protection_child/{pk}/transitions/agree_suspension",
+                      json={}).status_code == 403
+    head = Browser(app.test_client())
+    head.login(make_user(("Child protection responsible person",), territory=RAYON))
+    agreed = head.api.post(f"/api/v1/child_protection_child/{pk}/transitions/agree_suspension", json={})
+    assert agreed.status_code == 200 and agreed.get_json()["state"] == "suspended"
     db.session.expire_all()
     assert db.session.get(CpChild, pk).transitions[-1].to_status == "suspended"
     reader = Browser(app.test_client())
@@ -590,3 +601,77 @@ def test_retention_anonymises_past_28_keeping_statistics(app, db):
         # someone who turns 28 tomorrow is not yet due
         cutoff = born_by(local_today(), service.RETENTION_AGE)
         assert all(c.birth_date > cutoff for c in db.session.query(CpChild).filter(CpChild.anonymised_on.is_(None)))
+
+
+# --- suspension by agreement and the date information was received (cl. 20) ---------------------------------------
+def test_a_suspension_is_asked_with_a_ground_and_decided_by_a_second_person(app, db, make_user):
+    """The case worker asks (ground from the classifier, reason); they can neither agree nor refuse it themselves,
+    by the page or the API; the territorial unit's responsible person agrees (suspended, history with the ground,
+    who and when) or refuses (the case goes on, the request is gone); a suspended case reopens or, its activities
+    finished, closes."""
+    from models.child_protection import CpChild
+
+    with app.test_request_context():
+        first = _register(db, _child(db, pin="11204201600011"))
+        second = _register(db, _child(db, pin="21204201600012"))
+        db.session.commit()
+        ids = first.id, second.id
+    worker = Browser(app.test_client())
+    worker.login(make_user(("Child protection case worker",), territory=RAYON))
+    head = Browser(app.test_client())
+    head.login(make_user(("Child protection responsible person",), territory=RAYON))
+    for pk in ids:
+        url = f"/cpchildview/request_suspension/{pk}"
+        assert worker.post(url, {"ground": "", "note": "x"}, token_from=url).status_code == 200  # ground required
+        assert worker.post(url, {"ground": "moved_away", "note": "moved to Bishkek"}, token_from=url).status_code == 302
+    db.session.expire_all()
+    child = db.session.get(CpChild, ids[0])
+    assert child.status == "identified" and child.suspension_ground == "moved_away"
+    assert child.suspension_requested_at is not None and child.suspension_requested_by.username.startswith("u_")
+    page = worker.get(f"/cpchildview/show/{ids[0]}").get_data(as_text=True)
+    assert 'id="step-agree_suspension"' not in page and 'id="step-request_suspension"' not in page
+    assert worker.get(f"/cpchildview/agree_suspension/{ids[0]}").status_code == 403
+    page = head.get(f"/cpchildview/show/{ids[0]}").get_data(as_text=True)
+    assert 'id="step-agree_suspension"' in page and 'id="step-refuse_suspension"' in page
+    url = f"/cpchildview/agree_suspension/{ids[0]}"
+    assert head.post(url, {}, token_from=url).status_code == 302
+    url = f"/cpchildview/refuse_suspension/{ids[1]}"
+    assert head.post(url, {"note": " "}, token_from=url).status_code == 200  # a refusal says why
+    assert head.post(url, {"note": "the family is still here"}, token_from=url).status_code == 302
+    db.session.expire_all()
+    agreed, refused = db.session.get(CpChild, ids[0]), db.session.get(CpChild, ids[1])
+    assert agreed.status == "suspended" and agreed.transitions[-1].reason == "moved_away"
+    assert agreed.transitions[-1].actor_id != agreed.transitions[-2].actor_id
+    assert refused.status == "identified" and refused.suspension_requested_at is None
+    assert refused.suspension_ground is None and refused.transitions[-1].note == "the family is still here"
+    # a suspended case: reopened, or closed when nothing is left to do
+    steps = worker.get(f"/api/v1/child_protection_child/{ids[0]}/transitions").get_json()
+    assert {t["name"] for t in steps["transitions"]} == {"reopen", "close_suspended"}
+
+
+def test_every_change_of_the_childs_data_says_when_its_information_came(app, db, make_user):
+    from models.child_protection import CpChild
+
+    with app.test_request_context():
+        child = _register(db, _child(db, pin="11204201600013"))
+        db.session.commit()
+        pk, identified = child.id, child.identified_on
+        assert child.info_received_on == identified
+    worker = Browser(app.test_client())
+    worker.login(make_user(("Child protection case worker",), territory=RAYON))
+    url = f"/cpchildview/edit/{pk}"
+    form = worker.get(url).get_data(as_text=True)
+    assert re.search(r'name="info_received_on"[^>]*value=""', form) or 'id="info_received_on"' in form
+    data = {"last_name": "Асанова", "first_name": "Айгерим", "sex": "F", "birth_date": "2016-04-12",
+            "pin": "11204201600013", "legal_status": "parental_care", "info_received_on": ""}
+    refused = worker.post(url, data, token_from=url)
+    assert refused.status_code == 200 and "alert-danger" in refused.get_data(as_text=True)
+    future = (local_today() + datetime.timedelta(days=3)).isoformat()
+    assert worker.post(url, {**data, "info_received_on": future}, token_from=url).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(CpChild, pk).first_name != "Айгерим"
+    assert worker.post(url, {**data, "info_received_on": local_today().isoformat()}, token_from=url).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(CpChild, pk).info_received_on == local_today()
+    change = [e for e in audit_events(app, action="update", object_id=pk) if e.object_type == "child_protection_child"]
+    assert change and "info_received_on" in (change[-1].changes or "")

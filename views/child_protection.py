@@ -112,7 +112,9 @@ class CpChildView(WorkflowViewMixin, SanaripModelView):
         (_l("Child"), {"fields": ["last_name", "first_name", "patronymic", "sex", "birth_date", "pin",
                                   "pin_unknown", "legal_status"]}),
         (_l("Identification"), {"fields": ["identified_on", "territory", "identification_address",
-                                           "residence_address", "family", "reasons", "status"]}),
+                                           "residence_address", "family", "reasons", "status",
+                                           "suspension_ground", "suspension_requested_at",
+                                           "suspension_requested_by", "info_received_on"]}),
         (_l("Circumstances"), {"fields": ["disability", "survivor_pension", "monthly_benefit", "fixed_housing",
                                           "property_inventory", "migrant_parents", "other_needs"]}),
         (_l("Record"), {"fields": ["anonymised_on", "created_by", "created_on", "changed_by", "changed_on"],
@@ -136,7 +138,11 @@ class CpChildView(WorkflowViewMixin, SanaripModelView):
         service.register_child(self.datamodel.session, item)
 
     def on_update(self, item):
-        service.check_child(self.datamodel.session, item)
+        service.change_child(self.datamodel.session, item)
+
+    def prefill_form(self, form, pk):
+        """Every change says anew when its information came (cl. 20): the date starts empty."""
+        form.info_received_on.data = None
 
     @expose("/generate/<int:pk>", methods=["POST"])
     @has_access
@@ -180,7 +186,7 @@ class CpChildApi(WorkflowApiMixin, SanaripModelRestApi):
                                    "monthly_benefit", "fixed_housing", "other_needs"]
     add_columns = ["territory", "identified_on", "last_name", "first_name", "patronymic", "sex", "birth_date",
                    "pin", "legal_status", "disability", "migrant_parents"]
-    edit_columns = add_columns[2:]
+    edit_columns = [*add_columns[2:], "info_received_on"]
     base_permissions = ["can_get", "can_post", "can_put", "can_info"]
 
     on_add = CpChildView.on_add

@@ -128,9 +128,15 @@ def _advance(session, child, steps, when, planned_on=None):
         if status == "monitoring":
             service.record_visit(session, CpVisit(child=child, visited_on=when - datetime.timedelta(days=10),
                                                   outcome="improved", note="Абалы жакшырды."))
+        at = from_local(datetime.datetime.combine(when, datetime.time(10)))
+        if status == "suspended":  # asked by the case worker, agreed by the unit's responsible person (cl. 20)
+            service.WORKFLOW.take(session, child, "request_suspension",
+                                  {"ground": "no_need_now", "note": "Демо: азыр иш-чара керек эмес"}, now=at)
+            service.WORKFLOW.take(session, child, "agree_suspension", {"note": "Демо: макулдашылды"},
+                                  now=at + datetime.timedelta(hours=2))
+            continue
         service.WORKFLOW.take(session, child, service.WORKFLOW.step_to(child, status).name,
-                              {"note": "Демо: иш жүргүзүү"},
-                              now=from_local(datetime.datetime.combine(when, datetime.time(10))))
+                              {"note": "Демо: иш жүргүзүү"}, now=at)
         session.flush()
 
 
@@ -187,6 +193,10 @@ def seed(session, echo=print):
         _advance(session, kids[1], ["assessment", "plan", "activities"], when)  # generated 25 days ago: overdue
         if number % 2:
             _advance(session, kids[2], ["suspended"], when)
+        else:  # the suspension asked for and waiting for the responsible person's decision
+            service.WORKFLOW.take(session, kids[2], "request_suspension",
+                                  {"ground": "moved_away", "note": "Демо: үй-бүлө Бишкекке көчүп кетти"},
+                                  now=from_local(datetime.datetime.combine(when, datetime.time(11))))
         if len(kids) > 3:
             _advance(session, kids[3], ["assessment", "plan", "activities", "monitoring", "closed"],
                      kids[3].identified_on + datetime.timedelta(days=200))

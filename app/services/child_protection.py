@@ -18,8 +18,8 @@ from app.identifiers import check_person, parse_pin
 from app.scope import lookup_condition, refuse_duplicate, scoped_select
 from app.workdays import add_working_days
 from models.dictionary import Legal
-from models.child_protection import ACTIVITY_STATUSES, RULE_FIELDS, RULE_OPERATORS, STATUSES, CpActivity, \
-    CpAssessment, CpChild, CpPlanRule, CpRelative, CpTransition, CpVisit
+from models.child_protection import ACTIVITY_STATUSES, RULE_FIELDS, RULE_OPERATORS, STATUSES, SUSPENSION_GROUNDS, \
+    CpActivity, CpAssessment, CpChild, CpPlanRule, CpRelative, CpTransition, CpVisit
 from app import clock
 from app.clock import local_today
 
@@ -66,18 +66,37 @@ def check_child(session, child: CpChild, today: datetime.date | None = None):
                              code="double_pin")
 
 
+def change_child(session, child: CpChild, today: datetime.date | None = None):
+    """A change of the child's data says when its information was received (cl. 20): the date is asked on every
+    edit (the form starts it empty) and written with the change, so the audit trail has it beside every change."""
+    from sqlalchemy.orm.attributes import flag_modified
+
+    today = today or local_today()
+    check_child(session, child, today)
+    received = child.info_received_on
+    if received is None:
+        raise DomainError(_l("Say when this information was received."), field="info_received_on",
+                          code="info_received_on")
+    if received > today or received < child.identified_on:
+        raise DomainError(_l("The information is received between the identification and today."),
+                          field="info_received_on", code="info_received_on")
+    flag_modified(child, "info_received_on")
+
+
 def register_child(session, child: CpChild, note=None, today=None, user_id=None):
     """Register an identified child: the case opens in status "identified" (the first step of its history)."""
     check_child(session, child, today)
+    child.info_received_on = child.info_received_on or child.identified_on
     child.status = "identified"
     session.add(child)
     _history(session, child, None, "identified", note or str(_l("Identified")), user_id)
     return child
 
 
-def _history(session, child, before, after, note, actor_id=None, at=None):
+def _history(session, child, before, after, note, actor_id=None, at=None, reason=None):
     actor = {"actor_id": actor_id, "created_by_fk": actor_id} if actor_id is not None else {}
-    return CpTransition.record(session, child, after, at=at or clock.now(), from_status=before, note=note, **actor)
+    return CpTransition.record(session, child, after, at=at or clock.now(), from_status=before, note=note,
+                               reason=reason, **actor)
 
 
 # --- the case's workflow (app/workflow.py) ---------------------------------------------------------------------
@@ -104,6 +123,59 @@ def _finished(session, child):
     if any(a.status in OPEN_ACTIVITY for a in child.activities):
         raise DomainError(_l("Finish or cancel every activity before closing the case."), field="status",
                           code="open_activities")
+
+
+SUSPENDABLE = ("identified", "assessment", "plan", "activities", "monitoring", "reopened")
+
+
+def _no_request(session, child):
+    _open(session, child)
+    if child.suspension_requested_at is not None:
+        raise DomainError(_l("The suspension is already asked for and waits for the decision."), field="status",
+                          code="suspension_requested")
+
+
+def _requested(session, child):
+    _open(session, child)
+    if child.suspension_requested_at is None:
+        raise DomainError(_l("Nobody has asked to suspend this case."), field="status", code="not_requested")
+
+
+def _second_person(user, child):
+    """The agreement is a second person's (cl. 20): whoever asked cannot agree or refuse."""
+    return user is not None and getattr(user, "id", None) != child.suspension_requested_by_fk
+
+
+def request_suspension(session, child, step):
+    note = (step.data.get("note") or "").strip()
+    if not note:
+        raise DomainError(_l("Say why the case changes its status."), field="note", code="note_required")
+    child.suspension_ground, child.suspension_requested_at = step.data["ground"], step.now
+    child.suspension_requested_by_fk = step.actor_id
+    return _history(session, child, child.status, child.status, note, step.actor_id, step.now,
+                    reason=step.data["ground"])
+
+
+def agree_suspension(session, child, step):
+    if step.actor_id is not None and step.actor_id == child.suspension_requested_by_fk:
+        raise DomainError(_l("The suspension is agreed by another person than the one who asked."), field="status",
+                          code="same_person")
+    before, child.status = child.status, "suspended"
+    child.suspension_requested_at = None
+    note = (step.data.get("note") or "").strip() or str(_l("Suspension agreed"))
+    return _history(session, child, before, "suspended", note, step.actor_id, step.now,
+                    reason=child.suspension_ground)
+
+
+def refuse_suspension(session, child, step):
+    if step.actor_id is not None and step.actor_id == child.suspension_requested_by_fk:
+        raise DomainError(_l("The suspension is refused by another person than the one who asked."),
+                          field="status", code="same_person")
+    note = (step.data.get("note") or "").strip()
+    if not note:
+        raise DomainError(_l("Say why the case changes its status."), field="note", code="note_required")
+    child.suspension_ground = child.suspension_requested_at = child.suspension_requested_by_fk = None
+    return _history(session, child, child.status, child.status, note, step.actor_id, step.now)
 
 
 def _move(session, child, step):
@@ -149,11 +221,27 @@ WORKFLOW = workflow.Workflow(
               style="default", icon="fa-undo"),
         _step("close", _l("Close the case"), ("monitoring",), "closed", guard=_finished, style="success",
               icon="fa-check"),
-        _step("suspend", _l("Suspend the case"),
-              ("identified", "assessment", "plan", "activities", "monitoring", "reopened"), "suspended",
-              style="warning", icon="fa-pause"),
+        # suspension by agreement (cl. 20): asked by the case worker with a ground, agreed or refused by the
+        # territorial unit's responsible person, who is never the one who asked
+        workflow.Transition(
+            "request_suspension", _l("Ask to suspend the case"), SUSPENDABLE, None, apply=request_suspension,
+            guard=_no_request, style="warning", icon="fa-pause",
+            fields=[workflow.Field("ground", "choice", _l("Ground of suspension"), required=True,
+                                   choices=lambda: list(SUSPENSION_GROUNDS.items())), *_why()],
+            done=_l("The suspension is asked for; the territorial unit's responsible person decides.")),
+        workflow.Transition(
+            "agree_suspension", _l("Agree the suspension"), SUSPENDABLE, "suspended", apply=agree_suspension,
+            guard=_requested, who=_second_person, style="warning", icon="fa-pause",
+            fields=[workflow.Field("note", "text", _l("Note"), max_length=500)],
+            done=_l("The case is suspended; its data are kept.")),
+        workflow.Transition(
+            "refuse_suspension", _l("Refuse the suspension"), SUSPENDABLE, None, apply=refuse_suspension,
+            guard=_requested, who=_second_person, style="default", icon="fa-play", fields=_why(),
+            done=_l("The suspension is refused; the case goes on.")),
         _step("reopen", _l("Reopen the case"), ("suspended", "closed"), "reopened", style="default",
               icon="fa-folder-open"),
+        _step("close_suspended", _l("Close the suspended case"), ("suspended",), "closed", guard=_finished,
+              style="success", icon="fa-check"),
     ],
     history=CpTransition)
 
