@@ -29,21 +29,23 @@ DRILL_LEVEL_MAX = 2  # oblast = 1, rayon = 2
 
 def identified_by_sex(session, scope, filters):
     """Children identified, of them with disabilities and of migrant parents, by sex."""
-    parts = [scoped_select(CpChild, scope, literal("all").label("grp"), CpChild.sex, func.count(CpChild.id))
+    children, cases = func.count(func.distinct(service.child_key())), func.count(CpChild.id)
+    parts = [scoped_select(CpChild, scope, literal("all").label("grp"), CpChild.sex, children, cases)
              .group_by(CpChild.sex)]
     for group, column in (("disability", CpChild.disability), ("migrant_parents", CpChild.migrant_parents)):
-        parts.append(scoped_select(CpChild, scope, literal(group).label("grp"), CpChild.sex, func.count(CpChild.id))
+        parts.append(scoped_select(CpChild, scope, literal(group).label("grp"), CpChild.sex, children, cases)
                      .where(column.is_(True)).group_by(CpChild.sex))
     rows = session.execute(union_all(*parts)).all()
     order = list(GROUPS)
-    return frame_from(sorted(rows, key=lambda r: (order.index(r[0]), r[1])), ["group", "sex", "children"])
+    return frame_from(sorted(rows, key=lambda r: (order.index(r[0]), r[1])), ["group", "sex", "children", "cases"])
 
 
 def identified_figure(frame):
     shown = frame.assign(group=[str(GROUPS.get(g, g)) for g in frame["group"]],
                          sex=[str(SEXES.get(s, s)) for s in frame["sex"]])
-    return px.bar(shown, x="group", y="children", color="sex", barmode="group",
-                  labels={"group": "", "children": gettext("Children"), "sex": gettext("Sex")})
+    return px.bar(shown, x="group", y="children", color="sex", barmode="group", hover_data=["cases"],
+                  labels={"group": "", "children": gettext("Children"), "sex": gettext("Sex"),
+                          "cases": gettext("Cases")})
 
 
 def by_status(session, scope, filters):
@@ -169,10 +171,10 @@ class ChildProtectionChartView(ChartView):
     template = "child_protection/charts.html"
     charts = [
         Chart("identified", _l("Children identified, by sex"), identified_by_sex, identified_figure,
-              columns={"group": _l("Group"), "sex": _l("Sex"), "children": _l("Children")},
+              columns={"group": _l("Group"), "sex": _l("Sex"), "children": _l("Children"), "cases": _l("Cases")},
               values={"group": GROUPS, "sex": SEXES}),
         Chart("statuses", _l("Cases by status"), by_status, status_figure,
-              columns={"status": _l("Case status"), "children": _l("Children")}, values={"status": STATUSES}),
+              columns={"status": _l("Case status"), "children": _l("Cases")}, values={"status": STATUSES}),
         Chart("reasons", _l("Reasons for the difficult situation"), by_reason, reason_figure,
               columns={"code": _l("Code"), "reason": _l("Reason"), "children": _l("Children")}),
         Chart("geography", _l("Children by place of identification"), by_territory, territory_figure,

@@ -675,3 +675,37 @@ def test_every_change_of_the_childs_data_says_when_its_information_came(app, db,
     assert db.session.get(CpChild, pk).info_received_on == local_today()
     change = [e for e in audit_events(app, action="update", object_id=pk) if e.object_type == "child_protection_child"]
     assert change and "info_received_on" in (change[-1].changes or "")
+
+
+def test_a_child_whose_case_was_closed_is_identified_again_and_counted_once(app, db, make_user):
+    """More than one case per child: an open case refuses a second one (the message says to continue it), a closed
+    one does not; the child's page lists the other cases; the reports count children and cases apart."""
+    from app.scope import NATIONAL
+    from app.services import child_protection as service
+    from charts.child_protection import identified_by_sex
+    from models.child_protection import CpChild
+
+    pin = "11204201600021"
+    with app.test_request_context():
+        before = dict(service.summary(db.session, NATIONAL, local_today()))
+        first = _register(db, _child(db, pin=pin))
+        db.session.commit()
+        with pytest.raises(DomainError) as refused:
+            _register(db, _child(db, pin=pin))
+        assert refused.value.code == "double_pin"
+        db.session.rollback()
+        first = db.session.get(CpChild, first.id)
+        first.status = "closed"  # the case closed (the steps are tested above)
+        db.session.commit()
+        second = _register(db, _child(db, pin=pin))
+        db.session.commit()
+        ids = first.id, second.id
+        after = dict(service.summary(db.session, NATIONAL, local_today()))
+        assert after["cases"] - before["cases"] == 2 and after["children"] - before["children"] == 1
+        frame = identified_by_sex(db.session, NATIONAL, {})
+        total = frame[frame["group"] == "all"]
+        assert int(total["cases"].sum()) == after["cases"] and int(total["children"].sum()) == after["children"]
+    worker = Browser(app.test_client())
+    worker.login(make_user(("Child protection case worker",), territory=RAYON))
+    page = worker.get(f"/cpchildview/show/{ids[1]}").get_data(as_text=True)
+    assert 'id="earlier-cases"' in page and f"/cpchildview/show/{ids[0]}" in page

@@ -57,9 +57,11 @@ class TestNothingLeaksAcrossTerritories:
         from models.child_protection import CpChild
 
         session, scope = as_probe
-        own, foreign = _pair(session, scope, CpChild, CpChild.pin.is_not(None), CpChild.anonymised_on.is_(None))
+        # an open case is the twin: a closed one lets the child be identified again (a new case)
+        own, foreign = _pair(session, scope, CpChild, CpChild.pin.is_not(None), CpChild.anonymised_on.is_(None),
+                             CpChild.status != "closed")
         twin_inside = session.query(CpChild).filter(scope.condition(CpChild), CpChild.pin.is_not(None),
-                                                    CpChild.id != own.id).first()
+                                                    CpChild.status != "closed", CpChild.id != own.id).first()
         for twin, code in ((foreign, "duplicate_elsewhere"), (twin_inside, "double_pin")):
             if twin is None:
                 continue

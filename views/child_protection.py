@@ -140,6 +140,9 @@ class CpChildView(WorkflowViewMixin, SanaripModelView):
     def on_update(self, item):
         service.change_child(self.datamodel.session, item)
 
+    def earlier_cases(self, child):
+        return service.earlier_cases(self.datamodel.session, child)
+
     def prefill_form(self, form, pk):
         """Every change says anew when its information came (cl. 20): the date starts empty."""
         form.info_received_on.data = None

@@ -60,10 +60,13 @@ def check_child(session, child: CpChild, today: datetime.date | None = None):
                           field="birth_date", code="not_a_child")
     if child.pin and not child.anonymised_on:
         with session.no_autoflush:
-            twin = session.scalar(select(CpChild).where(CpChild.pin == child.pin, CpChild.id != (child.id or -1)))
+            # a closed case does not stop a new one: the child may be identified again (cases, not children)
+            twin = session.scalar(select(CpChild).where(CpChild.pin == child.pin, CpChild.id != (child.id or -1),
+                                                        CpChild.status != "closed"))
         if twin is not None:
-            refuse_duplicate(session, twin, lambda: _l("A child with this PIN is already registered."), field="pin",
-                             code="double_pin")
+            refuse_duplicate(session, twin, lambda: _l("A child with this PIN already has an open case: continue "
+                                                       "it, or close it before identifying the child again."),
+                             field="pin", code="double_pin")
 
 
 def change_child(session, child: CpChild, today: datetime.date | None = None):
@@ -537,13 +540,33 @@ class _Erasure:
 
 
 # --- summary (reports) ----------------------------------------------------------------------------------------------
+def child_key():
+    """SQL: who the child is across cases: the PIN, or the record itself when the PIN is unknown (or erased)."""
+    from sqlalchemy import String, cast
+
+    return func.coalesce(CpChild.pin, "#" + cast(CpChild.id, String))
+
+
+def earlier_cases(session, child):
+    """The child's other cases (same PIN) inside the user's scope, newest first: a child whose case was closed
+    may be identified again (Regulation No. 156)."""
+    from app.scope import current_scope
+
+    if not child.pin:
+        return []
+    return session.scalars(scoped_select(CpChild, current_scope()).where(CpChild.pin == child.pin,
+                                                                         CpChild.id != child.id)
+                           .order_by(CpChild.identified_on.desc())).all()
+
+
 def summary(session, scope, today: datetime.date):
     """The national (or territorial) summary: one list of (indicator key, value), counted in SQL in `scope`."""
     def count(*conditions, model=CpChild):
         return session.scalar(scoped_select(model, scope, func.count(model.id)).where(*conditions)) or 0
 
     rows = [
-        ("children", count()),
+        ("children", session.scalar(scoped_select(CpChild, scope, func.count(func.distinct(child_key())))) or 0),
+        ("cases", count()),
         ("girls", count(CpChild.sex == "F")),
         ("boys", count(CpChild.sex == "M")),
         ("with_disability", count(CpChild.disability.is_(True))),
@@ -562,7 +585,8 @@ def summary(session, scope, today: datetime.date):
 
 
 SUMMARY_LABELS = {
-    "children": _l("Children identified"), "girls": _l("Girls"), "boys": _l("Boys"),
+    "children": _l("Children identified"), "cases": _l("Cases (a child identified again has several)"),
+    "girls": _l("Girls"), "boys": _l("Boys"),
     "with_disability": _l("Children with disabilities"), "migrant_parents": _l("Children of migrant parents"),
     "pin_unknown": _l("Children whose PIN is unknown"), "families": _l("Families"),
     "open_cases": _l("Open cases"), "closed_cases": _l("Cases closed: out of the difficult situation"),
