@@ -13,8 +13,8 @@ from sqlalchemy import case, exists, func, literal, union_all
 from app.scope import current_scope, scoped_select
 from app.services import child_protection as service
 from charts.base import Chart, ChartView, frame_from
-from models.child_protection import ACTIVITY_STATUSES, PLANS, SEXES, STATUSES, CpActivity, CpChild, CpReason, \
-    CpVisit, child_reason
+from models.child_protection import ACTIVITY_STATUSES, PLANS, SEXES, STATUSES, CpActivity, CpChild, CpFamily, \
+    CpReason, CpVisit, child_reason
 from models.reference import Territory
 from app import clock
 from app.clock import local_today
@@ -119,6 +119,41 @@ def territory_figure(frame):
                   labels={"territory": gettext("Place of identification"), "children": gettext("Children")})
 
 
+def families_by_territory(session, scope, filters):
+    """Families by territory (one level below the chosen one, as the geography of children) and by the sex of
+    their children: all families, those with girls, those with boys (a family with both counts in both)."""
+    base = _drill_base(session, scope, filters)
+    level = (base.level if base is not None else 0) + 1
+    unit = Territory.__table__.alias("unit")
+
+    def having(sex):
+        return func.count(func.distinct(case((CpChild.sex == sex, CpFamily.id))))
+
+    query = (scoped_select(CpFamily, scope, unit.c.code, unit.c.name_ru, unit.c.name_ky, unit.c.name_en,
+                           func.count(func.distinct(CpFamily.id)), having("F"), having("M"))
+             .join(Territory, Territory.id == CpFamily.territory_id)
+             .join(unit, Territory.path.startswith(unit.c.path))
+             .outerjoin(CpChild, CpChild.family_id == CpFamily.id)
+             .where(unit.c.level == level)
+             .group_by(unit.c.code, unit.c.name_ru, unit.c.name_ky, unit.c.name_en).order_by(unit.c.code))
+    if base is not None:
+        query = query.where(Territory.path.startswith(base.path))
+    from app.i18n import choose_name
+
+    return frame_from([(r[0], choose_name({"ru": r[1], "ky": r[2], "en": r[3]}, mark_missing=False), *r[4:])
+                       for r in session.execute(query).all()],
+                      ["code", "territory", "families", "with_girls", "with_boys"])
+
+
+def families_figure(frame):
+    long = frame.melt(id_vars=["territory"], value_vars=["with_girls", "with_boys"], var_name="sex",
+                      value_name="count")
+    labels = {"with_girls": gettext("Families with girls"), "with_boys": gettext("Families with boys")}
+    long["sex"] = [labels[v] for v in long["sex"]]
+    return px.bar(long, x="territory", y="count", color="sex", barmode="group",
+                  labels={"territory": gettext("Territory"), "count": gettext("Families"), "sex": ""})
+
+
 def activity_outcomes(session, scope, filters, today=None):
     """Activities by plan and outcome: done, cancelled, overdue (deadline passed, not finished), planned and in
     progress (not yet due)."""
@@ -180,6 +215,10 @@ class ChildProtectionChartView(ChartView):
         Chart("geography", _l("Children by place of identification"), by_territory, territory_figure,
               filters={"territory": _l("Territory code (oblast: its rayons)")},
               columns={"code": _l("Code"), "territory": _l("Territory"), "children": _l("Children")}),
+        Chart("families", _l("Families by territory and by the children's sex"), families_by_territory,
+              families_figure, filters={"territory": _l("Territory code (oblast: its rayons)")},
+              columns={"code": _l("Code"), "territory": _l("Territory"), "families": _l("Families"),
+                       "with_girls": _l("Families with girls"), "with_boys": _l("Families with boys")}),
         Chart("activities", _l("Outcomes of activities"), activity_outcomes, outcome_figure,
               columns={"plan": _l("Plan"), "outcome": _l("Outcome"), "activities": _l("Activities")},
               values={"plan": PLANS, "outcome": OUTCOMES}),

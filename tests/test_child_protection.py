@@ -539,7 +539,7 @@ def test_report_pages_exports_and_summary_pdf(app, db, make_user):
     b = Browser(app.test_client())
     b.get("/lang/ru")
     b.login(make_user(("Child protection central reader",)))
-    for key in ("identified", "statuses", "reasons", "geography", "activities", "monitoring", "summary"):
+    for key in ("identified", "statuses", "reasons", "geography", "families", "activities", "monitoring", "summary"):
         assert b.get(f"/childprotectioncharts/?chart={key}").status_code == 200, key
     page = b.get("/childprotectioncharts/?chart=geography").get_data(as_text=True)
     assert "territory=41708000000000" in page  # drill-down link to Chuy oblast's rayons
@@ -709,3 +709,26 @@ def test_a_child_whose_case_was_closed_is_identified_again_and_counted_once(app,
     worker.login(make_user(("Child protection case worker",), territory=RAYON))
     page = worker.get(f"/cpchildview/show/{ids[1]}").get_data(as_text=True)
     assert 'id="earlier-cases"' in page and f"/cpchildview/show/{ids[0]}" in page
+
+
+
+def test_families_by_territory_and_childrens_sex_match_the_records(app, db):
+    """Families in the reports (cl. 23): per oblast, all families and those with girls / with boys, against a
+    count of the records in Python."""
+    from collections import defaultdict
+
+    from app.scope import NATIONAL
+    from charts.child_protection import families_by_territory
+    from models.child_protection import CpFamily
+
+    with app.test_request_context():
+        frame = families_by_territory(db.session, NATIONAL, {})
+        expected = defaultdict(lambda: [set(), set(), set()])
+        for family in db.session.query(CpFamily):
+            oblast = family.territory.path.strip("/").split("/")[0]
+            expected[oblast][0].add(family.id)
+            for child in family.children:
+                expected[oblast][1 if child.sex == "F" else 2].add(family.id)
+        got = {r.code: (r.families, r.with_girls, r.with_boys) for r in frame.itertuples()}
+        assert got == {code: tuple(len(s) for s in sets) for code, sets in expected.items()}
+        assert sum(f for f, _, _ in got.values()) == db.session.query(CpFamily).count()
