@@ -873,7 +873,7 @@ class ScApplicationDocument(_OfApplication, Model):
     note = Column(String(255))
 
 
-class ScApplicationScan(_OfApplication, StoredDocument, Tracked, Model):
+class ScApplicationScan(_OfApplication, StoredDocument, Versioned, Tracked, Model):
     """A scan attached to an application (a presented document's copy, the agency's result)."""
 
     __tablename__ = "sc_application_scan"

@@ -732,3 +732,53 @@ def test_families_by_territory_and_childrens_sex_match_the_records(app, db):
         got = {r.code: (r.families, r.with_girls, r.with_boys) for r in frame.itertuples()}
         assert got == {code: tuple(len(s) for s in sets) for code, sets in expected.items()}
         assert sum(f for f, _, _ in got.values()) == db.session.query(CpFamily).count()
+
+
+def _pdf_text(data):
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+        fh.write(data)
+        fh.flush()
+        return subprocess.run(["pdftotext", "-layout", fh.name, "-"], capture_output=True, text=True).stdout
+
+
+def test_the_printed_record_carries_relatives_assessment_plans_and_activities(app, db, make_user):
+    """Complete prints (cl. 21): the child's PDF lists its relatives, assessments, activities of both plans,
+    visits and history with the print date (read back with poppler's pdftotext); the family work plan prints on
+    its own with the family-plan activities only."""
+    import shutil
+
+    shutil.which("pdftotext") or pytest.skip("pdftotext (poppler-utils) is not installed")
+    from models.child_protection import CpActivity, CpChild
+
+    with app.app_context():
+        child = db.session.query(CpChild).join(CpActivity).filter(
+            CpChild.territory.has(), CpChild.family_id.is_not(None), CpChild.relatives.any(),
+            CpChild.assessments.any(), CpChild.anonymised_on.is_(None)).first()
+        assert child is not None, "the demo data has a child with relatives, an assessment and a plan"
+        pk, family_id = child.id, child.family_id
+        relative = child.relatives[0].last_name
+        titles = {a.plan: a.title for a in child.activities}
+        territory = child.territory.path.strip("/").split("/")[1] if child.territory.level > 1 else None
+        from models.reference import Territory
+
+        rayon = db.session.query(Territory).filter(Territory.path == "/" + "/".join(
+            child.territory.path.strip("/").split("/")[:2]) + "/").one().code
+    worker = Browser(app.test_client())
+    worker.login(make_user(("Child protection case worker",), territory=rayon))
+    worker.get("/lang/ru")
+    text = _pdf_text(worker.get(f"/cpchildview/print/{pk}").data)
+    for heading in ("Родители и близкие родственники", "Комплексные оценки", "Мероприятия планов",
+                    "История случая"):
+        assert heading in text, heading
+    assert relative in text and titles["child"][:20] in " ".join(text.split())
+    assert "Напечатано" in text
+    plan = worker.get(f"/cpfamilyview/workplan/{family_id}")
+    assert plan.status_code == 200 and plan.mimetype == "application/pdf"
+    text = " ".join(_pdf_text(plan.data).split())
+    if "family" in titles:
+        assert titles["family"][:20] in text
+    assert titles["child"][:20] not in text or titles.get("family", "")[:20] == titles["child"][:20]
+    assert audit_events(app, action="pdf", object_id=str(family_id))

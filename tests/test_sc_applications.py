@@ -429,3 +429,29 @@ def test_the_add_form_starts_from_the_ticket_and_the_show_page_has_the_applicant
     browser, second = _open(app, sc)
     page = browser.get(f"{APPS}/show/{second}").get_data(as_text=True)
     assert 'id="applicant-history"' in page and _row(app, first).number in page
+
+
+def test_office_hours_are_edited_as_times(app, make_user):
+    """Time-of-day columns (FAB's forms have none): the office's hours are in its form and saved."""
+    import datetime as dt
+
+    from app.extensions import db
+    from models.reference import Territory
+    from models.service_centre import ScOffice
+
+    browser = Browser(app.test_client())
+    browser.login("admin")
+    form = browser.get("/scofficeview/add").get_data(as_text=True)
+    assert 'type="time"' in form and 'name="opens_at"' in form
+    with app.app_context():
+        territory = db.session.query(Territory).filter(Territory.level == 2).first().id
+    code = _code()[:5]
+    response = browser.post("/scofficeview/add", data={
+        "code": code, "name_ru": "ЦОН тест", "name_ky": "КТБ тест", "territory": territory, "address": "ул. 2",
+        "opens_at": "08:30", "closes_at": "17:45", "wait_norm_minutes": "15"}, token_from="/scofficeview/add")
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    with app.app_context():
+        office = db.session.query(ScOffice).filter_by(code=code).one()
+        assert (office.opens_at, office.closes_at) == (dt.time(8, 30), dt.time(17, 45))
+        pk = office.id
+    assert "08:30" in browser.get(f"/scofficeview/show/{pk}").get_data(as_text=True)

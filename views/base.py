@@ -14,7 +14,7 @@ from flask_appbuilder.models.sqla.filters import FilterContains, SQLAFilterConve
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import format_date, format_datetime, format_decimal, gettext, lazy_gettext as _l
-from sqlalchemy import Boolean, Date, DateTime, Numeric
+from sqlalchemy import Boolean, Date, DateTime, Numeric, Time
 from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, SelectField
 from wtforms.validators import DataRequired, Optional
@@ -112,6 +112,10 @@ def _format_value(value):
     return value
 
 
+def _format_time(value):
+    return value.strftime("%H:%M") if value is not None else ""
+
+
 def _yes_no(value):
     return gettext("Yes") if value else gettext("No")
 
@@ -127,7 +131,11 @@ def _babel_formatters(datamodel, declared):
     for col in datamodel.obj.__table__.columns:
         if col.key in result:
             continue
-        if isinstance(col.type, (Date, DateTime, Numeric)):
+        kind = getattr(col.type, "impl", col.type)  # a TypeDecorator (UTCDateTime) formats as what it stores
+        kind = kind() if isinstance(kind, type) else kind
+        if isinstance(kind, Time):
+            result[col.key] = _format_time
+        elif isinstance(kind, (Date, DateTime, Numeric)):
             result[col.key] = _format_value
         elif isinstance(col.type, Boolean):
             result[col.key] = _yes_no
@@ -256,6 +264,30 @@ def show_refusal(form, exc):
         flash(str(exc), "danger")
 
 
+class _TimeInput:
+    """An <input type="time"> styled as FAB's other inputs (FAB's form converter has no time columns)."""
+
+    def __call__(self, field, **kwargs):
+        from wtforms.widgets import TimeInput
+
+        kwargs.setdefault("class", "form-control")
+        return TimeInput()(field, **kwargs)
+
+
+def _time_fields(datamodel, labels, declared):
+    """Time-of-day columns (office hours, shifts) as time inputs: FAB leaves them out of its forms."""
+    from wtforms import TimeField
+
+    result = dict(declared or {})
+    for column in datamodel.obj.__table__.columns:
+        if column.key in result or not isinstance(column.type, Time):
+            continue
+        validators = [Optional()] if column.nullable else [DataRequired()]
+        result[column.key] = TimeField(labels.get(column.key, column.key), validators=validators,
+                                       widget=_TimeInput(), format=["%H:%M", "%H:%M:%S"])
+    return result
+
+
 def _choice_fields(datamodel, choice_columns, labels, declared):
     """Code columns with a fixed list of values become dropdowns of translated labels."""
     result = dict(declared or {})
@@ -381,6 +413,8 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
                                                     self.add_form_extra_fields)
         self.edit_form_extra_fields = _choice_fields(self.datamodel, self.choice_columns, self.label_columns,
                                                      self.edit_form_extra_fields)
+        self.add_form_extra_fields = _time_fields(self.datamodel, self.label_columns, self.add_form_extra_fields)
+        self.edit_form_extra_fields = _time_fields(self.datamodel, self.label_columns, self.edit_form_extra_fields)
         self._install_flags()
         self._lookup_columns = self._install_lookups()
         if is_versioned(self.datamodel.obj) and self.edit_columns and "version" not in self.edit_columns:
@@ -624,8 +658,38 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
             sections.append((str(heading), rows))
         now = clock.now()
         data = render_pdf("pdf/record.html", title=str(self.show_title), sections=sections,
-                          printed_on=format_datetime(now, "short"), printed_by=g.user.username)
+                          tables=self.print_tables(item), printed_on=format_datetime(now, "short"),
+                          printed_by=g.user.username)
         return data, {"printed_on": now.isoformat(timespec="seconds")}
+
+    #: the most rows of one related list a record's print carries
+    PRINT_RELATED_ROWS = 500
+
+    def print_tables(self, item):
+        """The record's related lists (a child's relatives, assessments, activities, visits, history) as tables of
+        its print: each related view the user may list, its list columns, the rows of this record inside the
+        scope, formatted as the list page formats them."""
+        tables = []
+        for view in self._related_views or ():
+            model = view.datamodel.obj
+            relation = view.datamodel.get_related_fk(self.datamodel.obj)
+            if relation is None or not self.appbuilder.sm.has_access("can_list", view.class_permission_name):
+                continue
+            columns = [c for c in view.list_columns if c != relation]
+            query = current_scope().apply(self.datamodel.session.query(model).filter(
+                getattr(model, relation) == item), model)
+            order = view.base_order or ("id", "asc")
+            column = getattr(model, order[0], None)
+            if column is not None:
+                query = query.order_by(column.desc() if order[1] == "desc" else column, model.id)
+            rows = []
+            for row in query.limit(self.PRINT_RELATED_ROWS):
+                values = view.datamodel.get_values_item(row, columns)
+                rows.append([_format_value(view.formatters_columns[c](v) if c in view.formatters_columns else v)
+                             for c, v in zip(columns, values)])
+            tables.append((str(view.entity_plural or view.list_title), [str(view.label_columns.get(c, c))
+                                                                         for c in columns], rows))
+        return tables
 
     # --- scope on every path ----------------------------------------------------------------------------
     @expose("/download/<string:filename>")

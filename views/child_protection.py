@@ -1,7 +1,7 @@
 """AIS on children and families in difficult life situations: children (cases), families, relatives, assessments,
 plans and activities, monitoring visits, case history, the overdue list, reasons and plan rules (classifiers)."""
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, g, redirect, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -175,8 +175,49 @@ class CpChildView(WorkflowViewMixin, SanaripModelView):
 class CpFamilyView(SanaripModelView):
     datamodel = SQLAInterface(CpFamily)
     related_views = [CpChildView]
+    show_template = "child_protection/family_show.html"
     base_order = ("name", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export", "can_print"]
+
+    @expose("/workplan/<int:pk>")
+    @has_access
+    @permission_name("print")
+    def workplan(self, pk):
+        """The family work plan on its own (Regulation No. 156, cl. 21): the family-plan activities of every child
+        of the family inside the user's scope, with the print date; audited as a print."""
+        from flask import Response
+        from flask_babel import format_datetime
+
+        from app import audit, clock
+        from app.pdf import render_pdf
+        from app.transaction import transaction
+
+        family = self.scoped_get(pk)
+        if family is None:
+            abort(404)
+        rows = service.family_work_plan(self.datamodel.session, family)
+        view = next(v for v in self.appbuilder.baseviews if isinstance(v, CpActivityView))
+        columns = ["deadline", "title", "responsible", "status", "child"]
+        table = [[_text(view, c, getattr(a, c)) for c in columns] for a in rows]
+        now = clock.now()
+        data = render_pdf("pdf/record.html", title=gettext("Family work plan: %(family)s", family=family.name),
+                          sections=[("", [(str(self.label_columns.get("address", "address")), family.address or ""),
+                                          (str(self.label_columns.get("territory", "territory")),
+                                           family.territory.name if family.territory else "")])],
+                          tables=[(str(PLANS["family"]), [str(view.label_columns.get(c, c)) for c in columns],
+                                   table)],
+                          printed_on=format_datetime(now, "short"), printed_by=g.user.username)
+        with transaction(self.datamodel.session):
+            audit.record(self.datamodel.session, "pdf", audit.object_type_of(family), pk,
+                         {"document": "family_work_plan", "printed_on": now.isoformat(timespec="seconds")})
+        return Response(data, mimetype="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="family-work-plan-{pk}.pdf"', "Cache-Control": "no-store"})
+
+
+def _text(view, column, value):
+    formatter = view.formatters_columns.get(column)
+    value = formatter(value) if formatter else value
+    return "" if value is None else value
 
 
 class CpChildApi(WorkflowApiMixin, SanaripModelRestApi):

@@ -540,6 +540,16 @@ class _Erasure:
 
 
 # --- summary (reports) ----------------------------------------------------------------------------------------------
+def family_work_plan(session, family):
+    """The family work plan: the family-plan activities of the family's children inside the user's scope, by
+    deadline."""
+    from app.scope import current_scope
+
+    return session.scalars(scoped_select(CpActivity, current_scope()).join(CpChild, CpChild.id == CpActivity.child_id)
+                           .where(CpChild.family_id == family.id, CpActivity.plan == "family")
+                           .order_by(CpActivity.deadline, CpActivity.id)).all()
+
+
 def child_key():
     """SQL: who the child is across cases: the PIN, or the record itself when the PIN is unknown (or erased)."""
     from sqlalchemy import String, cast

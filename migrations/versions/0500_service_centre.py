@@ -464,6 +464,7 @@ def upgrade():
     sa.Column('stored_name', sa.String(length=64), nullable=False),
     sa.Column('content_type', sa.String(length=100), nullable=False),
     sa.Column('size_bytes', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.Column('created_on', sa.DateTime(timezone=True), nullable=False),
     sa.Column('changed_on', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by_fk', sa.Integer(), nullable=True),
