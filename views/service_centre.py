@@ -198,5 +198,5 @@ def parts():
     import importlib.util
 
     names = ["views.service_centre", "views.service_centre_applications", "views.service_centre_queue",
-             "views.service_centre_stats"]
+             "views.service_centre_stats", "views.service_centre_public"]
     return [importlib.import_module(name).PART for name in names if importlib.util.find_spec(name) is not None]
