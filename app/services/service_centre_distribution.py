@@ -89,7 +89,11 @@ def choose(session, application, now):
     candidates = eligible_staff(session, application.office_id, application.service_id, role, now,
                                 skill=method == "skill")
     if method == "round_robin":
-        staff = _round_robin(candidates, rule.last_staff_id if rule is not None else None)
+        # the rule's row is held until the transaction ends: two intakes at once continue one after the other
+        # (PostgreSQL; SQLite has one writer anyway), and the second reads where the first left off
+        rule = session.scalars(select(ScAssignmentRule).where(ScAssignmentRule.id == rule.id).with_for_update()
+                               .execution_options(populate_existing=True)).one()
+        staff = _round_robin(candidates, rule.last_staff_id)
     else:
         staff = _least_open(session, candidates)
     return staff, method, rule

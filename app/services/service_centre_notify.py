@@ -194,7 +194,7 @@ def launch(ids):
 
     user = getattr(g, "user", None) if has_request_context() else None
     if user is not None and getattr(user, "is_authenticated", False):
-        return jobs.launch(JOB_KIND, _l("Sending notifications to applicants"), {"ids": list(ids)}, user,
+        return jobs.launch(JOB_KIND, _l("Sending notifications"), {"ids": list(ids)}, user,
                            total=len(ids))
     deliver_pending(db.session, clock.now(), ids=ids)
     db.session.commit()
