@@ -300,3 +300,28 @@ def test_my_alerts_shows_only_mine_and_marks_them_read(app, browser, two_offices
         assert db.session.get(ScNotification, alert_id).read_at is not None
         assert db.session.get(ScNotification, other_id).read_at is None
     assert other_head is not None
+
+
+def test_the_heads_distribution_page_shows_own_office_now(app, browser, two_offices):
+    from app.extensions import db
+    from app.services import service_centre_distribution as distribution
+    from models.service_centre import ScOffice
+    from tests.sc_dist_rows import make_service as new_service
+
+    with app.app_context():
+        office = db.session.get(ScOffice, two_offices["ours"])
+        nobody = make_application(db.session, office, new_service(db.session))
+        make_staff(db.session, office, "Ours sick")
+        distribution.assign(db.session, nobody, MONDAY_10 + datetime.timedelta(days=1, hours=12))  # Tue 22:00
+        db.session.commit()
+        nobody_id, nobody_number = nobody.id, nobody.number
+    browser.login(two_offices["head"])
+    page = browser.get("/sc-distribution/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert f'data-office="{two_offices["ours"]}"' in html and f'data-office="{two_offices["theirs"]}"' not in html
+    assert "Ours A" in html and "Theirs A" not in html
+    assert nobody_number in html and f"/sc-reassign/{nobody_id}" in html
+    browser.logout()
+    browser.login(two_offices["operator"])
+    assert browser.get("/sc-distribution/").status_code in (302, 403)

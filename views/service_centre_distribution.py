@@ -106,3 +106,26 @@ class ScReassignView(BaseView):
                                     history=history, methods={**ASSIGNMENT_METHODS, "manual": _l("Manually")},
                                     title=gettext("Reassign the application %(number)s",
                                                   number=application.number or application.id))
+
+
+class ScDistributionView(BaseView):
+    """The head's view of the distribution now: who is on shift, absent, how much open work each has, and the
+    applications nobody has (each with its reassignment link). The offices of the user's scope, at most 20."""
+
+    route_base = "/sc-distribution"
+    default_view = "index"
+    base_permissions = ["can_index"]
+    title = _l("Distribution of work")
+
+    @expose("/")
+    @has_access
+    def index(self):
+        from models.service_centre import ABSENCE_KINDS, ScOffice
+
+        now = clock.now()
+        offices = db.session.scalars(scoped_select(ScOffice, current_scope()).order_by(ScOffice.code)
+                                     .limit(20)).all()
+        boards = [distribution.office_board(db.session, office, now) for office in offices]
+        return self.render_template("service_centre/distribution.html", boards=boards, kinds=ABSENCE_KINDS,
+                                    can_reassign=self.appbuilder.sm.has_access("can_reassign", "ScReassignView"),
+                                    title=self.title, now=format_datetime(clock.to_local(now), "short"))

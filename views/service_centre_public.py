@@ -13,7 +13,7 @@ from app.registry import SERVICE_CENTRE_CATEGORY, MenuItem, ModulePart
 from app.seed.roles import grant
 from app.services import service_centre_notify as notify
 from views.certificates import describe
-from views.service_centre_distribution import ScMyAlertsView, ScReassignView
+from views.service_centre_distribution import ScDistributionView, ScMyAlertsView, ScReassignView
 
 public_status = Blueprint("sc_public", __name__, url_prefix="/status")
 public_status.rate_limit = lambda: current_app.config.get("SC_STATUS_RATE_LIMIT", "30 per minute")
@@ -89,10 +89,11 @@ _alerts = [grant(ScMyAlertsView, "read", "can_mark_read", menu=True)]
 
 #: the public status page, "My alerts" and the manual reassignment
 PART = ModulePart(
-    menu=[_menu(ScMyAlertsView, "Sc my alerts", _l("My alerts"), "fa-bell")],
+    menu=[_menu(ScMyAlertsView, "Sc my alerts", _l("My alerts"), "fa-bell"),
+          _menu(ScDistributionView, "Sc distribution", _l("Distribution of work"), "fa-random")],
     hidden_views=[ScReassignView],
     public_blueprints=[public_status, document_check],
     grants={"operator": [*_alerts], "back_office": [*_alerts],
-            "head": [*_alerts, grant(ScReassignView, "can_reassign")],
-            "admin": [grant(ScReassignView, "can_reassign")]},
+            "head": [*_alerts, grant(ScReassignView, "can_reassign"), grant(ScDistributionView, "read", menu=True)],
+            "admin": [grant(ScReassignView, "can_reassign"), grant(ScDistributionView, "read", menu=True)]},
 )

@@ -228,3 +228,24 @@ def daily(session, now):
     return [f"service centre: {escalated} overdue stage(s) escalated to the office heads",
             f"service centre: {sent} notification(s) sent, {failed} failed"]
 
+
+
+def office_board(session, office, now):
+    """What the head's distribution page shows of one office at `now`: each active staff member with their role,
+    whether they are on shift and present now, and their open work; and the open applications nobody has."""
+    local = _local(now)
+    today, weekday, time = local.date(), local.weekday(), local.time().replace(tzinfo=None)
+    staff = session.scalars(select(ScStaff).where(ScStaff.office_id == office.id, ScStaff.active.is_(True))
+                            .order_by(ScStaff.role, ScStaff.full_name, ScStaff.id)).all()
+    ids = [s.id for s in staff]
+    counts = open_counts(session, ids)
+    on_shift = set(session.scalars(select(ScShift.staff_id).where(
+        ScShift.staff_id.in_(ids), ScShift.weekday == weekday, ScShift.starts_at <= time, ScShift.ends_at > time)))
+    absences = {a.staff_id: a for a in session.scalars(select(ScAbsence).where(
+        ScAbsence.staff_id.in_(ids), ScAbsence.starts_on <= today, ScAbsence.ends_on >= today))}
+    rows = [{"staff": s, "role": STAFF_ROLES.get(s.role, s.role), "on_shift": s.id in on_shift,
+             "absence": absences.get(s.id), "open": counts.get(s.id, 0)} for s in staff]
+    unassigned = session.scalars(select(ScApplication).where(
+        ScApplication.office_id == office.id, ScApplication.state.in_(OPEN_STATES),
+        ScApplication.assignee_id.is_(None)).order_by(ScApplication.id).limit(100)).all()
+    return {"office": office, "staff": rows, "unassigned": unassigned}
