@@ -325,3 +325,43 @@ def test_the_heads_distribution_page_shows_own_office_now(app, browser, two_offi
     browser.logout()
     browser.login(two_offices["operator"])
     assert browser.get("/sc-distribution/").status_code in (302, 403)
+
+
+def test_round_robin_of_two_intakes_at_once_gives_two_people(app):
+    """Two requests assign at the same moment (PostgreSQL: real concurrency): the rule's row is held, the second
+    continues after the first's choice instead of both taking the same person (or a stale version error)."""
+    import threading
+
+    from app.extensions import db
+    from app.services import service_centre_distribution as distribution
+    from models.service_centre import ScOffice, ScService
+
+    with app.app_context():
+        office = make_office(db.session, head=False)
+        service = make_service(db.session)
+        staff = [make_staff(db.session, office, n).id for n in ("A", "B", "C")]
+        _rule(db, office, "round_robin")
+        db.session.commit()
+        office_id, service_id = office.id, service.id
+    barrier, given, errors = threading.Barrier(2), [], []
+
+    def intake():
+        try:
+            with app.app_context():
+                application = make_application(db.session, db.session.get(ScOffice, office_id),
+                                               db.session.get(ScService, service_id))
+                db.session.commit()
+                barrier.wait(timeout=20)
+                chosen = distribution.assign(db.session, application, MONDAY_10)
+                given.append(chosen.id)
+                time.sleep(0.3)  # hold the transaction a while: the other one must wait, not read a stale rule
+                db.session.commit()
+        except Exception as exc:  # reported below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=intake) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == [] and sorted(given) == staff[:2]

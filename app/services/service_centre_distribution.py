@@ -14,7 +14,7 @@ from flask import has_request_context
 from flask_babel import force_locale, format_date, gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app import clock
+from app import clock, numbering
 from app.errors import DomainError
 from app.i18n import current_language, localized_name
 from models.service_centre import (APPLICATION_STATES, STAFF_ROLES, ScAbsence, ScApplication, ScAssignment,
@@ -89,8 +89,9 @@ def choose(session, application, now):
     candidates = eligible_staff(session, application.office_id, application.service_id, role, now,
                                 skill=method == "skill")
     if method == "round_robin":
-        # the rule's row is held until the transaction ends: two intakes at once continue one after the other
-        # (PostgreSQL; SQLite has one writer anyway), and the second reads where the first left off
+        # the rule's row is held until the transaction ends (FOR UPDATE on PostgreSQL, the database's write lock
+        # on SQLite): two intakes at once continue one after the other, the second from where the first left off
+        numbering.write_lock(session)
         rule = session.scalars(select(ScAssignmentRule).where(ScAssignmentRule.id == rule.id).with_for_update()
                                .execution_options(populate_existing=True)).one()
         staff = _round_robin(candidates, rule.last_staff_id)
