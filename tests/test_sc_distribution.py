@@ -365,3 +365,18 @@ def test_round_robin_of_two_intakes_at_once_gives_two_people(app):
     for thread in threads:
         thread.join(60)
     assert errors == [] and sorted(given) == staff[:2]
+
+
+def test_the_heads_home_page_counts_unread_alerts(app, browser, two_offices):
+    from app.extensions import db
+    from app.services import service_centre_distribution as distribution
+    from models.service_centre import ScApplication
+
+    with app.app_context():
+        application = db.session.get(ScApplication, two_offices["mine"])
+        distribution.alert_head(db.session, application, "escalation", MONDAY_10)
+        db.session.commit()
+    browser.login(two_offices["head"])
+    browser.get("/lang/en")
+    html = browser.get("/").get_data(as_text=True)
+    assert "Unread alerts" in html and "/sc-alerts/" in html

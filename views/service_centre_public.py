@@ -8,10 +8,13 @@ from flask_babel import gettext, lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import signing
+from app.dashboard import Tile
 from app.extensions import db
 from app.registry import SERVICE_CENTRE_CATEGORY, MenuItem, ModulePart
+from app.scope import scoped_select
 from app.seed.roles import grant
 from app.services import service_centre_notify as notify
+from models.service_centre import ScNotification
 from views.certificates import describe
 from views.service_centre_distribution import ScDistributionView, ScMyAlertsView, ScReassignView
 
@@ -87,12 +90,20 @@ def _menu(view, name, label, icon):
 
 _alerts = [grant(ScMyAlertsView, "read", "can_mark_read", menu=True)]
 
+
+def _unread_alerts(session, scope, today):
+    from flask import g
+
+    return scoped_select(ScNotification, scope).where(ScNotification.recipient_user_id == g.user.id,
+                                                      ScNotification.read_at.is_(None))
+
 #: the public status page, "My alerts" and the manual reassignment
 PART = ModulePart(
     menu=[_menu(ScMyAlertsView, "Sc my alerts", _l("My alerts"), "fa-bell"),
           _menu(ScDistributionView, "Sc distribution", _l("Distribution of work"), "fa-random")],
     hidden_views=[ScReassignView],
     public_blueprints=[public_status, document_check],
+    dashboard=[Tile(ScMyAlertsView, _l("Unread alerts"), rows=_unread_alerts, style="warning", icon="fa-bell")],
     grants={"operator": [*_alerts], "back_office": [*_alerts],
             "head": [*_alerts, grant(ScReassignView, "can_reassign"), grant(ScDistributionView, "read", menu=True)],
             "admin": [grant(ScReassignView, "can_reassign"), grant(ScDistributionView, "read", menu=True)]},
