@@ -61,7 +61,7 @@ def _stage(app, language, state="sent"):
 def test_the_stage_and_date_and_nothing_personal(app, application, language, office):
     stage = _stage(app, language)
     client = Browser(app.test_client())  # nobody logged in
-    page = _status(client, application["number"], application["code"].lower(), language)
+    page = _status(client, f' {application["number"].lower()} ', application["code"].lower(), language)
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     result = _result(html)

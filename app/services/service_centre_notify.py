@@ -225,7 +225,8 @@ def find_application(session, number, code):
     number, code = (number or "").strip()[:PUBLIC_MAX], (code or "").strip().upper()[:PUBLIC_MAX]
     if not number or not code:
         return None
-    application = session.scalar(select(ScApplication).where(ScApplication.number == number))
+    application = session.scalars(select(ScApplication).where(ScApplication.number.in_({number, number.upper()}))
+                                  .order_by(ScApplication.id).limit(1)).first()
     stored = (application.code or "").strip().upper() if application is not None else ""
     if application is None or not stored or not hmac.compare_digest(stored.encode(), code.encode()):
         return None
