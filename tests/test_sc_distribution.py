@@ -179,6 +179,10 @@ def test_manual_reassignment_needs_a_reason_and_a_member_of_the_office(db, offic
         assert refused.value.field == "staff"
     distribution.reassign(db.session, application, b, "A уходит в отпуск", MONDAY_10, office.head)
     assert application.assignee == b and not application.unassigned
+    finished = make_application(db.session, office, service, state="handed_over", assignee=a)
+    with pytest.raises(DomainError) as refused:
+        distribution.reassign(db.session, finished, b, "Поздно", MONDAY_10, office.head)
+    assert refused.value.code == "application_finished" and finished.assignee == a
     assert [(h.staff, h.method, h.reason, h.actor_id) for h in application.assignments] == [
         (a, "least_open", None, None), (b, "manual", "A уходит в отпуск", office.head_id)]
     db.session.rollback()
@@ -380,3 +384,23 @@ def test_the_heads_home_page_counts_unread_alerts(app, browser, two_offices):
     browser.get("/lang/en")
     html = browser.get("/").get_data(as_text=True)
     assert "Unread alerts" in html and "/sc-alerts/" in html
+
+
+def test_the_heads_alert_is_in_the_language_of_the_request(app, db, office):
+    from flask_babel import refresh
+
+    from app.services import service_centre_distribution as distribution
+
+    application = make_application(db.session, office, make_service(db.session))
+    with app.test_request_context("/", headers={"Accept-Language": "ru"}):
+        from flask import session
+
+        session["locale"] = "ru"
+        refresh()
+        alert = distribution.alert_head(db.session, application, "unassigned", MONDAY_10)
+    assert alert.language == "ru" and "некому назначить" in alert.subject and alert.recipient_user == office.head
+    assert (alert.channel, alert.recipient, alert.state) == ("email", office.head.email, "queued")
+    office.head.email = ""
+    in_app = distribution.alert_head(db.session, application, "escalation", MONDAY_10)
+    assert (in_app.language, in_app.channel, in_app.state, in_app.sent_at) == ("ky", "app", "sent", MONDAY_10)
+    db.session.rollback()

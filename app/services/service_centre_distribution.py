@@ -135,11 +135,15 @@ def _no_one_reason(method):
 
 
 REASON_REQUIRED = _l("State the reason for the reassignment.")
+FINISHED = _l("The application is finished (handed over or refused): it is not reassigned any more.")
 NOT_OF_OFFICE = _l("Choose a member of this office's staff who works there now.")
 
 
 def reassign(session, application, staff, reason, now, actor):
-    """A manual assignment with its reason (required) to an active member of the application's office."""
+    """A manual assignment with its reason (required) to an active member of the application's office, while the
+    application is open."""
+    if application.state not in OPEN_STATES:
+        raise DomainError(FINISHED, code="application_finished")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(REASON_REQUIRED, field="reason", code="reason_required")
