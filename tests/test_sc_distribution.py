@@ -199,8 +199,16 @@ def test_escalation_once_per_stage_to_the_head(db, office):
     due_today = make_application(db.session, office, service, state="sent", stage_due_on=today)
     done = make_application(db.session, office, service, state="handed_over",
                             stage_due_on=today - datetime.timedelta(days=5))
+    from models.service_centre import ScInteragencyRequest
+
+    paused = make_application(db.session, office, service, state="sent",
+                              stage_due_on=today - datetime.timedelta(days=2))
+    db.session.add(ScInteragencyRequest(application=paused, agency=service.agency, channel="tunduk",
+                                        sent_on=today - datetime.timedelta(days=4), due_on=today, state="pending"))
+    db.session.flush()
     assert distribution.escalate_overdue(db.session, MONDAY_10) >= 1
     assert overdue.escalated_at == MONDAY_10 and due_today.escalated_at is None and done.escalated_at is None
+    assert paused.escalated_at is None  # waiting for an interagency answer: its clock is stopped
     alerts = db.session.scalars(select(ScNotification).where(ScNotification.application_id == overdue.id)).all()
     assert [(a.event, a.recipient_user_id) for a in alerts] == [("escalation", office.head_id)]
     # the next day's duty does not escalate it again

@@ -211,12 +211,15 @@ def alert_head(session, application, event, now):
 
 def escalate_overdue(session, now):
     """Open applications whose stage was due before the local today and not yet escalated: `escalated_at` set
-    (once per stage: the stages' rules clear it when the stage changes) and the office head alerted. Returns how
-    many."""
+    (once per stage: the stages' rules clear it when the stage changes) and the office head alerted. One waiting
+    for an interagency answer is paused (its clock stops), not overdue. Returns how many."""
+    from models.service_centre import ScInteragencyRequest
+
     today = clock.local_today(now)
+    paused = select(ScInteragencyRequest.application_id).where(ScInteragencyRequest.state == "pending")
     rows = session.scalars(select(ScApplication).where(
         ScApplication.state.in_(OPEN_STATES), ScApplication.stage_due_on < today,
-        ScApplication.escalated_at.is_(None)).order_by(ScApplication.id)).all()
+        ScApplication.escalated_at.is_(None), ScApplication.id.not_in(paused)).order_by(ScApplication.id)).all()
     for application in rows:
         application.escalated_at = now
         alert_head(session, application, "escalation", now)
