@@ -32,6 +32,21 @@
 | JOBS_EXPORT_ROWS      | 5000                                      | exports above this many rows run as jobs       |
 | JOBS_IMPORT_ROWS      | 500                                       | imports above this many rows run as jobs       |
 | JOBS_PDF_ROWS         | 100                                       | PDF lists above this many rows run as jobs     |
+| NOTIFY_SMS_CHANNEL    | app.notify.LogChannel                     | class sending SMS (app.notify.SmsChannel: gateway) |
+| NOTIFY_EMAIL_CHANNEL  | app.notify.LogChannel                     | class sending e-mail (app.notify.SmtpChannel)  |
+| NOTIFY_LOG_PATH       | <instance>/notifications.log              | the log channel's file (one JSON line a message) |
+| MAIL_SERVER           | (none)                                    | SMTP server of SmtpChannel                     |
+| MAIL_PORT             | 25                                        | its port (587 with MAIL_USE_TLS)               |
+| MAIL_USE_TLS          | 0                                         | 1: STARTTLS before logging in                  |
+| MAIL_USERNAME         | (none)                                    | SMTP login (none: no login)                    |
+| MAIL_PASSWORD         | (none)                                    | SMTP password                                  |
+| MAIL_FROM             | sanarip@localhost                         | sender address of the e-mails                  |
+| SMS_GATEWAY_CLASS     | app.notify.HttpSmsGateway                 | the SmsChannel's gateway (SmsGateway subclass) |
+| SMS_GATEWAY_URL       | (none)                                    | HttpSmsGateway posts {to, text, sender} here   |
+| SMS_GATEWAY_TOKEN     | (none)                                    | … with Authorization: Bearer <token>           |
+| SMS_SENDER            | Sanarip                                   | sender name passed to the gateway              |
+| PUBLIC_BASE_URL       | (none: the request's host)                | https://… of the public pages, for links in messages |
+| SC_STATUS_RATE_LIMIT  | 30 per minute                             | public application-status checks per address   |
 """
 import os
 
@@ -141,3 +156,20 @@ class Config:
     SIGNING_TRUST_ROOTS = os.environ.get("SIGNING_TRUST_ROOTS", "")
     SIGNATURE_CHECK_RATE_LIMIT = os.environ.get("SIGNATURE_CHECK_RATE_LIMIT", "10 per minute")
     SIGNATURE_CHECK_MAX_BYTES = _int("SIGNATURE_CHECK_MAX_MB", 10) * 1024 * 1024
+
+    # notifications (app/notify.py): channel name -> class; both default to the log file in the instance folder
+    NOTIFY_CHANNELS = {"sms": os.environ.get("NOTIFY_SMS_CHANNEL", "app.notify.LogChannel"),
+                       "email": os.environ.get("NOTIFY_EMAIL_CHANNEL", "app.notify.LogChannel")}
+    NOTIFY_LOG_PATH = os.environ.get("NOTIFY_LOG_PATH") or None
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "sanarip@localhost")
+    SMS_GATEWAY_CLASS = os.environ.get("SMS_GATEWAY_CLASS", "app.notify.HttpSmsGateway")
+    SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL") or None
+    SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN") or None
+    SMS_SENDER = os.environ.get("SMS_SENDER", "Sanarip")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    SC_STATUS_RATE_LIMIT = os.environ.get("SC_STATUS_RATE_LIMIT", "30 per minute")

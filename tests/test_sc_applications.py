@@ -151,7 +151,7 @@ def test_an_incomplete_set_is_not_accepted_and_the_missing_documents_are_named(a
                             token_from=f"{APPS}/accept/{pk}")
     assert response.status_code == 200
     text = response.get_data(as_text=True)
-    assert "Missing: Туулгандыгы тууралуу күбөлүк" in text and "alert-danger" in text  # named in the page's language
+    assert "Жетишпейт: Туулгандыгы тууралуу күбөлүк" in text and "alert-danger" in text  # named in the page's language
     assert _row(app, pk).state == "intake"
     # refused at intake: the receipt of refusal names the missing document and is signed by the office
     response = browser.post(f"{APPS}/refuse_intake/{pk}", data={"presented": [lines["Заявление"]],

@@ -17,6 +17,7 @@ from app.scope import current_scope, scoped_select
 from app.search import SearchTarget
 from app.seed.roles import grant
 from app.services import service_centre as service
+from app.services import service_centre_notify as notify
 from app.transaction import transaction
 from app.workflow import WorkflowApiMixin, WorkflowViewMixin
 from models.service_centre import APPLICATION_STATES, ScApplication, ScApplicationScan, \
@@ -60,20 +61,13 @@ def _document_context(application, kind, now):
             if application.received_at else "",
             "expected_on": format_date(application.expected_on, "long") if application.expected_on else "",
             "printed_on": format_datetime(clock.to_local(now), "short"),
-            "status_url": url_for("service_centre_status.status", _external=True)
-            if "service_centre_status.status" in _endpoints() else "",
+            "status_url": notify.status_url(application),
             "result": application.result_note or "",
             "handed_over": format_datetime(clock.to_local(application.handed_over_at), "short")
             if application.handed_over_at else "",
             "refusal_reason": str(dictionary_label("refusal_reason", application.refusal_reason))
             if application.refusal_reason else "",
             "refusal_note": application.refusal_note or "", "operator": getattr(g.user, "username", "")}
-
-
-def _endpoints():
-    from flask import current_app
-
-    return current_app.view_functions
 
 
 def dictionary_label(column, code):

@@ -230,6 +230,7 @@ def hand_over(session, application, step):
 def _enter(session, application, state, step, today):
     before = application.state
     application.state, application.stage_started_on = state, today
+    application.escalated_at = None  # a new stage: its own escalation once overdue
     ScApplicationStep.record(session, application, state, at=step.now, from_status=before,
                              note=step.data.get("note") or step.data.get("result_note"), actor_id=step.actor_id)
     recompute_deadlines(application, today)
@@ -523,10 +524,8 @@ REQUEST_WORKFLOW = workflow.Workflow(
 
 
 def daily(session, now):
-    """The periodic duty: escalate the overdue stages to the office heads, deliver pending notifications."""
-    lines = []
+    """The periodic duty: escalate the overdue stages to the office heads and deliver the pending notifications
+    (app/services/service_centre_distribution.py daily)."""
     from app.services import service_centre_distribution as distribution
 
-    lines.append(_l("Service centre: %(count)s overdue stages escalated to the office heads.",
-                    count=distribution.escalate_overdue(session, now)))
-    return lines
+    return distribution.daily(session, now)
