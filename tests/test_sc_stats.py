@@ -166,3 +166,155 @@ def test_period_boundaries_are_local_days_whatever_the_process_tz(app, db, world
         db.session.rollback()
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+# --- the screens ----------------------------------------------------------------------------------------------------
+HEAD, ADMIN, ANALYST = "Service centre office head", "Service centre administrator", "Service centre analyst"
+
+
+@pytest.fixture(scope="module")
+def users(app, world):
+    from app.cli import create_user
+    from app.extensions import db
+
+    names = {}
+    with app.app_context():
+        for key, role, office in (("head", HEAD, world["offices"][0]), ("admin", ADMIN, None),
+                                  ("analyst", ANALYST, None)):
+            name = f"sc_stats_{key}"
+            user = app.appbuilder.sm.find_user(username=name) or create_user(name, "Testpass123", [role])
+            user.scope_office_id = office
+            names[key] = name
+        db.session.commit()
+    return names
+
+
+def _login(app, username):
+    browser = Browser(app.test_client())
+    assert browser.login(username).status_code in (200, 302)
+    return browser
+
+
+def _ids(html, dom_id):
+    import re
+
+    return [int(i) for i in re.findall(rf'class="{dom_id}-row" data-id="(\d+)"', html)]
+
+
+def test_an_office_head_sees_only_their_office(app, world, users):
+    a, b = world["offices"]
+    head = _login(app, users["head"])
+    query = f"date_from={DAY.isoformat()}&date_to={DAY.isoformat()}"
+    page = head.get(f"/scstatsoffice/?{query}")
+    assert page.status_code == 200
+    assert _ids(page.get_data(as_text=True), "sc-stats-office") == [a]
+    windows = _ids(head.get(f"/scstatswindow/?{query}").get_data(as_text=True), "sc-stats-window")
+    operators = _ids(head.get(f"/scstatsoperator/?{query}").get_data(as_text=True), "sc-stats-operator")
+    from app.extensions import db
+    from models.service_centre import ScStaff, ScWindow
+
+    with app.app_context():
+        assert windows and {db.session.get(ScWindow, w).office_id for w in windows} == {a}
+        assert operators and {db.session.get(ScStaff, s).office_id for s in operators} == {a}
+    # another office's id: denied, audited
+    for url in (f"/scstatsoffice/?{query}&office={b}", f"/scstatsoffice/export/xlsx?office={b}",
+                f"/scstatsservice/pdf?office={b}", f"/scstatscharts/?chart=wait_by_hour&office={b}",
+                f"/scstatscharts/export/on_time/xlsx?office={b}", f"/scboard/data?office={b}"):
+        before = len(audit_events(app, action="denied", object_type="sc_office", object_id=str(b)))
+        assert head.get(url).status_code == 404, url
+        assert len(audit_events(app, action="denied", object_type="sc_office", object_id=str(b))) == before + 1, url
+    # the chart's data is the head's office only
+    chart = head.get(f"/scstatscharts/export/on_time/csv?{query}").get_data(as_text=True)
+    assert "STA" in chart and "STB" not in chart
+
+
+def test_numbers_on_the_screen_and_in_the_xlsx_are_the_service_numbers(app, db, world, users):
+    import openpyxl
+
+    from app.scope import NATIONAL
+    from app.services import service_centre_stats as stats
+
+    admin = _login(app, users["admin"])
+    query = f"date_from={DAY.isoformat()}&date_to={DAY.isoformat()}"
+    response = admin.get(f"/scstatsoffice/export/xlsx?{query}")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = list(rows[0])
+    expected = stats.queue_table(db.session, NATIONAL, stats.Period(DAY, DAY), "office_id")
+    for row in rows[1:]:
+        values = dict(zip(header, row))
+        if values["Office code"] not in ("STA", "STB"):
+            continue
+        office_id = world["offices"][0 if values["Office code"] == "STA" else 1]
+        assert values["Tickets issued"] == expected[office_id]["issued"]
+        assert values["No-shows"] == expected[office_id]["no_shows"]
+        assert values["Wait, median, min"] == pytest.approx(expected[office_id]["wait_p50"], abs=0.01)
+        assert values["Wait, 90th percentile, min"] == pytest.approx(expected[office_id]["wait_p90"], abs=0.01)
+        assert values["Waited within the norm, %"] == pytest.approx(expected[office_id]["within_share"] * 100,
+                                                                    abs=0.05)
+    assert {r[0] for r in rows[1:]} >= {"STA", "STB"}
+    for path in ("/scstatsservice/", "/scstatswindow/", "/scstatsoperator/", "/scstatscharts/",
+                 "/scstatscharts/?chart=tickets_by_service", "/scstatscharts/?chart=on_time", "/scboard/",
+                 "/scstatsoffice/pdf"):
+        assert admin.get(f"{path}{'&' if '?' in path else '?'}{query}").status_code == 200, path
+
+
+def test_the_analyst_sees_statistics_and_no_personal_data(app, users):
+    """The analyst's role: the office, service and window statistics and the charts; no view of a personal dataset
+    (no operators' report, no board with names, no complaints, no lists of applications or staff)."""
+    from app.extensions import db
+
+    analyst = _login(app, users["analyst"])
+    query = f"date_from={DAY.isoformat()}&date_to={DAY.isoformat()}"
+    for path in ("/scstatsoffice/", "/scstatsservice/", "/scstatswindow/", "/scstatscharts/"):
+        assert analyst.get(f"{path}?{query}").status_code == 200, path
+    for path in ("/scstatsoperator/", "/scboard/", "/scboard/data", "/sccomplaintview/list/"):
+        assert analyst.get(path).status_code in (302, 403), path
+    with app.app_context():
+        role = app.appbuilder.sm.find_role(ANALYST)
+        personal = []
+        for pv in role.permissions:
+            view = next((v for v in app.appbuilder.baseviews if getattr(v, "class_permission_name", None)
+                         == pv.view_menu.name), None)
+            model = getattr(getattr(view, "datamodel", None), "obj", None)
+            report = getattr(getattr(view, "report", None), "model", None)
+            if getattr(model, "personal", False) or getattr(report, "personal", False):
+                personal.append((pv.permission.name, pv.view_menu.name))
+        assert not personal, personal
+
+
+def test_the_live_board_answers_json(app, db, world, users):
+    from sqlalchemy import update
+
+    from app import clock
+    from models.service_centre import ScTicket
+
+    head = _login(app, users["head"])
+    today = clock.local_today()
+    with app.app_context():
+        from app.extensions import db as _db
+        from sqlalchemy import insert, select
+
+        from models.service_centre import ScTicketEvent
+
+        service_id = _db.session.scalar(select(ScTicketEvent.service_id).where(
+            ScTicketEvent.office_id == world["offices"][0]).limit(1))
+        for n in range(3):
+            _db.session.execute(insert(ScTicket), [{"office_id": world["offices"][0], "service_id": service_id,
+                                                    "day": today, "number": f"W-{n}", "state": "waiting",
+                                                    "issued_at": clock.now() - datetime.timedelta(minutes=10 * n)}])
+        _db.session.commit()
+    try:
+        data = head.get("/scboard/data").get_json()
+        assert data["office_id"] == world["offices"][0]
+        assert data["waiting"] == 3 and data["longest_minutes"] >= 19.9
+        assert head.get("/").status_code == 200
+        home = head.get("/").get_data(as_text=True)
+        assert "Waiting in the queue now" in home or "Кезекте" in home or "очереди" in home
+    finally:
+        with app.app_context():
+            from sqlalchemy import delete
+
+            _db.session.execute(delete(ScTicket).where(ScTicket.number.like("W-%"), ScTicket.day == today))
+            _db.session.commit()

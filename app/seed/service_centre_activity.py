@@ -66,8 +66,8 @@ def simulate_queue_day(session, office, day, tickets, rng):
     prefix = {s.id: (s.group.ticket_prefix if s.group is not None else "A") for s in services}
     open_seconds = int((datetime.datetime.combine(day, office.closes_at)
                         - datetime.datetime.combine(day, office.opens_at)).total_seconds()) or 8 * 3600
-    # the mean service time that keeps the windows about 85 % busy over the day, within 3–15 minutes
-    mean_service = min(900, max(180, int(0.85 * len(windows) * open_seconds / max(tickets, 1))))
+    # the mean service time that keeps the windows about 60 % busy (busier at the peak) over the day, within 3–15 minutes
+    mean_service = min(900, max(180, int(0.6 * len(windows) * open_seconds / max(tickets, 1))))
     serial = session.scalar(select(func.count(ScTicket.id)).where(ScTicket.office_id == office.id,
                                                                   ScTicket.day == day)) or 0
     free_at = {w.id: 0 for w in windows}

@@ -83,7 +83,9 @@ def dialect_of(session):
 def minutes_between(later, earlier, dialect):
     if dialect == "postgresql":
         return func.extract("epoch", later - earlier) / 60.0
-    return (func.julianday(later) - func.julianday(earlier)) * 1440.0
+    # julianday is a float of days: rounded to whole milliseconds (what SQLite's date functions read), so that a
+    # wait of exactly 15 minutes is 15.0 and not 14.999999
+    return func.round((func.julianday(later) - func.julianday(earlier)) * 86400000.0) / 60000.0
 
 
 def _offset_hours(at):
