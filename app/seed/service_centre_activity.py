@@ -194,3 +194,21 @@ def seed_complaints(session, offices, now):
             made.append(complaint)
     session.flush()
     return made
+
+
+def seed_activity(session, offices, now, tickets=400, seed=2026):
+    """The demo's activity: for each office a queue day on the last working day before today and the morning of
+    today (if a working day), and the complaints (`seed_complaints`). Call it after the offices have their
+    services, windows and staff."""
+    import random
+
+    from app.workdays import is_working_day
+
+    rng = random.Random(seed)
+    today = clock.local_today(now)
+    day = today - datetime.timedelta(days=1)
+    while not is_working_day(day):
+        day -= datetime.timedelta(days=1)
+    for office in offices:
+        simulate_queue_day(session, office, day, tickets, rng)
+    seed_complaints(session, offices, now)
