@@ -320,3 +320,48 @@ def test_the_live_board_answers_json(app, db, world, users):
 
             _db.session.execute(delete(ScTicket).where(ScTicket.number.like("W-%"), ScTicket.day == today))
             _db.session.commit()
+
+
+def test_applications_received_refused_completed_on_time_and_overdue(app, db, world):
+    """Applications per office: received in the period, refusals at intake by ground, completed (first step to
+    "result received") on time against `expected_on` or late (the local day of the step), overdue now by stage."""
+    from sqlalchemy import select
+
+    from app import clock
+    from app.scope import NATIONAL
+    from app.services import service_centre_stats as stats
+    from models.service_centre import ScApplication, ScApplicationStep, ScOffice
+
+    office = db.session.get(ScOffice, world["offices"][1])
+    service = office.services[0]
+    today = datetime.date(2026, 11, 20)
+    at = lambda day, hour: clock.from_local(datetime.datetime.combine(day, datetime.time(hour)))  # noqa: E731
+    day = datetime.date(2026, 11, 2)
+
+    def application(state, expected=None, due=None, reason=None, done=None, received=day):
+        a = ScApplication(office=office, service=service, applicant_kind="person", applicant_pin="21201199000011",
+                          applicant_name="Асанов Бакыт", state=state, received_at=at(received, 10),
+                          expected_on=expected, stage_due_on=due, refusal_reason=reason)
+        db.session.add(a)
+        if done is not None:
+            db.session.add(ScApplicationStep(application=a, at=done, from_status="sent", to_status="result_received"))
+        return a
+
+    application("handed_over", expected=day + datetime.timedelta(days=5), done=at(day + datetime.timedelta(days=5), 23))
+    application("result_received", expected=day + datetime.timedelta(days=5),
+                done=at(day + datetime.timedelta(days=6), 0), due=today + datetime.timedelta(days=2))  # late by 1 h
+    application("sent", due=today - datetime.timedelta(days=1))
+    application("result_received", due=today - datetime.timedelta(days=3), expected=day,
+                done=at(day, 12))  # completed on its expected day, the handover overdue now
+    application("received", due=today)  # due today: not overdue yet
+    application("refused_intake", reason="incomplete")
+    application("refused_intake", reason="invalid")
+    application("refused_intake", reason="incomplete", received=day - datetime.timedelta(days=10))  # before
+    db.session.flush()
+    period = stats.Period(day, day + datetime.timedelta(days=10))
+    q = stats.application_stats(db.session, NATIONAL, period, "office_id", office_id=office.id, today=today)
+    row = db.session.execute(select(q)).one()
+    assert (row.received, row.refused_intake, row.refused_incomplete, row.refused_invalid) == (5, 2, 1, 1)
+    assert (row.completed, row.on_time, row.late) == (3, 2, 1)
+    assert (row.overdue, row.overdue_sent, row.overdue_result_received, row.overdue_received) == (2, 1, 1, 0)
+    db.session.rollback()
