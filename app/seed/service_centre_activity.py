@@ -142,7 +142,9 @@ def _write(session, office, day, made):
     for group in (first, second):
         for start in range(0, len(group), BATCH):
             chunk = group[start:start + BATCH]
-            result = session.execute(insert(ScTicket).returning(ScTicket.id, sort_by_parameter_order=True),
+            # Core inserts of the tables (the ORM's bulk insert would split the rows by their empty columns)
+            table = ScTicket.__table__
+            result = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
                                      [row(made[i]) for i in chunk])
             for i, ticket_id in zip(chunk, result.scalars()):
                 ids[i] = ticket_id
@@ -151,7 +153,7 @@ def _write(session, office, day, made):
                "value": value}
               for i, t in enumerate(made) for name, offset, window, operator, value in t["events"]]
     for start in range(0, len(events), BATCH):
-        session.execute(insert(ScTicketEvent), events[start:start + BATCH])
+        session.execute(insert(ScTicketEvent.__table__), events[start:start + BATCH])
     return {"tickets": len(made), "events": len(events)}
 
 
