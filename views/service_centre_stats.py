@@ -63,6 +63,7 @@ def _number(key, label, digits=None, **kw):
         if v is None:
             return None
         return round(float(v), digits) if digits is not None else int(v)
+    kw.setdefault("pdf", kw.get("screen", True))  # the PDF holds what the screen shows; the spreadsheet everything
     return Column(key, label, value, display=_minutes if digits is not None else None, **kw)
 
 
@@ -70,6 +71,7 @@ def _percent(key, label, **kw):
     def value(row):
         v = getattr(row, key)
         return round(float(v) * 100, 1) if v is not None else None
+    kw.setdefault("pdf", kw.get("screen", True))
     return Column(key, label, value, display=_minutes, **kw)
 
 
