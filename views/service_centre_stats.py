@@ -338,27 +338,6 @@ class ScComplaintApi(WorkflowApiMixin, SanaripModelRestApi):
     base_permissions = ["can_get", "can_info"]
 
 
-def overdue_applications(session, scope, today):
-    """Open applications past their stage's due date (the statistics' "overdue now")."""
-    from models.service_centre import ScApplication
-
-    return scoped_select(ScApplication, scope).where(ScApplication.state.in_(stats.OPEN_STATES),
-                                                     ScApplication.stage_due_on < today)
-
-
-def _application_tiles():
-    """The overdue applications' tile, on the lead's application list once it exists (views/
-    service_centre_applications.py ScApplicationView)."""
-    import importlib
-    import importlib.util
-
-    if importlib.util.find_spec("views.service_centre_applications") is None:
-        return []
-    view = getattr(importlib.import_module("views.service_centre_applications"), "ScApplicationView", None)
-    return [Tile(view, _l("Applications with an overdue stage"), rows=overdue_applications, style="danger")] \
-        if view is not None else []
-
-
 def overdue_complaints(session, scope, today):
     return scoped_select(ScComplaint, scope).where(ScComplaint.state.in_(complaints.OPEN),
                                                    ScComplaint.due_on < today)
@@ -389,7 +368,7 @@ PART = ModulePart(
     dashboard=[Tile(ScTicketView, _l("Waiting in the queue now"), rows=waiting_now, filter=("state", "waiting"),
                     style="warning"),
                Tile(ScComplaintView, _l("Overdue complaints"), rows=overdue_complaints, style="danger",
-                    recent=True), *_application_tiles()],
+                    recent=True)],
     grants={
         "operator": [*_complaints_read, grant(ScComplaintView, "can_add")],
         "head": [*_statistics, *_personal_statistics, *_complaints_read,

@@ -189,7 +189,7 @@ def refuse_at_intake(session, application, step):
     if reason != "incomplete" and not note:
         raise DomainError(_l("Explain the ground of refusal."), field="note", code="note_required")
     _tick(application, presented, set())
-    application.state = "refused_intake"
+    application.state, application.received_at = "refused_intake", step.now  # when the documents were presented
     application.refusal_reason, application.refusal_note = reason, note or None
     application.missing_documents = "\n".join(str(d.name_ru) for d in missing) or None
     application.stage_due_on = None

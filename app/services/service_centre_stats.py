@@ -22,8 +22,9 @@ Every number is one SQL aggregate inside the user's scope (`app.scope.scoped_sel
 * **Applications** (`application_stats`): received in the period (`received_at`, refusals at intake apart),
   refused at intake with the ground (the `sc_refusal_reason` classifier's codes), completed in the period (the
   first step to "result received" or "handed over" in `ScApplicationStep`) and of those on time (the local day of
-  that step ≤ `expected_on`) or late; overdue now (an open application whose `stage_due_on` is before today), per
-  stage: at intake (received), at the agency (sent), handing over (result received).
+  that step ≤ `expected_on`) or late; overdue now (app/services/service_centre.overdue_condition: an open stage
+  past its due date with no interagency request pending), per stage: at intake (received), at the agency (sent),
+  handing over (result received).
 * **Complaints** (`complaint_stats`): received in the period (`received_on`), decided in it (`decided_on`),
   upheld, rejected; overdue: open past `due_on` now, or decided in the period after `due_on`.
 
@@ -219,7 +220,9 @@ def application_stats(session, scope, period, key, office_id=None, today=None):
     refused = and_(in_period, a.state == "refused_intake")
     completed = and_(done.c.done_at >= period.start, done.c.done_at < period.end)
     on_time = and_(completed, local_date(done.c.done_at, dialect, period.date_from) <= a.expected_on)
-    overdue = and_(a.state.in_(OPEN_STATES), a.stage_due_on < today)
+    from app.services.service_centre import overdue_condition
+
+    overdue = overdue_condition(today)  # the one definition (the control list's): a pending request stops it
 
     def count(condition):
         return func.sum(case((condition, 1), else_=0))
