@@ -782,3 +782,23 @@ def test_the_printed_record_carries_relatives_assessment_plans_and_activities(ap
         assert titles["family"][:20] in text
     assert titles["child"][:20] not in text or titles.get("family", "")[:20] == titles["child"][:20]
     assert audit_events(app, action="pdf", object_id=str(family_id))
+
+
+def test_a_generated_activity_reads_in_the_readers_language(app, db, make_user):
+    """Generated in Russian, read in Kyrgyz: the rule's Kyrgyz text (issue 13, item 6); once edited by hand, the
+    text as written."""
+    from models.child_protection import CpActivity
+
+    with app.app_context():
+        activity = db.session.query(CpActivity).filter(CpActivity.rule_id.is_not(None), CpActivity.edited.is_(False),
+                                                       CpActivity.rule.has()).first()
+        assert activity is not None
+        pk, ky, ru = activity.id, activity.rule.name_ky, activity.rule.name_ru
+        assert ky and ru and ky != ru
+    worker = Browser(app.test_client())
+    worker.login("admin")
+    worker.get("/lang/ky")
+    assert ky in worker.get(f"/cpactivityview/show/{pk}").get_data(as_text=True)
+    worker.get("/lang/ru")
+    page = worker.get(f"/cpactivityview/show/{pk}").get_data(as_text=True)
+    assert ru in page and ky not in page

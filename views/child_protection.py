@@ -197,7 +197,7 @@ class CpFamilyView(SanaripModelView):
             abort(404)
         rows = service.family_work_plan(self.datamodel.session, family)
         view = next(v for v in self.appbuilder.baseviews if isinstance(v, CpActivityView))
-        columns = ["deadline", "title", "responsible", "status", "child"]
+        columns = ["deadline", "title_shown", "responsible", "status", "child"]
         table = [[_text(view, c, getattr(a, c)) for c in columns] for a in rows]
         now = clock.now()
         data = render_pdf("pdf/record.html", title=gettext("Family work plan: %(family)s", family=family.name),
