@@ -237,7 +237,7 @@ def issue(session, office, service_id, now, priority="none", language="ky", appo
     priority = _checked_priority(priority)
     language = language if language in LANGUAGES else "ky"
     day = local_day(now)
-    ticket = ScTicket(office=office, office_id=office.id, service=service, day=day,
+    ticket = ScTicket(office=office, office_id=office.id, service=service, service_id=service.id, day=day,
                       number=next_number(session, office, service, day), priority=priority, state="waiting",
                       issued_at=now, language=language, appointment=appointment, target_window=target_window,
                       transferred_from=transferred_from)
