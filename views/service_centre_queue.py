@@ -7,7 +7,6 @@ from flask import Blueprint, abort, current_app, flash, g, jsonify, make_respons
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import format_date, format_time, gettext, lazy_gettext as _l
-from sqlalchemy import select
 
 from app import clock
 from app.catalogue import classifiers
@@ -20,6 +19,7 @@ from app.seed.roles import grant
 from app.services import service_centre_queue as queue
 from app.transaction import transaction
 from models.service_centre import PRIORITIES, TICKET_STATES, ScOffice, ScTicket, ScWindow
+from views.certificates import qr_data_uri
 
 public = Blueprint("sc_queue", __name__, url_prefix="/queue")
 public.rate_limit = lambda: current_app.config.get("SC_QUEUE_RATE_LIMIT", "120 per minute")
@@ -118,12 +118,13 @@ def ticket(office_code, number):
     found = queue.ticket_by_number(db.session, office, number, now)
     if found is None:
         abort(404)
+    rate_url = url_for("sc_queue.rate", office_code=office.code, number=found.number, _external=True)
     return _public("sc_queue_ticket.html", office, ticket=found, service_name=found.service.name,
                    ahead=queue.people_ahead(db.session, found, now), issued=_local(found.issued_at),
                    priority=classifiers.label(PRIORITIES.code, found.priority) if found.priority != "none" else "",
                    appointment=found.appointment_id is not None, printed=request.args.get("printed") == "1",
                    return_seconds=KIOSK_RETURN_SECONDS, title=gettext("Ticket %(number)s", number=found.number),
-                   rate_url=url_for("sc_queue.rate", office_code=office.code, number=found.number, _external=True))
+                   rate_url=rate_url, rate_qr=qr_data_uri(rate_url))
 
 
 # --- rating -------------------------------------------------------------------------------------------------------
