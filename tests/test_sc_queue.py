@@ -589,6 +589,7 @@ def test_kiosk_check_in_of_an_appointment(browser, db, sc):
     page = browser.get(response.headers["Location"]).get_data(as_text=True)
     db.session.expire_all()
     assert appointment.state == "checked_in" and appointment.ticket.number in page
+    assert "Нурай" not in page  # the ticket names nobody
     again = browser.client.post(url, data={"code": appointment.code, "csrf_token": _csrf(browser, url)})
     assert again.status_code == 400 and 'id="scq-error"' in again.get_data(as_text=True)
 
@@ -615,3 +616,14 @@ def test_operator_transfers_from_the_window_page(browser, db, sc, make_user):
     response = browser.post(f"{url}/transfer", {"ticket": moved.id, "window": sc.other_window.id}, token_from=url)
     assert response.status_code == 302
     assert "alert-danger" in browser.get(url).get_data(as_text=True)
+
+
+def test_public_pages_are_rate_limited(database_url, sc):
+    from tests.conftest import make_app
+
+    limited = make_app(database_url, SC_QUEUE_RATE_LIMIT="3 per minute", SC_QUEUE_BOARD_RATE_LIMIT="4 per minute")
+    client = limited.test_client()
+    codes = [client.get(f"/queue/{sc.office.code}/kiosk").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    codes = [client.get(f"/queue/{sc.office.code}/board.json").status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 200, 429]
