@@ -174,8 +174,10 @@ def board(session, office, now):
     """What the public board shows: the last called tickets with their windows and those being served. Numbers
     and windows only, nothing personal."""
     day = local_day(now)
+    since = clock.from_local(datetime.datetime.combine(day, datetime.time(0)))  # today's events only (indexed)
     last_call = (select(ScTicketEvent.ticket_id, func.max(ScTicketEvent.id).label("event_id"))
-                 .where(ScTicketEvent.office_id == office.id, ScTicketEvent.event.in_(("called", "recalled")))
+                 .where(ScTicketEvent.office_id == office.id, ScTicketEvent.at >= since,
+                        ScTicketEvent.event.in_(("called", "recalled")))
                  .group_by(ScTicketEvent.ticket_id).subquery())
     called = session.execute(
         select(ScTicket.number, ScWindow.number).join(last_call, last_call.c.ticket_id == ScTicket.id)
