@@ -210,6 +210,16 @@ def book(office_code):
                    form=request.form if request.method == "POST" else {}, title=gettext("Book a visit"))
 
 
+@public.route("/<office_code>/book/cancel", methods=["POST"])
+def cancel_booking(office_code):
+    office = _office(office_code)
+    with transaction(db.session) as t:
+        queue.cancel_by_code(db.session, office, request.form.get("code", "")[:20], clock.now())
+    return _public("sc_queue_book.html", office, 200 if t.ok else 400, services=[], service=None, days=[], day="",
+                   slots=[], error=None if t.ok else str(t.error), appointment=None, appointment_time="", form={},
+                   cancelled=t.ok, title=gettext("Cancel a booking"))
+
+
 # --- the display board --------------------------------------------------------------------------------------------
 @board_pages.route("/<office_code>/board")
 def board(office_code):

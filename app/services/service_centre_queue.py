@@ -518,6 +518,30 @@ def check_in(session, office, code, now, language="ky"):
     return ticket
 
 
+def cancel_by_code(session, office, code, now):
+    """The applicant cancels their booking by its code (public booking page)."""
+    code = (code or "").strip().upper().replace(" ", "").replace("-", "")[:CODE_LENGTH + 2]
+    appointment = session.scalar(select(ScAppointment).where(ScAppointment.office_id == office.id,
+                                                             ScAppointment.code == code)) if code else None
+    if appointment is None:
+        raise DomainError(_l("No appointment with this code at this office."), field="code", code="sc_no_booking")
+    return cancel_appointment(session, appointment, now)
+
+
+def close_past_days(session, now):
+    """Tickets of earlier days still waiting or called end as `cancelled` (with the event), so that a day's queue
+    is closed for the statistics and never called the next morning (the daily duty may call this). Returns
+    count."""
+    count = 0
+    for ticket in session.scalars(select(ScTicket).where(ScTicket.day < local_day(now),
+                                                         ScTicket.state.in_(("waiting", "called")))):
+        ticket.state, ticket.ended_at = "cancelled", now
+        _event(session, ticket, "cancelled", now, ticket.window, ticket.operator)
+        count += 1
+    session.flush()
+    return count
+
+
 def mark_missed(session, now):
     """Booked appointments whose slot has ended become `missed` (the daily duty may call this). Returns count."""
     count = 0
