@@ -654,3 +654,20 @@ def test_public_cancel_of_a_booking(browser, db, sc):
     assert appointment.state == "cancelled"
     again = browser.client.post(f"{url}/cancel", data={"code": appointment.code, "csrf_token": _csrf(browser, url)})
     assert again.status_code == 400 and "Айбек" not in again.get_data(as_text=True)
+
+
+def test_the_staff_form_books_through_the_same_rules(db, sc):
+    from models.service_centre import ScAppointment
+
+    slot = clock.to_local(at(60)).replace(tzinfo=None)  # the form's wall-clock time
+    made = [queue.prepare_appointment(db.session, ScAppointment(office=sc.office, service=sc.passport,
+                                                                slot_start=slot, applicant_name=name), at(-600))
+            for name in ("Алмаз", "Бермет")]
+    db.session.add_all(made)
+    db.session.flush()
+    assert all(len(m.code) == queue.CODE_LENGTH and m.state == "booked" for m in made)
+    assert clock.as_utc(made[0].slot_start) == at(60)
+    with refused("sc_slot_full"):
+        queue.prepare_appointment(db.session, ScAppointment(office=sc.office, service=sc.passport, slot_start=slot,
+                                                            applicant_name="Гүлнара"), at(-600))
+    db.session.rollback()

@@ -309,7 +309,7 @@ class ScQueueView(BaseView):
         if action not in ("open", "close", "call"):
             ticket_id = request.form.get("ticket", "")
             ticket = db.session.scalar(scoped_select(ScTicket, current_scope()).where(
-                ScTicket.id == int(ticket_id))) if ticket_id.isdigit() else None
+                ScTicket.id == int(ticket_id))) if ticket_id.isdigit() and len(ticket_id) <= 9 else None
             if ticket is None:
                 deny_outside(ScTicket.__tablename__, ticket_id[:20])
         if action == "transfer":
