@@ -520,6 +520,8 @@ def test_operator_window_page_calls_and_serves(browser, db, sc, make_user):
     page = browser.get(url).get_data(as_text=True)
     assert "scq-open" in page
     browser.post(f"{url}/open", token_from=url)
+    page = browser.get(url).get_data(as_text=True)
+    assert 'id="scq-next"' in page and ticket.number in page  # the next tickets of the window
     browser.post(f"{url}/call", token_from=url)
     page = browser.get(url).get_data(as_text=True)
     assert ticket.number in page and f"/scapplicationview/add?ticket={ticket.id}" not in page

@@ -251,6 +251,9 @@ DONE_MESSAGES = {"open": _l("The window is open."), "close": _l("The window is c
                  "no_show": _l("Marked as not come.")}
 
 
+NEXT_SHOWN = 10  # the next tickets listed on the window page
+
+
 class ScQueueView(BaseView):
     """The operator's windows and the window page (call next, recall, no-show, start, end, transfer)."""
 
@@ -289,10 +292,14 @@ class ScQueueView(BaseView):
         now = clock.now()
         current = queue.current_ticket(db.session, window)
         office = window.office
+        waiting = queue.waiting_for_window(db.session, window, now)
+        priorities = dict(classifiers.choices(PRIORITIES.code))
         return self.render_template(
             "sanarip/sc_queue_operator.html", page="window", window=window, office=office, current=current,
             staff=self._staff(window), counts=queue.waiting_counts(db.session, office, now),
-            for_window=len(queue.waiting_for_window(db.session, window, now)), states=TICKET_STATES,
+            for_window=len(waiting), states=TICKET_STATES,
+            next_tickets=[(t.number, t.service.name, priorities.get(t.priority, "") if t.priority != "none" else "",
+                           t.appointment_id is not None) for t in waiting[:NEXT_SHOWN]],
             priority=classifiers.label(PRIORITIES.code, current.priority) if current else "",
             issued=_local(current.issued_at) if current else "",
             services=queue.offered_services(db.session, office),
