@@ -673,3 +673,42 @@ def test_the_staff_form_books_through_the_same_rules(db, sc):
         queue.prepare_appointment(db.session, ScAppointment(office=sc.office, service=sc.passport, slot_start=slot,
                                                             applicant_name="Гүлнара"), at(-600))
     db.session.rollback()
+
+
+def test_two_windows_calling_at_once_never_get_the_same_ticket(app, db, sc):
+    from app.extensions import db as fsdb
+
+    for i in range(12):
+        _issue(db, sc, minutes=i)
+    _open(db, sc.windows[0], sc.op1)
+    _open(db, sc.windows[2], sc.op2)
+    pairs = [(sc.windows[0].id, sc.op1.id), (sc.windows[2].id, sc.op2.id)]
+    called, errors, barrier = [], [], threading.Barrier(2)
+
+    def desk(window_id, staff_id):
+        with app.app_context():
+            from models.service_centre import ScStaff, ScWindow
+
+            session = fsdb.session
+            window, staff = session.get(ScWindow, window_id), session.get(ScStaff, staff_id)
+            barrier.wait()
+            try:
+                for i in range(6):
+                    with queue.transaction(session) as t:
+                        ticket = queue.call_next(session, window, staff, at(20 + i))
+                        called.append(ticket.number)
+                        queue.start(session, window, staff, ticket, at(20 + i))
+                        queue.end(session, window, staff, ticket, at(20 + i))
+                    assert t.ok, t.error
+            except Exception as exc:  # reported below
+                errors.append(exc)
+            finally:
+                session.remove()
+
+    threads = [threading.Thread(target=desk, args=pair) for pair in pairs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    assert sorted(called) == [f"{sc.prefixes[0]}-{n:03d}" for n in range(1, 13)]
