@@ -27,6 +27,25 @@
     });
   }
 
+  function chime() {
+    /* a short two-tone signal for a new call; silently nothing where the browser does not allow sound */
+    try {
+      var Context = window.AudioContext || window.webkitAudioContext;
+      if (!Context) { return; }
+      var audio = chime.audio || (chime.audio = new Context());
+      [660, 880].forEach(function (frequency, i) {
+        var tone = audio.createOscillator();
+        var gain = audio.createGain();
+        tone.frequency.value = frequency;
+        gain.gain.value = 0.15;
+        tone.connect(gain);
+        gain.connect(audio.destination);
+        tone.start(audio.currentTime + i * 0.25);
+        tone.stop(audio.currentTime + i * 0.25 + 0.2);
+      });
+    } catch (e) { /* no sound */ }
+  }
+
   function draw(data) {
     var fresh = {};
     if (seen !== null) {
@@ -34,6 +53,7 @@
     }
     seen = {};
     data.called.forEach(function (item) { seen[item.number + "@" + item.window] = true; });
+    if (Object.keys(fresh).length) { chime(); }
     rows(document.getElementById("scq-called"), data.called, fresh);
     rows(document.getElementById("scq-serving"), data.serving, null);
     document.getElementById("scq-waiting").textContent = data.waiting;
