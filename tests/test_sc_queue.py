@@ -119,7 +119,45 @@ def sc(db):
     data.op2 = data.staff(data.office, name="Оператор 2")
     data.op3 = data.staff(data.office, name="Оператор 3")
     db.session.commit()
-    return data
+    ids = SimpleNamespace(offices=[data.office.id, data.other.id], groups=[g.id for g in data.groups],
+                          services=[data.passport.id, data.land.id, data.hidden.id, data.foreign.id])
+    yield data
+    db.session.rollback()
+    remove(db.session, ids)
+
+
+def remove(session, ids):
+    """The fixture's rows out of the shared test database again (other modules' scope walkers read it)."""
+    from sqlalchemy import delete, update
+
+    from app.security import SanaripUser
+    from models.numbering import number_counter
+    from models.service_centre import (ScAppointment, ScOffice, ScService, ScServiceGroup, ScStaff, ScTicket,
+                                       ScTicketEvent, ScWindow, sc_service_office, sc_staff_skill, sc_window_service)
+
+    offices = ids.offices
+    statements = [
+        delete(ScTicketEvent).where(ScTicketEvent.office_id.in_(offices)),
+        update(ScAppointment).where(ScAppointment.office_id.in_(offices)).values(ticket_id=None),
+        update(ScTicket).where(ScTicket.office_id.in_(offices)).values(transferred_from_id=None),
+        delete(ScTicket).where(ScTicket.office_id.in_(offices)),
+        delete(ScAppointment).where(ScAppointment.office_id.in_(offices)),
+        delete(sc_window_service).where(sc_window_service.c.window_id.in_(
+            select(ScWindow.id).where(ScWindow.office_id.in_(offices)))),
+        delete(ScWindow).where(ScWindow.office_id.in_(offices)),
+        delete(sc_staff_skill).where(sc_staff_skill.c.staff_id.in_(
+            select(ScStaff.id).where(ScStaff.office_id.in_(offices)))),
+        delete(ScStaff).where(ScStaff.office_id.in_(offices)),
+        delete(sc_service_office).where(sc_service_office.c.office_id.in_(offices)),
+        delete(ScService).where(ScService.id.in_(ids.services)),
+        delete(ScServiceGroup).where(ScServiceGroup.id.in_(ids.groups)),
+        update(SanaripUser).where(SanaripUser.scope_office_id.in_(offices)).values(scope_office_id=None),
+        delete(ScOffice).where(ScOffice.id.in_(offices)),
+        delete(number_counter).where(number_counter.c.kind == "sc_ticket"),
+    ]
+    for statement in statements:
+        session.execute(statement)
+    session.commit()
 
 
 def _events(session, ticket):
