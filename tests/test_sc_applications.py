@@ -455,3 +455,13 @@ def test_office_hours_are_edited_as_times(app, make_user):
         assert (office.opens_at, office.closes_at) == (dt.time(8, 30), dt.time(17, 45))
         pk = office.id
     assert "08:30" in browser.get(f"/scofficeview/show/{pk}").get_data(as_text=True)
+
+
+def test_the_daily_duty_runs_every_part_of_the_module(app, db):
+    from app.services import service_centre as service
+
+    with app.test_request_context():
+        lines = service.daily(db.session, datetime.datetime.now(UTC))
+    text = " ".join(str(line) for line in lines)
+    assert "escalated" in text and "notification" in text and "appointment" in text
+    db.session.rollback()

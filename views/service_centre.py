@@ -120,6 +120,12 @@ class ScAppointmentView(SanaripModelView):
     base_order = ("slot_start", "desc")
     base_permissions = WRITE
 
+    def on_add(self, item):
+        from app import clock
+        from app.services import service_centre_queue as queue
+
+        queue.prepare_appointment(self.datamodel.session, item, clock.now())
+
 
 class ScNotificationView(SanaripModelView):
     datamodel = SQLAInterface(ScNotification)

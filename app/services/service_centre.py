@@ -525,7 +525,9 @@ REQUEST_WORKFLOW = workflow.Workflow(
 
 def daily(session, now):
     """The periodic duty: escalate the overdue stages to the office heads and deliver the pending notifications
-    (app/services/service_centre_distribution.py daily)."""
-    from app.services import service_centre_distribution as distribution
+    (app/services/service_centre_distribution.py daily), mark missed appointments and close earlier days' queues."""
+    from app.services import service_centre_distribution as distribution, service_centre_queue as queue
 
-    return distribution.daily(session, now)
+    missed, closed = queue.mark_missed(session, now), queue.close_past_days(session, now)
+    return [*distribution.daily(session, now),
+            f"service centre: {missed} appointment(s) missed, {closed} ticket(s) of earlier days closed"]
