@@ -1,0 +1,184 @@
+"""Issue 12, item 10: the demo data of the public service centre (app/seed/service_centre.py): the agencies, the
+catalogue of twenty services with their documents and stage norms in three languages, two offices with windows,
+staff with skills, shifts and absences (one today), distribution rules; deterministic and idempotent."""
+import datetime
+
+from sqlalchemy import func, select
+
+
+def _services(db):
+    from app.seed.service_centre import SERVICES
+    from models.service_centre import ScService
+
+    return db.session.scalars(select(ScService).where(ScService.code.in_(list(SERVICES))).order_by(ScService.code)
+                              ).all()
+
+
+def _offices(db):
+    from app.seed.service_centre import OFFICES
+    from models.service_centre import ScOffice
+
+    return db.session.scalars(select(ScOffice).where(ScOffice.code.in_([o["code"] for o in OFFICES]))
+                              .order_by(ScOffice.id)).all()
+
+
+def _filled(row, *fields):
+    return all((getattr(row, f"{field}_{lang}") or "").strip() for field in fields for lang in ("ky", "ru", "en"))
+
+
+def test_the_seed_runs_twice_without_duplicates(app, db):
+    from app.seed import service_centre as seed
+    from models.egov_registry import EgovOrganisation
+    from models.service_centre import (ScAbsence, ScAssignmentRule, ScOffice, ScService, ScServiceDocument,
+                                       ScServiceGroup, ScServiceStage, ScShift, ScStaff, ScWindow)
+
+    models = (EgovOrganisation, ScServiceGroup, ScService, ScServiceDocument, ScServiceStage, ScOffice, ScWindow,
+              ScStaff, ScShift, ScAbsence, ScAssignmentRule)
+
+    def counts():
+        return [db.session.scalar(select(func.count()).select_from(m)) for m in models]
+
+    before = counts()
+    said = []
+    seed.seed(db.session, echo=said.append)
+    db.session.flush()
+    assert counts() == before
+    assert not any("services," in line for line in said)  # the catalogue was not made again
+
+
+def test_twenty_services_with_documents_and_stage_norms(db):
+    from app.identifiers import parse_inn
+    from models.service_centre import STAGES
+
+    services = _services(db)
+    assert len(services) == 20
+    for service in services:
+        assert 2 <= len(service.documents) <= 6, service.code
+        assert any(not d.optional for d in service.documents), service.code
+        stages = {s.stage: s.norm_days for s in service.stages}
+        assert "agency" in stages and set(stages) <= set(STAGES), service.code
+        assert sum(stages.values()) == service.total_days > 0, service.code
+        assert service.legal_basis and service.agency is not None and service.group is not None
+        assert service.applicant_kind in ("person", "organisation", "any") and service.applicant_categories
+        assert service.fee is not None and service.fee >= 0
+        parse_inn(service.agency.inn)
+        assert service.offices, service.code
+        for document in service.documents:
+            assert document.requested_by_centre == (document.source_agency is not None), (service.code, document)
+    documents = [d for s in services for d in s.documents]
+    assert any(d.optional for d in documents) and any(d.original for d in documents)
+    requested = [d for d in documents if d.requested_by_centre]
+    assert len({d.source_agency_id for d in requested}) >= 3  # the aiyl okmotu, the Social Fund, the cadastre...
+    assert {s.stage for service in services for s in service.stages} == set(STAGES)
+    assert any(s.slot_minutes for s in services) and any(not s.slot_minutes for s in services)
+    assert len({s.agency_id for s in services}) >= 8
+    assert {s.applicant_kind for s in services} >= {"person", "any"}
+
+
+def test_every_multilingual_name_is_filled(db):
+    services = _services(db)
+    groups = {s.group for s in services} | {s.group.parent for s in services if s.group.parent is not None}
+    assert len(groups) >= 5 and any(g.parent is not None for g in groups)
+    assert len({g.ticket_prefix for g in groups}) == len(groups)
+    rows = [*services, *groups, *(d for s in services for d in s.documents), *_offices(db),
+            *{s.agency for s in services}]
+    for row in rows:
+        assert _filled(row, "name"), row
+    for service in services:
+        assert _filled(service, "result", "knowledge"), service.code
+        for lang in ("ky", "ru", "en"):
+            sentences = getattr(service, f"knowledge_{lang}").count(". ") + 1
+            assert 2 <= sentences <= 4, (service.code, lang)
+    # Kyrgyz, not Russian: the Kyrgyz letters appear in the Kyrgyz texts
+    kyrgyz = " ".join(s.knowledge_ky + s.name_ky for s in services)
+    assert all(letter in kyrgyz for letter in "өүң")
+
+
+def test_two_offices_with_windows_staff_shifts_and_rules(db):
+    from app.seed import DEMO_RAYON
+
+    offices = _offices(db)
+    assert len(offices) == 2
+    from models.reference import Territory
+
+    rayon = db.session.scalar(select(Territory).where(Territory.code == DEMO_RAYON))
+    assert offices[0].territory.path.startswith(rayon.path)
+    assert not offices[1].territory.path.startswith(rayon.path)
+    assert {s.code for s in offices[0].services} != {s.code for s in offices[1].services}
+    assert len({s.code for s in offices[0].services} & {s.code for s in offices[1].services}) >= 14
+    for office in offices:
+        assert office.opens_at == datetime.time(8, 30) and office.closes_at == datetime.time(17, 30)
+        assert 4 <= len(office.windows) <= 5
+        offered = set(office.services)
+        for window in office.windows:
+            assert window.services and set(window.services) <= offered, (office.code, window.number)
+        assert set().union(*(set(w.services) for w in office.windows)) == offered  # every service has a window
+        roles = [s.role for s in office.staff]
+        assert roles.count("head") == 1 and roles.count("operator") >= 4 and roles.count("back_office") >= 2
+        for staff in office.staff:
+            assert staff.shifts, staff.full_name
+            assert all(0 <= shift.weekday <= 4 for shift in staff.shifts)
+            assert set(staff.skills) <= offered
+        assert all(s.skills for s in office.staff if s.role != "head")
+        methods = {r.method: r for r in _rules(db, office)}
+        assert methods["least_open"].service is None
+    shifts = [staff.shifts for office in offices for staff in office.staff]
+    assert any(len(s) < 5 for s in shifts)  # part-time
+    assert any(s[0].starts_at >= datetime.time(12) for s in shifts)  # an afternoon shift
+    assert {r.method for r in _rules(db, offices[0])} == {"round_robin", "skill", "least_open"}
+    assert all(r.service is not None for r in _rules(db, offices[0]) if r.method != "least_open")
+
+
+def _rules(db, office):
+    from models.service_centre import ScAssignmentRule
+
+    return db.session.scalars(select(ScAssignmentRule).where(ScAssignmentRule.office_id == office.id)).all()
+
+
+def test_a_back_office_specialist_is_on_leave_today_and_another_was_away(db):
+    from app.clock import local_today
+
+    today = local_today()
+    absences = [a for office in _offices(db) for s in office.staff for a in s.absences]
+    now = [a for a in absences if a.starts_on <= today <= a.ends_on]
+    assert len(now) == 1 and now[0].staff.role == "back_office" and now[0].kind == "leave"
+    assert any(a.ends_on < today for a in absences)
+    on_leave = now[0].staff
+    # the skill rule's service can still be given to another back-office specialist of the office
+    skill_rule = next(r for r in _rules(db, on_leave.office) if r.method == "skill")
+    assert skill_rule.service in on_leave.skills
+    assert any(skill_rule.service in s.skills for s in on_leave.office.staff
+               if s.role == "back_office" and s is not on_leave)
+
+
+def test_the_agencies_reuse_the_e_government_subjects(db):
+    from app.seed.egov_registry import ORGANISATIONS
+    from app.seed.service_centre import EGOV_AGENCIES
+    from models.egov_registry import EgovOrganisation
+
+    egov = {o[0]: o[1] for o in ORGANISATIONS}
+    for key, inn in EGOV_AGENCIES.items():
+        assert egov[key] == inn
+        assert db.session.scalar(select(func.count(EgovOrganisation.id)).where(EgovOrganisation.inn == inn)) == 1
+    used = {s.agency.inn for s in _services(db)}
+    assert set(EGOV_AGENCIES.values()) <= used
+
+
+def test_the_demo_helpers(db):
+    from app.seed.service_centre import SERVICES, demo_partner_agency, first_office
+
+    assert first_office(db.session) is _offices(db)[0]
+    first = next(s for s in _services(db) if s.code == next(iter(SERVICES)))
+    assert demo_partner_agency(db.session) is first.agency
+
+
+def test_the_activity_is_skipped_or_made_without_failing(db):
+    """Each part of the activity is made through its own service when there is one, else skipped with a line."""
+    from app.clock import now
+    from app.seed.service_centre import _seed_activity
+
+    said = []
+    _seed_activity(db.session, _offices(db), now(), said.append)
+    db.session.flush()
+    for line in said:
+        assert "service centre" in line
