@@ -182,3 +182,52 @@ def test_the_activity_is_skipped_or_made_without_failing(db):
     db.session.flush()
     for line in said:
         assert "service centre" in line
+
+
+def test_the_office_bound_demo_users_work_in_the_first_office(app):
+    """`seed-demo`: the operator, back-office specialist and head are bound to the first demo office and are the
+    accounts of its staff; the head's account heads the office; the partner is bound to the agency of the first
+    demo service (not to an e-government employee's organisation)."""
+    from app.cli import _templates, demo_username, office_demo_user, organisation_demo_user
+    from app.extensions import db
+    from app.seed.service_centre import DEMO_STAFF, demo_partner_agency, first_office
+    from models.service_centre import ScStaff
+    from models.user import SanaripUser
+
+    with app.app_context():
+        templates = {t.name: t for t in _templates()}
+        office_templates = [t for t in templates.values() if t.office]
+        assert {t.name for t in office_templates} == set(DEMO_STAFF)
+        partner = templates["Service centre partner organisation"]
+        assert partner.organisation and not partner.office and not partner.territorial
+        names = [demo_username(t) for t in (*office_templates, partner)]
+        for left in db.session.query(SanaripUser).filter(SanaripUser.username.in_(names)):
+            db.session.query(ScStaff).filter_by(user_id=left.id).update({"user_id": None})
+            db.session.delete(left)  # made by another test as a plain login
+        db.session.commit()
+        office = first_office(db.session)
+        head_before = office.head_id
+        created = []
+        for template in office_templates:
+            office_demo_user(template, "Testpass123", lambda *a, **k: created.append(a))
+        organisation_demo_user(partner, "Testpass123", lambda *a, **k: created.append(a))
+        try:
+            assert len(created) == 4
+            users = {t.name: db.session.query(SanaripUser).filter_by(username=demo_username(t)).one()
+                     for t in (*office_templates, partner)}
+            for name, full_name in DEMO_STAFF.items():
+                user = users[name]
+                assert user.scope_office_id == office.id and user.territory is None
+                staff = db.session.query(ScStaff).filter_by(user_id=user.id).one()
+                assert staff.full_name == full_name and staff.office_id == office.id
+            assert office.head_id == users["Service centre office head"].id
+            agency = demo_partner_agency(db.session)
+            assert users[partner.name].scope_organisation_id == agency.id and users[partner.name].scope_office_id is None
+            result = app.test_cli_runner().invoke(args=["sanarip", "demo-users"])
+            assert f"{demo_username(office_templates[0])}: {office_templates[0].name} at {office.code}" in result.output
+        finally:  # leave no demo login behind (other tests create the demo logins themselves)
+            office.head_id = head_before
+            for user in db.session.query(SanaripUser).filter(SanaripUser.username.in_(names)):
+                db.session.query(ScStaff).filter_by(user_id=user.id).update({"user_id": None})
+                db.session.delete(user)
+            db.session.commit()

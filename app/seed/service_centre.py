@@ -909,6 +909,28 @@ def first_office(session):
     return session.scalar(select(ScOffice).where(ScOffice.code == OFFICES[0]["code"]))
 
 
+#: the staff member of the first demo office whose account each office-bound demo user is (role template name ->
+#: the staff member's name): the operator at window 1, a back-office specialist not on leave, the head
+DEMO_STAFF = {"Service centre operator": "Асанов Нурбек Маратович",
+              "Service centre back-office specialist": "Мамытов Адилет Кубанычбекович",
+              "Service centre office head": "Касымова Айнура Бакытбековна"}
+
+
+def bind_demo_user(session, office, template_name, user):
+    """A demo user of an office-bound role: scoped to `office`, the account of its staff member of that role (so the
+    window page and the distribution know them), and the office's head for the head's role."""
+    user.scope_office_id = office.id
+    staff = session.scalar(select(ScStaff).where(ScStaff.office_id == office.id,
+                                                 ScStaff.full_name == DEMO_STAFF.get(template_name, ""),
+                                                 ScStaff.user_id.is_(None)))
+    if staff is not None:
+        staff.user_id = user.id
+    if template_name == "Service centre office head" or (staff is not None and staff.role == "head"):
+        office.head_id = user.id
+    session.flush()
+    return staff
+
+
 def demo_partner_agency(session):
     """The agency of the first demo service: the demo partner-organisation user is bound to it."""
     return session.scalar(select(EgovOrganisation).join(ScService, ScService.agency_id == EgovOrganisation.id)
