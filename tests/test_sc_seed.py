@@ -231,3 +231,43 @@ def test_the_office_bound_demo_users_work_in_the_first_office(app):
                 db.session.query(ScStaff).filter_by(user_id=user.id).update({"user_id": None})
                 db.session.delete(user)
             db.session.commit()
+
+
+def _options(page, name):
+    import re
+
+    select_html = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    assert select_html, f"no {name} on the form"
+    return set(re.findall(r'<option[^>]*value="(\d+)"', select_html.group(1)))
+
+
+def test_an_admin_binds_a_user_to_an_office_and_an_organisation_in_the_form(app, browser, make_user):
+    """The user form offers the office and the organisation of the scope, among those in the admin's own scope."""
+    from app.extensions import db
+    from app.seed import DEMO_RAYON
+    from app.seed.service_centre import demo_partner_agency
+    from models.user import SanaripUser
+    from tests.conftest import Browser
+
+    with app.app_context():
+        first, second = _offices(db)
+        agency = demo_partner_agency(db.session)
+        ids = (str(first.id), str(second.id), str(agency.id))
+        role_id = app.appbuilder.sm.find_role("Service centre operator").id
+    browser.login("admin")
+    page = browser.get("/users/add").get_data(as_text=True)
+    assert {ids[0], ids[1]} <= _options(page, "scope_office") and ids[2] in _options(page, "scope_organisation")
+    data = {"first_name": "Нурбек", "last_name": "Асанов", "username": "sc_bound", "email": "sc_bound@x.kg",
+            "active": "y", "roles": str(role_id), "password": "Goodpass1234", "conf_password": "Goodpass1234",
+            "scope_office": ids[0], "scope_organisation": ids[2]}
+    browser.post("/users/add", data, token_from="/users/add")
+    with app.app_context():
+        user = db.session.query(SanaripUser).filter_by(username="sc_bound").one()
+        assert (user.scope_office_id, user.scope_organisation_id) == (int(ids[0]), int(ids[2]))
+        db.session.delete(user)
+        db.session.commit()
+    # an admin of the demo rayon is offered the rayon's office only
+    rayon_admin = Browser(app.test_client())
+    rayon_admin.login(make_user(("Admin",), territory=DEMO_RAYON))
+    offered = _options(rayon_admin.get("/users/add").get_data(as_text=True), "scope_office")
+    assert ids[0] in offered and ids[1] not in offered
