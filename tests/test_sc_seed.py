@@ -271,3 +271,33 @@ def test_an_admin_binds_a_user_to_an_office_and_an_organisation_in_the_form(app,
     rayon_admin.login(make_user(("Admin",), territory=DEMO_RAYON))
     offered = _options(rayon_admin.get("/users/add").get_data(as_text=True), "scope_office")
     assert ids[0] in offered and ids[1] not in offered
+
+
+def test_the_activity_covers_every_stage_when_the_services_are_there(db):
+    """With the intake and stages (app/services/service_centre.py) and the queue simulation
+    (app/seed/service_centre_activity.py) present: applications of each office in every stage, some overdue, an
+    interagency request pending, a day of queue history and complaints."""
+    import pytest
+
+    from app.clock import local_today
+    from app.seed.service_centre import _module, working_days_before
+    from models.service_centre import APPLICATION_STATES, ScApplication, ScComplaint, ScTicket
+
+    rules = _module("app.services.service_centre", "open_application", "WORKFLOW")
+    activity = _module("app.seed.service_centre_activity", "simulate_queue_day", "seed_complaints")
+    if rules is None or activity is None:
+        pytest.skip("the intake or the queue simulation is not there yet")
+    today = local_today()
+    for office in _offices(db):
+        applications = db.session.scalars(select(ScApplication).where(ScApplication.office_id == office.id)).all()
+        assert {a.state for a in applications} == set(APPLICATION_STATES), office.code
+        assert any(r.state == "pending" for a in applications for r in a.requests)
+        assert any(a.refusal_reason == "incomplete" and a.missing_documents for a in applications)
+        if hasattr(rules, "overdue_condition"):
+            overdue = db.session.scalars(select(ScApplication.id).where(ScApplication.office_id == office.id,
+                                                                        rules.overdue_condition(today))).all()
+            assert overdue, office.code
+        day = working_days_before(today, 1)
+        assert db.session.scalar(select(func.count(ScTicket.id)).where(ScTicket.office_id == office.id,
+                                                                       ScTicket.day == day)) >= 100
+        assert db.session.scalar(select(func.count(ScComplaint.id)).where(ScComplaint.office_id == office.id))

@@ -1007,7 +1007,7 @@ def _seed_activity(session, offices, now, echo=print):
     session.flush()
 
 
-#: the applications of each office: (service code, final state, working days back it was received, note)
+#: the applications of each office: (service code, final state, working days back it was received)
 #: "sent_overdue": sent long ago and past its stage's norm; "pending": an interagency request still unanswered
 APPLICATION_PLAN = [
     ("P01", "intake", 0), ("E02", "received", 0), ("C01", "pending", 2), ("P02", "sent", 3),
@@ -1038,7 +1038,7 @@ def _seed_applications(session, rules, office, now, rng):
     offered = {s.code: s for s in office.services}
     today = clock.local_today(now)
     made = 0
-    for code, final, back in APPLICATION_PLAN:
+    for code, final, back in sorted(APPLICATION_PLAN, key=lambda plan: -plan[2]):  # numbers follow the dates
         service = offered.get(code)
         if service is None or service.applicant_kind == "organisation":
             continue
