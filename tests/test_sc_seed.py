@@ -279,8 +279,9 @@ def test_the_activity_covers_every_stage_when_the_services_are_there(db):
     interagency request pending, a day of queue history and complaints."""
     import pytest
 
-    from app.clock import local_today
+    from app.clock import local_today, now
     from app.seed.service_centre import _module, working_days_before
+    from app.workdays import is_working_day
     from models.service_centre import APPLICATION_STATES, ScApplication, ScComplaint, ScTicket
 
     rules = _module("app.services.service_centre", "open_application", "WORKFLOW")
@@ -291,6 +292,11 @@ def test_the_activity_covers_every_stage_when_the_services_are_there(db):
     for office in _offices(db):
         applications = db.session.scalars(select(ScApplication).where(ScApplication.office_id == office.id)).all()
         assert {a.state for a in applications} == set(APPLICATION_STATES), office.code
+        for application in applications:  # steps in order, none in the future, received on working days
+            moments = [step.at for step in application.history]
+            assert moments == sorted(moments) and all(at <= now() for at in moments), application.number
+            if application.received_at is not None:
+                assert is_working_day(local_today(application.received_at)), application.number
         assert any(r.state == "pending" for a in applications for r in a.requests)
         assert any(a.refusal_reason == "incomplete" and a.missing_documents for a in applications)
         if hasattr(rules, "overdue_condition"):

@@ -1037,14 +1037,16 @@ def _seed_applications(session, rules, office, now, rng):
 
     offered = {s.code: s for s in office.services}
     today = clock.local_today(now)
+    base = _last_open_day(now)
     made = 0
     for code, final, back in sorted(APPLICATION_PLAN, key=lambda plan: -plan[2]):  # numbers follow the dates
         service = offered.get(code)
         if service is None or service.applicant_kind == "organisation":
             continue
         pin, name, phone = _applicant(rng, today)
-        received = working_days_before(today, back) if back else today
-        at = _local(received, datetime.time(9, 30 + rng.randint(0, 25)))
+        received = working_days_before(base, back) if back else base
+        moments = _Moments(now)
+        at = moments.at(received, datetime.time(9, 30 + rng.randint(0, 25)))
         application = ScApplication(office=office, service=service, applicant_kind="person", applicant_pin=pin,
                                     applicant_name=name, applicant_phone=phone,
                                     language=rng.choice(("ky", "ky", "ru")), notify_by="sms")
@@ -1065,32 +1067,57 @@ def _seed_applications(session, rules, office, now, rng):
                                   "originals": [str(line.id) for line in lines if line.document.original]})
         if final == "received":
             continue
-        day = add_working_days(received, 1) if back else received
+        day = min(add_working_days(received, 1), base)
         if final != "pending":
-            _answer_requests(session, rules, application, received, day)
-        rules.WORKFLOW.take(session, application, "send", now=_local(day, datetime.time(11)), data={})
+            _answer_requests(session, rules, application, moments, day)
+        rules.WORKFLOW.take(session, application, "send", now=moments.at(day, datetime.time(11)), data={})
         if final in ("sent", "pending", "sent_overdue"):
             continue
         norm = service.stage_norm("agency") or 1
-        day = min(add_working_days(day, max(1, norm - 1)), today)
+        day = min(add_working_days(day, max(1, norm - 1)), base)
         if final == "refused":
-            rules.WORKFLOW.take(session, application, "refuse", now=_local(day, datetime.time(15)),
+            rules.WORKFLOW.take(session, application, "refuse", now=moments.at(day, datetime.time(15)),
                                 data={"note": "Уюштуруу документтеринде уставдык капиталдын өлчөмү көрсөтүлгөн эмес."})
             continue
-        rules.WORKFLOW.take(session, application, "record_result", now=_local(day, datetime.time(15)),
+        rules.WORKFLOW.take(session, application, "record_result", now=moments.at(day, datetime.time(15)),
                             data={"result_note": f"{service.result_ky or service.result_ru} даяр."})
         if final == "handed_over":
-            day = min(add_working_days(day, 1), today)
-            rules.WORKFLOW.take(session, application, "hand_over", now=_local(day, datetime.time(10)), data={})
+            day = min(add_working_days(day, 1), base)
+            rules.WORKFLOW.take(session, application, "hand_over", now=moments.at(day, datetime.time(10)), data={})
     return made
 
 
-def _answer_requests(session, rules, application, sent_on, day):
+def _last_open_day(now):
+    """The last working day whose morning has passed: today from 10:30 on a working day, else the working day
+    before (applications are never received on a weekend or in the future)."""
+    local = clock.to_local(now)
+    if is_working_day(local.date()) and local.time() >= datetime.time(10, 30):
+        return local.date()
+    return working_days_before(local.date(), 1)
+
+
+class _Moments:
+    """The instants of one application's steps: as planned, but each after the one before and never after `now`."""
+
+    def __init__(self, now):
+        self.now, self.last = now, None
+
+    def at(self, day, time):
+        moment = _local(day, time)
+        if self.last is not None and moment <= self.last:
+            moment = self.last + datetime.timedelta(minutes=10)
+        if moment >= self.now:
+            moment = (self.last or self.now - datetime.timedelta(minutes=2)) + datetime.timedelta(minutes=1)
+        self.last = moment
+        return moment
+
+
+def _answer_requests(session, rules, application, moments, day):
     """The interagency requests of the application answered on `day` (through their workflow when there is one)."""
     workflow = getattr(rules, "REQUEST_WORKFLOW", None)
     for request in list(application.requests):
-        if request.state != "pending":
+        if request.state != "pending" or workflow is None:
             continue
-        if workflow is not None:
-            workflow.take(session, request, "answer", now=_local(day, datetime.time(10)),
-                          data={"answered_on": day, "answer": "Маалымат «Түндүк» аркылуу алынды."})
+        at = moments.at(day, datetime.time(10))
+        workflow.take(session, request, "answer", now=at,
+                      data={"answered_on": clock.local_today(at), "answer": "Маалымат «Түндүк» аркылуу алынды."})
