@@ -307,3 +307,43 @@ def test_the_activity_covers_every_stage_when_the_services_are_there(db):
         assert db.session.scalar(select(func.count(ScTicket.id)).where(ScTicket.office_id == office.id,
                                                                        ScTicket.day == day)) >= 100
         assert db.session.scalar(select(func.count(ScComplaint.id)).where(ScComplaint.office_id == office.id))
+
+
+def test_the_seed_adds_a_missing_office_and_keeps_the_rest(app, db):
+    """With the first office's code gone (renamed by an administrator), the next run makes that office again with its
+    windows, staff, absence and rules, and keeps the catalogue and the other office as they are."""
+    from app.seed import service_centre as seed
+    from models.service_centre import ScOffice, ScService, ScWindow
+
+    first, second = _offices(db)
+    code = first.code
+    first.code = "OLD01"
+    db.session.flush()
+    services = db.session.scalar(select(func.count(ScService.id)))
+    windows = db.session.scalar(select(func.count(ScWindow.id)).where(ScWindow.office_id == second.id))
+    seed.seed(db.session, echo=lambda line: None)
+    db.session.flush()
+    again = db.session.scalar(select(ScOffice).where(ScOffice.code == code))
+    assert again is not None and again is not first and len(again.windows) == len(first.windows)
+    assert any(a for s in again.staff for a in s.absences)
+    assert db.session.scalar(select(func.count(ScService.id))) == services
+    assert db.session.scalar(select(func.count(ScWindow.id)).where(ScWindow.office_id == second.id)) == windows
+    db.session.rollback()
+
+
+def test_without_the_e_government_seed_its_agencies_are_made_the_same_way(db):
+    from app.clock import local_today
+    from app.seed.egov_registry import ORGANISATIONS
+    from app.seed.service_centre import EGOV_AGENCIES, _Seeder
+    from models.egov_registry import EgovOrganisation
+
+    seeder = _Seeder(db.session, local_today(), lambda line: None)
+    for key, inn in EGOV_AGENCIES.items():
+        seeded = db.session.scalar(select(EgovOrganisation).where(EgovOrganisation.inn == inn))
+        with db.session.no_autoflush:
+            made = seeder._egov_agency(key)
+            place = made.territory.id if made.territory is not None else None
+            assert (made.inn, made.kind, made.name_ru, made.name_ky, made.name_en, place) == \
+                (seeded.inn, seeded.kind, seeded.name_ru, seeded.name_ky, seeded.name_en, seeded.territory_id)
+            db.session.expunge(made)
+    assert {o[0] for o in ORGANISATIONS} >= set(EGOV_AGENCIES)

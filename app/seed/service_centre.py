@@ -733,7 +733,7 @@ def _names(territory, fallback):
 class _Seeder:
     def __init__(self, session, today, echo):
         self.session, self.today, self.echo = session, today, echo
-        self.agencies, self.groups, self.services, self.offices = {}, {}, {}, []
+        self.agencies, self.groups, self.services, self.offices, self.new_offices = {}, {}, {}, [], []
 
     # --- agencies ----------------------------------------------------------------------------------------------
     def agency(self, key):
@@ -836,7 +836,11 @@ class _Seeder:
                   "city": (f"{city_names[0]} шаарынын калкты тейлөө борбору",
                            f"Центр обслуживания населения города {city_names[1]}",
                            f"{city_names[2]} city public service centre")}
-        for number, spec in enumerate(OFFICES):
+        for spec in OFFICES:
+            existing = self.session.scalar(select(ScOffice).where(ScOffice.code == spec["code"]))
+            if existing is not None:  # kept as it is, with its windows and staff
+                self.offices.append(existing)
+                continue
             territory = aimak if spec["where"] == "rayon" else city
             if territory is None:
                 self.echo(f"  service centre: no territory for the office {spec['code']}, skipped")
@@ -857,10 +861,11 @@ class _Seeder:
                 staff.shifts = self._shifts(shift)
                 self.session.add(staff)
             self.offices.append(office)
+            self.new_offices.append(office)
         self.session.flush()
         self._absences()
         for office_code, service_code, method, role in RULES:
-            office = next((o for o in self.offices if o.code == office_code), None)
+            office = next((o for o in self.new_offices if o.code == office_code), None)
             if office is not None:
                 self.session.add(ScAssignmentRule(office=office, service=self.services.get(service_code),
                                                   method=method, role=role, active=True))
@@ -874,7 +879,7 @@ class _Seeder:
         return [ScShift(weekday=day, starts_at=start, ends_at=end) for day in range(5)]
 
     def _absences(self):
-        staff = {s.full_name: s for office in self.offices for s in
+        staff = {s.full_name: s for office in self.new_offices for s in
                  self.session.scalars(select(ScStaff).where(ScStaff.office_id == office.id))}
         today = self.today
         leave = staff.get("Сыдыкова Гүлзат Нурлановна")
