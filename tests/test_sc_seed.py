@@ -347,3 +347,25 @@ def test_without_the_e_government_seed_its_agencies_are_made_the_same_way(db):
                 (seeded.inn, seeded.kind, seeded.name_ru, seeded.name_ky, seeded.name_en, seeded.territory_id)
             db.session.expunge(made)
     assert {o[0] for o in ORGANISATIONS} >= set(EGOV_AGENCIES)
+
+
+def test_an_office_with_its_hours_is_added_and_edited_in_the_form(app, browser):
+    """Times of day (an office's hours, a shift's) are form fields (FAB's converter has none: views/base.py)."""
+    from app.extensions import db
+    from models.service_centre import ScOffice
+
+    with app.app_context():
+        first = _offices(db)[0]
+        territory_id, first_id = first.territory_id, first.id
+    browser.login("admin")
+    edit = browser.get(f"/scofficeview/edit/{first_id}").get_data(as_text=True)
+    assert 'type="time"' in edit and 'value="08:30"' in edit
+    data = {"code": "TST01", "name_ky": "Сыноо кеңсеси", "name_ru": "Тестовый офис", "name_en": "Test office",
+            "territory": str(territory_id), "address": "Сыноо көчөсү, 1", "opens_at": "09:00", "closes_at": "18:00",
+            "wait_norm_minutes": "15"}
+    browser.post("/scofficeview/add", data, token_from="/scofficeview/add")
+    with app.app_context():
+        office = db.session.scalar(select(ScOffice).where(ScOffice.code == "TST01"))
+        assert office is not None and (office.opens_at, office.closes_at) == (datetime.time(9), datetime.time(18))
+        db.session.delete(office)
+        db.session.commit()
