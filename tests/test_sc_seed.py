@@ -164,6 +164,23 @@ def test_the_agencies_reuse_the_e_government_subjects(db):
     assert set(EGOV_AGENCIES.values()) <= used
 
 
+def test_appointments_ahead_a_cancelled_and_a_missed_one(db):
+    from app.clock import local_today, to_local
+    from models.service_centre import ScAppointment
+
+    today = local_today()
+    for office in _offices(db):
+        rows = db.session.scalars(select(ScAppointment).where(ScAppointment.office_id == office.id)).all()
+        assert {a.state for a in rows} == {"booked", "cancelled", "missed"}, office.code
+        for appointment in rows:
+            local = to_local(appointment.slot_start)
+            assert appointment.service.slot_minutes and appointment.service in office.services
+            assert office.opens_at <= local.time() < office.closes_at
+            minutes = (local.hour * 60 + local.minute) - (office.opens_at.hour * 60 + office.opens_at.minute)
+            assert minutes % appointment.service.slot_minutes == 0
+            assert (local.date() > today) == (appointment.state != "missed")
+
+
 def test_the_demo_helpers(db):
     from app.seed.service_centre import SERVICES, demo_partner_agency, first_office
 

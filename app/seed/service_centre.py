@@ -988,6 +988,14 @@ def _seed_activity(session, offices, now, echo=print):
             made += _seed_applications(session, rules, office, now, random.Random(20261204 + number))
         if made:
             echo(f"  service centre: {made} applications in every stage")
+    from models.service_centre import ScAppointment
+
+    booked = 0
+    for number, office in enumerate(offices):
+        if not session.scalar(select(func.count(ScAppointment.id)).where(ScAppointment.office_id == office.id)):
+            booked += _seed_appointments(session, office, now, number)
+    if booked:
+        echo(f"  service centre: {booked} appointments")
     activity = _module("app.seed.service_centre_activity", "simulate_queue_day")
     if activity is None:
         echo("  service centre: queue history skipped (app/seed/service_centre_activity.py is not there yet)")
@@ -1010,6 +1018,36 @@ def _seed_activity(session, offices, now, echo=print):
         if fresh:
             complaints.seed_complaints(session, fresh, now)
     session.flush()
+
+
+#: the demo appointments of each office: (working days from today: 1 the next, -1 the previous; the slot's number
+#: from the opening; state)
+APPOINTMENT_PLAN = [(1, 1, "booked"), (1, 2, "booked"), (1, 4, "booked"), (2, 12, "booked"), (1, 6, "cancelled"),
+                    (-1, 5, "missed")]
+
+
+def _seed_appointments(session, office, now, number):
+    """Visits booked by slot for the office's services that take appointments: some ahead, one cancelled, one
+    missed the working day before (a check-in makes a ticket: that is the queue's, at the kiosk)."""
+    from models.service_centre import ScAppointment
+
+    services = [s for s in office.services if s.slot_minutes]
+    if not services:
+        return 0
+    rng = random.Random(20261206 + number)
+    today = clock.local_today(now)
+    made = 0
+    for n, (days, slot, state) in enumerate(APPOINTMENT_PLAN):
+        day = add_working_days(today, days) if days > 0 else working_days_before(today, -days)
+        service = services[n % len(services)]
+        time = (datetime.datetime.combine(day, office.opens_at)
+                + datetime.timedelta(minutes=slot * service.slot_minutes)).time()
+        _, name, phone = _applicant(rng, today)
+        session.add(ScAppointment(office=office, service=service, slot_start=_local(day, time), applicant_name=name,
+                                  phone=phone, code=f"D{office.id % 100:02d}{n:02d}{rng.randint(100, 999)}",
+                                  state=state))
+        made += 1
+    return made
 
 
 #: the applications of each office: (service code, final state, working days back it was received)
@@ -1070,6 +1108,7 @@ def _seed_applications(session, rules, office, now, rng):
         rules.WORKFLOW.take(session, application, "accept", now=at,
                             data={"presented": [str(line.id) for line in lines],
                                   "originals": [str(line.id) for line in lines if line.document.original]})
+        _attach_scan(session, rules, application, lines[0].document if lines else None, received)
         if final == "received":
             continue
         day = min(add_working_days(received, 1), base)
@@ -1090,6 +1129,25 @@ def _seed_applications(session, rules, office, now, rng):
             day = min(add_working_days(day, 1), base)
             rules.WORKFLOW.take(session, application, "hand_over", now=moments.at(day, datetime.time(10)), data={})
     return made
+
+
+SCANS_SUBFOLDER = ("service_centre", "scans")  # as views/service_centre_applications.py keeps them
+
+
+def _attach_scan(session, rules, application, document, day):
+    """A scan of the first document presented, through the intake's own rule (when there is one)."""
+    if document is None or not hasattr(rules, "attach_scan"):
+        return
+    import os
+
+    from flask import current_app
+
+    from app.seed.municipal_property import demo_pdf
+    from models.service_centre import ScApplicationScan
+
+    scan = ScApplicationScan(application=application, title=document.name_ru, doc_date=day)
+    rules.attach_scan(session, scan, "scan.pdf", demo_pdf(document.name_ru, [application.number or ""]),
+                      os.path.join(current_app.instance_path, *SCANS_SUBFOLDER), day)
 
 
 def _last_open_day(now):
