@@ -48,7 +48,7 @@ def test_the_seed_runs_twice_without_duplicates(app, db):
 
 def test_twenty_services_with_documents_and_stage_norms(db):
     from app.identifiers import parse_inn
-    from models.service_centre import STAGES
+    from models.service_centre import APPLICANT_CATEGORIES, STAGES
 
     services = _services(db)
     assert len(services) == 20
@@ -59,7 +59,8 @@ def test_twenty_services_with_documents_and_stage_norms(db):
         assert "agency" in stages and set(stages) <= set(STAGES), service.code
         assert sum(stages.values()) == service.total_days > 0, service.code
         assert service.legal_basis and service.agency is not None and service.group is not None
-        assert service.applicant_kind in ("person", "organisation", "any") and service.applicant_categories
+        assert service.applicant_kind in ("person", "organisation", "any")
+        assert service.applicant_categories in APPLICANT_CATEGORIES, service.code  # one classifier code
         assert service.fee is not None and service.fee >= 0
         parse_inn(service.agency.inn)
         assert service.offices, service.code

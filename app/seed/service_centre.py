@@ -119,14 +119,14 @@ REGISTER_EXTRACT = D("Кыймылсыз мүлккө укуктардын би�
                      "Выписка из единого государственного реестра прав на недвижимое имущество",
                      "Extract from the unified state register of rights to real estate", source="cadastre")
 
-ALL_CATEGORIES = "citizen,foreigner,entrepreneur,legal_entity"
 
-#: code -> the service; "stages": (agency, interagency, handover) norms in working days, summing to "days"
+#: code -> the service; "stages": (agency, interagency, handover) norms in working days, summing to "days";
+#: "categories": the main applicant category, one code of sc_applicant_category (the service's form offers one)
 SERVICES = {
     "A01": dict(
         group="A", agency="grs", names=("Төрөлүүнү мамлекеттик каттоо", "Государственная регистрация рождения",
                                         "State registration of birth"),
-        basis=f"{LAW_CIVIL_STATUS}; {REGISTER_85}", kind="person", categories="citizen,foreigner", fee=0,
+        basis=f"{LAW_CIVIL_STATUS}; {REGISTER_85}", kind="person", categories="citizen", fee=0,
         result=("Төрөлгөндүгү жөнүндө күбөлүк", "Свидетельство о рождении", "Birth certificate"),
         days=2, stages=(1, 0, 1),
         knowledge=(
@@ -155,7 +155,7 @@ SERVICES = {
         group="A", agency="grs", names=("Никени мамлекеттик каттоо", "Государственная регистрация заключения брака",
                                         "State registration of marriage"),
         basis=f"{LAW_CIVIL_STATUS}; Кыргыз Республикасынын Үй-бүлө кодекси; {REGISTER_85}", kind="person",
-        categories="citizen,foreigner", fee=200,
+        categories="citizen", fee=200,
         fee_note="Мамлекеттик алым; салтанаттуу каттоо өзүнчө төлөнөт",
         result=("Нике кыюу жөнүндө күбөлүк", "Свидетельство о заключении брака", "Marriage certificate"),
         days=22, stages=(21, 0, 1),
@@ -183,7 +183,7 @@ SERVICES = {
     "A03": dict(
         group="A", agency="grs", names=("Өлүмдү мамлекеттик каттоо", "Государственная регистрация смерти",
                                         "State registration of death"),
-        basis=f"{LAW_CIVIL_STATUS}; {REGISTER_85}", kind="person", categories="citizen,foreigner", fee=0,
+        basis=f"{LAW_CIVIL_STATUS}; {REGISTER_85}", kind="person", categories="citizen", fee=0,
         result=("Өлүм жөнүндө күбөлүк", "Свидетельство о смерти", "Death certificate"), days=1, stages=(1, 0, 0),
         knowledge=(
             "Өлүм ал болгон күндөн тартып үч күндүн ичинде катталат. Өлүм жөнүндө медициналык маалымкаттын түп "
@@ -260,7 +260,7 @@ SERVICES = {
         group="P", agency="grs",
         names=("Жашаган жери боюнча каттоо (прописка)", "Регистрация по месту жительства (прописка)",
                "Registration at the place of residence (propiska)"),
-        basis=f"{LAW_MIGRATION}; {REGISTER_85}", kind="person", categories="citizen,foreigner", fee=100,
+        basis=f"{LAW_MIGRATION}; {REGISTER_85}", kind="person", categories="citizen", fee=100,
         result=("Жашаган жери боюнча катталгандыгы жөнүндө белги жана маалымкат",
                 "Отметка о регистрации по месту жительства и справка",
                 "Record of the registration at the place of residence and a certificate"),
@@ -285,7 +285,7 @@ SERVICES = {
         names=("Кыймылсыз мүлккө укуктарды мамлекеттик каттоо",
                "Государственная регистрация прав на недвижимое имущество",
                "State registration of rights to real estate"),
-        basis=f"{LAW_REAL_ESTATE}; {REGISTER_85}", kind="any", categories=ALL_CATEGORIES, fee=1000,
+        basis=f"{LAW_REAL_ESTATE}; {REGISTER_85}", kind="any", categories="citizen", fee=1000,
         fee_note="Мүлктүн түрүнө жараша; турак жай үчүн базалык ставка",
         result=("Кыймылсыз мүлккө укукту мамлекеттик каттоо жөнүндө күбөлүк",
                 "Свидетельство о государственной регистрации права на недвижимое имущество",
@@ -317,7 +317,7 @@ SERVICES = {
         names=("Кыймылсыз мүлккө укуктардын бирдиктүү мамлекеттик реестринен көчүрмө берүү",
                "Выдача выписки из единого государственного реестра прав на недвижимое имущество",
                "Issuing an extract from the unified state register of rights to real estate"),
-        basis=f"{LAW_REAL_ESTATE}; {REGISTER_85}", kind="any", categories=ALL_CATEGORIES, fee=300,
+        basis=f"{LAW_REAL_ESTATE}; {REGISTER_85}", kind="any", categories="citizen", fee=300,
         result=("Реестрден көчүрмө", "Выписка из реестра", "Extract from the register"), days=3, stages=(2, 0, 1),
         knowledge=(
             "Көчүрмө мүлктүн ээсине, анын ишеним кат боюнча өкүлүнө же мыйзамда аталган органдарга берилет. "
@@ -358,7 +358,7 @@ SERVICES = {
         group="T", agency="grs",
         names=("Автоунааны мамлекеттик каттоо", "Государственная регистрация транспортного средства",
                "State registration of a vehicle"),
-        basis=f"{LAW_ROADS}; {REGISTER_85}", kind="any", categories=ALL_CATEGORIES, fee=1800,
+        basis=f"{LAW_ROADS}; {REGISTER_85}", kind="any", categories="citizen", fee=1800,
         fee_note="Мамлекеттик номер белгилери өзүнчө төлөнөт",
         result=("Автоунааны каттоо күбөлүгү (техпаспорт) жана мамлекеттик номер белгилери",
                 "Свидетельство о регистрации транспортного средства (техпаспорт) и государственные номерные знаки",
@@ -387,7 +387,7 @@ SERVICES = {
         group="T", agency="grs",
         names=("Айдоочулук күбөлүктү алмаштыруу", "Обмен водительского удостоверения",
                "Exchange of a driving licence"),
-        basis=f"{LAW_ROADS}; {REGISTER_85}", kind="person", categories="citizen,foreigner", fee=900,
+        basis=f"{LAW_ROADS}; {REGISTER_85}", kind="person", categories="citizen", fee=900,
         result=("Жаңы үлгүдөгү айдоочулук күбөлүк", "Водительское удостоверение нового образца",
                 "Driving licence of the new model"),
         days=5, stages=(4, 0, 1),
@@ -474,7 +474,7 @@ SERVICES = {
         group="D", agency="tax",
         names=("Жеке ишкерди мамлекеттик каттоо", "Государственная регистрация индивидуального предпринимателя",
                "State registration of an individual entrepreneur"),
-        basis=f"Кыргыз Республикасынын Салык кодекси; {REGISTER_85}", kind="person", categories="citizen,foreigner",
+        basis=f"Кыргыз Республикасынын Салык кодекси; {REGISTER_85}", kind="person", categories="entrepreneur",
         fee=0,
         result=("Жеке ишкерди мамлекеттик каттоо жөнүндө күбөлүк",
                 "Свидетельство о государственной регистрации индивидуального предпринимателя",
@@ -502,7 +502,7 @@ SERVICES = {
                "State registration of a legal entity"),
         basis=("Кыргыз Республикасынын 2009-жылдын 20-февралындагы № 57 «Юридикалык жактарды, филиалдарды "
                f"(өкүлчүлүктөрдү) мамлекеттик каттоо жөнүндө» Мыйзамы; {REGISTER_85}"), kind="any",
-        categories=ALL_CATEGORIES, fee=1000, fee_note="Уюштуруу-укуктук формасына жараша",
+        categories="legal_entity", fee=1000, fee_note="Уюштуруу-укуктук формасына жараша",
         result=("Юридикалык жакты мамлекеттик каттоо жөнүндө күбөлүк",
                 "Свидетельство о государственной регистрации юридического лица",
                 "Certificate of state registration of the legal entity"),
@@ -531,7 +531,7 @@ SERVICES = {
         group="D", agency="tax",
         names=("Салык төлөөчүнү салык органында эсепке коюу", "Учётная регистрация налогоплательщика в налоговом "
                "органе", "Registration of a taxpayer with the tax authority"),
-        basis=f"Кыргыз Республикасынын Салык кодекси; {REGISTER_85}", kind="any", categories=ALL_CATEGORIES, fee=0,
+        basis=f"Кыргыз Республикасынын Салык кодекси; {REGISTER_85}", kind="any", categories="entrepreneur", fee=0,
         result=("Салык органында эсепке коюлгандыгы жөнүндө билдирме (ИСН ыйгарылат)",
                 "Уведомление о постановке на учёт в налоговом органе (присвоение ИНН)",
                 "Notice of registration with the tax authority (the INN assigned)"),
@@ -557,7 +557,7 @@ SERVICES = {
                "Выдача справки о наличии (отсутствии) судимости",
                "Issuing a certificate of (no) criminal record"),
         basis=f"«Ички иштер органдары жөнүндө» Кыргыз Республикасынын Мыйзамы; {REGISTER_85}", kind="person",
-        categories="citizen,foreigner", fee=150,
+        categories="citizen", fee=150,
         result=("Соттуулугу бар же жок экендиги жөнүндө маалымкат", "Справка о наличии (отсутствии) судимости",
                 "Certificate of (no) criminal record"),
         days=7, stages=(6, 0, 1),
@@ -576,7 +576,7 @@ SERVICES = {
     "E02": dict(
         group="E", agency="grs", names=("Даректик маалымкат берүү", "Выдача адресной справки",
                                         "Issuing an address certificate"),
-        basis=f"{LAW_MIGRATION}; {REGISTER_85}", kind="person", categories="citizen,foreigner", fee=50,
+        basis=f"{LAW_MIGRATION}; {REGISTER_85}", kind="person", categories="citizen", fee=50,
         result=("Жашаган жери боюнча катталгандыгы жөнүндө даректик маалымкат",
                 "Адресная справка о регистрации по месту жительства",
                 "Address certificate of the registration at the place of residence"),
@@ -620,7 +620,7 @@ SERVICES = {
                                            "Выдача медицинской справки для водителей",
                                            "Issuing a medical certificate for drivers"),
         basis=("«Кыргыз Республикасында жарандардын ден соолугун коргоо жөнүндө» Кыргыз Республикасынын Мыйзамы; "
-               f"{LAW_ROADS}"), kind="person", categories="citizen,foreigner", fee=1200,
+               f"{LAW_ROADS}"), kind="person", categories="citizen", fee=1200,
         result=("Унаа айдоого жарамдуулугу жөнүндө медициналык маалымкат",
                 "Медицинская справка о годности к управлению транспортными средствами",
                 "Medical certificate of fitness to drive"),
