@@ -649,10 +649,11 @@ POSITIONS = {"head": "Калкты тейлөө борборунун жетек�
              "operator": "Кабыл алуу жана берүү боюнча адис (оператор)",
              "back_office": "Бэк-офистин адиси"}
 
-#: the offices: code, where ("rayon": the demo rayon's aiyl aimak, "city": the demo city), the services NOT offered,
-#: the address, the phone, windows {number: service codes or groups}, staff [(name, role, skills, shift, window)]
+#: the offices: code, where ("demo_rayon": the demo rayon's aiyl aimak, "demo_city": the demo city), the services
+#: NOT offered, the address, the phone, windows {number: service codes or groups}, staff [(name, role, skills, shift,
+#: window)]
 OFFICES = [
-    dict(code="ALA01", where="rayon", without=("T01", "T02"),
+    dict(code="ALA01", where="demo_rayon", without=("T01", "T02"),
          address="Аламүдүн айылы, Ленин көчөсү, 23", phone="+996 3122 6-12-34",
          windows={1: ("P",), 2: ("A", "P03"), 3: ("B",), 4: ("C", "D"), 5: ("*",)},
          staff=[
@@ -665,7 +666,7 @@ OFFICES = [
              ("Сыдыкова Гүлзат Нурлановна", "back_office", ("B01", "B02", "B03", "P03"), "full", None),
              ("Мамытов Адилет Кубанычбекович", "back_office", ("B01", "B02", "C01", "C02"), "full", None),
              ("Бейшенова Айпери Улановна", "back_office", ("C", "D", "E", "A", "P"), "full", None)]),
-    dict(code="KRK01", where="city", without=("B03", "E03"),
+    dict(code="KRK01", where="demo_city", without=("B03", "E03"),
          address="{city} ш., Абдрахманов көчөсү, 130", phone="+996 3922 5-40-21",
          windows={1: ("A", "P"), 2: ("B", "T"), 3: ("C", "D"), 4: ("*",)},
          staff=[
@@ -830,10 +831,10 @@ class _Seeder:
 
         rayon = self.session.scalar(select(Territory).where(Territory.code == DEMO_RAYON))
         district = _names(rayon, rayon_names)
-        titles = {"rayon": (f"{district[0]} районунун калкты тейлөө борбору",
+        titles = {"demo_rayon": (f"{district[0]} районунун калкты тейлөө борбору",
                             f"Центр обслуживания населения {_ru_genitive_rayon(rayon)}",
                             f"{district[2]} rayon public service centre"),
-                  "city": (f"{city_names[0]} шаарынын калкты тейлөө борбору",
+                  "demo_city": (f"{city_names[0]} шаарынын калкты тейлөө борбору",
                            f"Центр обслуживания населения города {city_names[1]}",
                            f"{city_names[2]} city public service centre")}
         for spec in OFFICES:
@@ -841,7 +842,7 @@ class _Seeder:
             if existing is not None:  # kept as it is, with its windows and staff
                 self.offices.append(existing)
                 continue
-            territory = aimak if spec["where"] == "rayon" else city
+            territory = aimak if spec["where"] == "demo_rayon" else city
             if territory is None:
                 self.echo(f"  service centre: no territory for the office {spec['code']}, skipped")
                 continue
