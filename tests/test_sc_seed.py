@@ -240,7 +240,8 @@ def test_the_office_bound_demo_users_work_in_the_first_office(app):
                 assert staff.full_name == full_name and staff.office_id == office.id
             assert office.head_id == users["Service centre office head"].id
             agency = demo_partner_agency(db.session)
-            assert users[partner.name].scope_organisation_id == agency.id and users[partner.name].scope_office_id is None
+            bound = users[partner.name]
+            assert bound.scope_organisation_id == agency.id and bound.scope_office_id is None
             result = app.test_cli_runner().invoke(args=["sanarip", "demo-users"])
             assert f"{demo_username(office_templates[0])}: {office_templates[0].name} at {office.code}" in result.output
         finally:  # leave no demo login behind (other tests create the demo logins themselves)
