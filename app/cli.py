@@ -47,11 +47,14 @@ def _templates():
             known = merged.get(template.name)
             if known is None:
                 merged[template.name] = RoleTemplate(template.name, template.label, list(template.permissions),
-                                                     template.territorial, template.organisation)
+                                                     template.territorial, template.organisation, template.office,
+                                                     template.organisation_of)
             else:
                 known.permissions.extend(template.permissions)
                 known.territorial = known.territorial and template.territorial
                 known.organisation = known.organisation or template.organisation
+                known.office = known.office or template.office
+                known.organisation_of = known.organisation_of or template.organisation_of
     return list(merged.values())
 
 
@@ -195,8 +198,8 @@ def seed_demo():
 
     templates = _templates()
     for template in templates:
-        if template.organisation:
-            continue  # bound to an organisation of the demo data: created after it (below)
+        if template.organisation or template.office:
+            continue  # bound to an organisation or an office of the demo data: created after it (below)
         username = demo_username(template)
         user = create_user(username, password, [template.name], "Демо", _demo_last_name(template),
                            territory=territory if template.territorial else None)
@@ -205,14 +208,57 @@ def seed_demo():
                     f" in {territory.name_ru}" if template.territorial and territory is not None else "")
     seed_demo_data()
     for template in templates:
-        if template.organisation:
+        if template.office:
+            office_demo_user(template, password, created)
+        elif template.organisation:
             organisation_demo_user(template, password, created)
 
 
+#: organisation-bound templates whose demo user belongs to another organisation than an e-government employee's:
+#: template name -> "module:function" giving it from the session (RoleTemplate.organisation_of, when a template
+#: does not name it itself)
+DEMO_ORGANISATION_OF = {"Service centre partner organisation": "app.seed.service_centre:demo_partner_agency"}
+
+
+def _organisation_of(template):
+    if template.organisation_of is not None:
+        return template.organisation_of
+    target = DEMO_ORGANISATION_OF.get(template.name)
+    if target is None:
+        return None
+    import importlib
+
+    module, name = target.split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def office_demo_user(template, password, created):
+    """The demo user of an office-bound role (the service centre's operator, back-office specialist, office head):
+    bound to the first demo office (`scope_office_id`), the account of its staff member of that role, and the head
+    of the office for the head's role; not created while the demo data has no office (an unbound user would see
+    every office)."""
+    from app.seed import service_centre
+
+    username = demo_username(template)
+    if current_app.appbuilder.sm.find_user(username=username) is not None:
+        return
+    office = service_centre.first_office(db.session)
+    if office is None:
+        _echo(f"    {username}: not created, the demo data has no office of the public service centre")
+        return
+    user = create_user(username, password, [template.name], "Демо", _demo_last_name(template))
+    if user is not None:
+        service_centre.bind_demo_user(db.session, office, template.name, user)
+        db.session.commit()
+        created(username, template, f" at {office.code} {office.name_ru}")
+
+
 def organisation_demo_user(template, password, created):
-    """The demo user of an organisation-bound role (the e-government register's authorised employee): the account of
-    the demo data's first authorised employee valid today without one, bound to that employee's organisation; not created while
-    the demo data has no organisation (an unbound user would be national)."""
+    """The demo user of an organisation-bound role: for the e-government register's authorised employee the account
+    of the demo data's first authorised employee valid today without one, bound to that employee's organisation;
+    for a role naming its organisation (`organisation_of`, e.g. the service centre's partner: the agency of the
+    first demo service) bound to that one. Not created while the demo data has no organisation (an unbound user
+    would be national)."""
     from models.egov_registry import EgovEmployee, EgovOrganisation
 
     username = demo_username(template)
@@ -221,10 +267,14 @@ def organisation_demo_user(template, password, created):
     from app.clock import local_today
 
     today = local_today()
-    employee = next((e for e in db.session.query(EgovEmployee).filter(EgovEmployee.user_id.is_(None))
-                     .order_by(EgovEmployee.id) if e.valid_on(today)), None)  # appointed and valid today
-    organisation = employee.organisation if employee is not None else \
-        db.session.query(EgovOrganisation).order_by(EgovOrganisation.id).first()
+    organisation_of = _organisation_of(template)
+    if organisation_of is not None:
+        employee, organisation = None, organisation_of(db.session)
+    else:
+        employee = next((e for e in db.session.query(EgovEmployee).filter(EgovEmployee.user_id.is_(None))
+                         .order_by(EgovEmployee.id) if e.valid_on(today)), None)  # appointed and valid today
+        organisation = employee.organisation if employee is not None else \
+            db.session.query(EgovOrganisation).order_by(EgovOrganisation.id).first()
     if organisation is None:
         _echo(f"    {username}: not created, the demo data has no organisation of the e-government register")
         return
@@ -265,7 +315,9 @@ def demo_users_command():
           "  demo logins (password: the one `setup --demo` printed when it created them, or DEMO_PASSWORD if it "
           "was set then; set it now to print it):")
     for template, user in users:
-        place = f" in {user.territory.name_ru}" if user.territory is not None else ""
+        place = f" in {user.territory.name_ru}" if user.territory is not None else \
+            f" at {user.scope_office.code}" if user.scope_office is not None else \
+            f" of {user.scope_organisation.name_ru}" if user.scope_organisation is not None else ""
         _echo(f"    {user.username}: {template.name}{place}")
 
 

@@ -117,6 +117,8 @@ class SanaripUserView(UserDBModelView):
         "valid_from": _l("Valid from"),
         "valid_until": _l("Valid until"),
         "locked_at": _l("Locked at"),
+        "scope_organisation": _l("Organisation of the scope"),
+        "scope_office": _l("Service centre office"),
     }
     description_columns = {
         **UserDBModelView.description_columns,
@@ -124,11 +126,15 @@ class SanaripUserView(UserDBModelView):
                         "Leave empty for national access."),
         "valid_until": _l("The login is refused after this day."),
         "locked_at": _l("Set after too many failed logins. Clear it (or use Unlock) to let the user in."),
+        "scope_organisation": _l("An authorised employee of the e-government register or a partner organisation "
+                                 "of the service centre sees and writes only this organisation's records."),
+        "scope_office": _l("A member of a public service centre office sees and writes only this office's "
+                           "records."),
     }
     list_columns = ["username", "first_name", "last_name", "territory", "roles", "active", "valid_until",
                     "locked_at"]
-    _account = ["territory", "organisation", "organisation_inn", "organisation_address", "pin", "position",
-                "valid_from", "valid_until"]
+    _account = ["territory", "scope_office", "scope_organisation", "organisation", "organisation_inn",
+                "organisation_address", "pin", "position", "valid_from", "valid_until"]
     add_columns = UserDBModelView.add_columns + _account
     edit_columns = UserDBModelView.edit_columns + _account + ["locked_at"]
     search_columns = ["username", "first_name", "last_name", "email", "territory", "active", "roles",
@@ -137,12 +143,14 @@ class SanaripUserView(UserDBModelView):
         (_l("User info"), {"fields": ["username", "active", "roles", "login_count", "locked_at"]}),
         (_l("Personal Info"), {"fields": ["first_name", "last_name", "email", "pin", "position"]}),
         (_l("Organisation"), {"fields": ["organisation", "organisation_inn", "organisation_address"]}),
-        (_l("Access"), {"fields": ["territory", "valid_from", "valid_until"]}),
+        (_l("Access"), {"fields": ["territory", "scope_office", "scope_organisation", "valid_from", "valid_until"]}),
         (_l("Audit Info"), {"fields": ["last_login", "fail_login_count", "created_on", "created_by", "changed_on",
                                         "changed_by"], "expanded": False}),
     ]
-    add_form_query_rel_fields = {"territory": [SCOPE_FILTER]}
-    edit_form_query_rel_fields = {"territory": [SCOPE_FILTER]}
+    # the scope's territory, office and organisation are chosen among those inside the admin's own scope
+    add_form_query_rel_fields = {"territory": [SCOPE_FILTER], "scope_office": [SCOPE_FILTER],
+                                 "scope_organisation": [SCOPE_FILTER]}
+    edit_form_query_rel_fields = add_form_query_rel_fields
     page_size = 25
 
     def pre_add(self, item):

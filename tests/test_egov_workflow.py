@@ -460,8 +460,8 @@ def test_the_demo_authorised_employee_is_bound_to_an_employee_of_the_demo_data(a
 
     created = []
     with app.app_context():
-        (template,) = [t for t in _templates() if t.organisation]
-        assert template.name == "Egov authorised employee"
+        (template,) = [t for t in _templates() if t.name == "Egov authorised employee"]
+        assert template.organisation and template.organisation_of is None
         left = db.session.query(SanaripUser).filter_by(username="demo_egov_authorised_employee").first()
         if left is not None and left.scope_organisation_id is None:  # made by another test as a plain login
             db.session.delete(left)

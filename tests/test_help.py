@@ -13,7 +13,10 @@ RAYON = "41708203000000"  # the demo rayon
 ROLES = [("LSG clerk", True), ("LSG head", True), ("Social protection specialist", True),
          ("Child protection case worker", True), ("Child protection territorial reader", True),
          ("Child protection central reader", False), ("Auditor", False), ("Statistician", False),
-         ("LSG policy specialist", False), ("Reference editor", False), ("Admin", False)]
+         ("LSG policy specialist", False), ("Reference editor", False), ("Admin", False),
+         ("Service centre operator", False), ("Service centre back-office specialist", False),
+         ("Service centre office head", False), ("Service centre administrator", False),
+         ("Service centre partner organisation", False), ("Service centre analyst", False)]
 #: Latin words a ky/ru guide may contain (names of file formats and of the system's address)
 LATIN_ALLOWED = {"PDF", "XLSX", "CSV", "Excel", "PNG"}
 

@@ -58,6 +58,9 @@ class RoleTemplate:
     #: demo users of this role are bound to the first office of the public service centre's demo data (app/scope.py,
     #: the office part)
     office: bool = False
+    #: for an organisation-bound role: (session) -> the organisation its demo user is bound to (None: the
+    #: organisation of the demo data's first authorised employee of the e-government register)
+    organisation_of: object = None
 
 
 def _view_of(appbuilder, cls):
