@@ -16,7 +16,7 @@ from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import format_date, format_datetime, format_decimal, gettext, lazy_gettext as _l
 from sqlalchemy import Boolean, Date, DateTime, Numeric, Time
 from sqlalchemy.orm import selectinload
-from wtforms import BooleanField, SelectField, TimeField
+from wtforms import BooleanField, SelectField
 from wtforms.validators import DataRequired, Optional
 
 from app import audit, clock, edges, search, tabular
@@ -571,7 +571,7 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
 
     def _install_flags(self):
         """Yes/no columns as plain checkboxes: FAB makes a NOT NULL flag a required checkbox, so "no" could never
-        be saved; times of day (FAB's converter has none) as time inputs."""
+        be saved (times of day are `_time_fields`)."""
         for extra, cols in ((self.add_form_extra_fields, self.add_columns),
                             (self.edit_form_extra_fields, self.edit_columns)):
             for col in cols or []:
@@ -580,11 +580,6 @@ class SanaripModelView(Titled, ScopeGuard, ModelView):
                     extra[col] = BooleanField(self.label_columns.get(col, col),
                                               description=(self.description_columns or {}).get(col, ""),
                                               validators=[Optional()])
-                elif column is not None and isinstance(column.type, Time) and col not in extra:
-                    # FAB's form converter knows no time of day: an office's hours, a shift's (HH:MM)
-                    extra[col] = TimeField(self.label_columns.get(col, col),
-                                           description=(self.description_columns or {}).get(col, ""),
-                                           validators=[Optional() if column.nullable else DataRequired()])
 
     def _install_lookups(self):
         """Relations to large tables (models with `lookup_fields`) are chosen by a server-side search instead of
