@@ -489,13 +489,14 @@ def test_session_guard_refuses_every_path(app, probe):
     from sqlalchemy import inspect as sa_inspect
 
     from app.extensions import db
-    from app.scope import ScopeViolation, is_scoped
+    from app.scope import Scope, ScopeViolation, is_scoped
     from models.reference import Territory
 
     tried = 0
     with app.test_request_context():
         g.user = app.appbuilder.sm.find_user(username="scope_probe")
         scope = _probe_scope(app, db)
+        territorial = Scope(scope.territory_id, scope.territory_path, scope.territory_level)
         models = {v.datamodel.obj for v in app.appbuilder.baseviews
                   if hasattr(v, "datamodel") and is_scoped(v.datamodel.obj)}
         for model in sorted(models, key=lambda m: m.__name__):
@@ -506,8 +507,13 @@ def test_session_guard_refuses_every_path(app, probe):
                 if not (rel.key == "parent" if model is Territory else
                         set(rel.local_columns) & _condition_columns(model)):
                     continue  # a link that does not decide where the row lies (a child's family)
-                outside = db.session.query(rel.mapper.class_).filter(
-                    ~scope.condition(rel.mapper.class_)).first()
+                # a parent outside the territory first: a row whose organisation part does not come from this
+                # parent (an interagency request is its requested body's) may lawfully move under a parent of
+                # another organisation in the same territory
+                parent = rel.mapper.class_
+                outside = db.session.query(parent).filter(~territorial.condition(parent)).first() \
+                    if territorial.limits(parent) else None
+                outside = outside or db.session.query(parent).filter(~scope.condition(parent)).first()
                 if outside is None:
                     continue
                 setattr(own, rel.key, outside)

@@ -1059,6 +1059,9 @@ APPLICATION_PLAN = [
     ("P01", "result_received", 14), ("A01", "handed_over", 8), ("E02", "handed_over", 20),
     ("C02", "handed_over", 25), ("D02", "refused", 10), ("P03", "refused_intake", 1), ("E01", "refused_intake", 4),
     ("P03", "handed_over", 9),
+    # the aiyl okmotu's own service overdue at its agency: the partner organisation's (and the scope walker's
+    # organisation-bound probe's) control list has a row
+    ("E03", "sent_overdue", 13),
 ]
 FIRST_NAMES = {"M": ["Азамат", "Бакыт", "Нурлан", "Эрлан", "Темирлан", "Айбек", "Улан", "Мирлан", "Таалай"],
                "F": ["Айгүл", "Гүлнара", "Жамиля", "Нургүл", "Айпери", "Бермет", "Чолпон", "Асель", "Мээрим"]}
