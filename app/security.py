@@ -219,7 +219,7 @@ class SanaripUserView(UserDBModelView):
         form = self.edit_form.refresh(request.form)
         exclude_cols = self._filters.get_relation_cols()
         self._fill_form_exclude_cols(exclude_cols, form)
-        form._id = pk
+        form._id = self.datamodel.get_pk_value(item)  # FAB's unique checks compare with the row's own key
         if form.validate():
             self.process_form(form, False)
             try:

@@ -97,7 +97,7 @@ def _access_max_days():
 
 def _given(user, name):
     if name == "territory":
-        return getattr(user, "territory", None) is not None or getattr(user, "territory_id", None) is not None
+        return getattr(user, "territory", None) is not None  # the relation: a form sets it, not territory_id
     value = getattr(user, name, None)
     return value is not None and (not isinstance(value, str) or value.strip() != "")
 
