@@ -93,9 +93,9 @@ class UserActivation(Model):
         fields={"user": F(_l("User"), personal="none"), "user_id": F(_l("User"), personal="none"),
                 "token_hash": F(_l("Hash of the link"), _l("SHA-256 of the token; the token itself is never "
                                                             "stored."), personal="none"),
-                "issued_at": _l("Issued at"), "expires_at": _l("Expires at"), "used_at": _l("Used at"),
-                "revoked_at": _l("Revoked at"), "issued_by_id": F(_l("Issued by"), personal="none"),
-                "issued_by": F(_l("Issued by"), personal="none")})
+                "issued_at": _l("Link issued at"), "expires_at": _l("Expires at"), "used_at": _l("Used at"),
+                "revoked_at": _l("Revoked at"), "issued_by_id": F(_l("Link issued by"), personal="none"),
+                "issued_by": F(_l("Link issued by"), personal="none")})
 
     id = Column(Integer, primary_key=True)
     user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="CASCADE"), nullable=False, index=True)
