@@ -182,7 +182,7 @@ class SanaripUserView(UserDBModelView):
             item.password = None  # no password until the person follows the activation link
 
     def post_add(self, item):
-        if not item.password:
+        if item.id is not None and not item.password:  # saved (FAB's add flashes and rolls back a refusal)
             self._issue_links([item])
 
     def pre_update(self, item):
