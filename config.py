@@ -12,6 +12,9 @@
 | IDLE_TIMEOUT_MIN      | 30                                        | a session idle this long is logged out         |
 | ACCESS_TOKEN_MIN      | 15                                        | lifetime of a JWT access token                 |
 | SESSION_LIFETIME_HOURS | 12                                       | refresh tokens stop this long after the login  |
+| ACTIVATION_LINK_HOURS | 72                                        | a new account's one-time activation link lives |
+| ACTIVATION_RATE_LIMIT | 20 per minute                             | the activation page, per client address        |
+| CHILD_PROTECTION_ACCESS_MAX_DAYS | 365                            | longest validity of a child-protection account |
 | LOGIN_THROTTLE_FREE   | 3                                         | failed logins per address and account …        |
 | LOGIN_THROTTLE_DELAY_SEC | 5                                      | … then a wait doubling from this per failure   |
 | LOGIN_THROTTLE_HOURS  | 24                                        | how far back the throttle counts failures      |
@@ -96,6 +99,11 @@ class Config:
     IDLE_TIMEOUT_MIN = _int("IDLE_TIMEOUT_MIN", 30)
     ACCESS_TOKEN_MIN = _int("ACCESS_TOKEN_MIN", 15)
     SESSION_LIFETIME_HOURS = _int("SESSION_LIFETIME_HOURS", 12)
+    # a new account's one-time activation link (app/services/accounts.py): hours valid, page rate per address
+    ACTIVATION_LINK_HOURS = _int("ACTIVATION_LINK_HOURS", 72)
+    ACTIVATION_RATE_LIMIT = os.environ.get("ACTIVATION_RATE_LIMIT", "20 per minute")
+    # a child-protection account is valid for a fixed term of at most this many days (cl. 13(3), 24)
+    CHILD_PROTECTION_ACCESS_MAX_DAYS = _int("CHILD_PROTECTION_ACCESS_MAX_DAYS", 365)
     # per (client address, account): LOGIN_THROTTLE_FREE failures, then waits of DELAY, 2×DELAY, 4×DELAY, …
     LOGIN_THROTTLE_FREE = _int("LOGIN_THROTTLE_FREE", 3)
     LOGIN_THROTTLE_DELAY_SEC = _int("LOGIN_THROTTLE_DELAY_SEC", 5)

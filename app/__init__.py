@@ -85,6 +85,10 @@ def create_app(config=None, **overrides):
                 app.register_blueprint(blueprint)
                 if getattr(blueprint, "rate_limit", None):
                     appbuilder.sm.limiter.limit(blueprint.rate_limit)(blueprint)
+        from views.activation import activation  # the one-time activation links of new accounts
+
+        app.register_blueprint(activation)
+        appbuilder.sm.limiter.limit(activation.rate_limit)(activation)
         # The JSON API authenticates with a bearer token (JWT), not the session cookie: no CSRF token there.
         from flask_appbuilder.api import BaseApi
 

@@ -65,10 +65,31 @@ def _role_context():
     return _templates(), current_app.appbuilder, menus
 
 
-def create_user(username, password, role_names, first_name="", last_name="", email=None, territory=None):
-    """Create a login through the same rules as the UI (password complexity). Returns the user or None if the
-    username exists."""
+def demo_access_request(today=None):
+    """The access request of a demo child-protection account (cl. 13(3), 24): a made-up organisation with a
+    well-formed INN, a well-formed PIN, valid from today for the longest term allowed."""
+    import datetime
+
+    from app.clock import local_today
+    from app.services.accounts import DEFAULT_ACCESS_MAX_DAYS
+
+    today = today or local_today()
+    days = int(current_app.config.get("CHILD_PROTECTION_ACCESS_MAX_DAYS") or DEFAULT_ACCESS_MAX_DAYS)
+    return {"organisation": "Демо: балдарды коргоо органы", "organisation_inn": "01203200510012",
+            "organisation_address": "Бишкек ш., Демо көч., 1", "pin": "21505198000123", "position": "Адис",
+            "valid_from": today, "valid_until": today + datetime.timedelta(days=days)}
+
+
+def create_user(username, password, role_names, first_name="", last_name="", email=None, territory=None,
+                access=None):
+    """Create a login through the same rules as the UI (password complexity, the account rules of
+    app/services/accounts.check_account: a child-protection role needs the access request `access` — organisation,
+    organisation_inn, organisation_address, pin, position, valid_from, valid_until — and a territory). Returns the
+    user or None if the username exists; a refused account raises DomainError and nothing is saved."""
+    from types import SimpleNamespace
+
     from app.security import password_complexity
+    from app.services.accounts import check_account
 
     sm = current_app.appbuilder.sm
     if sm.find_user(username=username) is not None:
@@ -77,12 +98,20 @@ def create_user(username, password, role_names, first_name="", last_name="", ema
     roles = [sm.find_role(name) for name in role_names]
     if any(r is None for r in roles):
         raise click.ClickException(f"unknown role in {role_names}")
+    access = {k: v for k, v in (access or {}).items() if v not in (None, "")}
+    check_account(SimpleNamespace(first_name=first_name or username, last_name=last_name or "-", roles=roles,
+                                  territory=territory, territory_id=None,
+                                  **{k: access.get(k) for k in ("organisation", "organisation_inn",
+                                                                "organisation_address", "pin", "position",
+                                                                "valid_from", "valid_until")}))
     user = sm.add_user(username, first_name or username, last_name or "-", email or f"{username}@sanarip.local",
                        roles, password)
     if not user:
         raise click.ClickException(f"could not create {username}")
-    if territory is not None:
+    if territory is not None or access:
         user.territory = territory
+        for name, value in access.items():
+            setattr(user, name, value)
         sm.session.commit()
     return user
 
@@ -182,6 +211,13 @@ def _demo_last_name(template):
         return str(template.label)[:64]  # FAB keeps 64 characters
 
 
+def _needs_access_request(template):
+    from app.services.accounts import needs_access_request
+    from types import SimpleNamespace
+
+    return needs_access_request(SimpleNamespace(roles=[SimpleNamespace(name=template.name)]))
+
+
 def seed_demo():
     password = os.environ.get("DEMO_PASSWORD") or None
     generated = password is None
@@ -202,7 +238,8 @@ def seed_demo():
             continue  # bound to an organisation or an office of the demo data: created after it (below)
         username = demo_username(template)
         user = create_user(username, password, [template.name], "Демо", _demo_last_name(template),
-                           territory=territory if template.territorial else None)
+                           territory=territory if template.territorial else None,
+                           access=demo_access_request() if _needs_access_request(template) else None)
         if user is not None:
             created(username, template,
                     f" in {territory.name_ru}" if template.territorial and territory is not None else "")
@@ -329,9 +366,19 @@ def demo_users_command():
 @click.option("--last-name", default="")
 @click.option("--email", default=None)
 @click.option("--territory", "territory_code", default=None, help="SOATE code of the user's scope")
+@click.option("--organisation", default=None, help="access request: the organisation (child protection roles)")
+@click.option("--organisation-inn", default=None, help="access request: the organisation's INN")
+@click.option("--organisation-address", default=None, help="access request: the organisation's address")
+@click.option("--pin", default=None, help="access request: the person's PIN")
+@click.option("--position", default=None, help="access request: the person's position")
+@click.option("--valid-from", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+@click.option("--valid-until", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
 @with_appcontext
-def create_user_command(username, roles, password, first_name, last_name, email, territory_code):
-    """Create a login (password complexity applies here too)."""
+def create_user_command(username, roles, password, first_name, last_name, email, territory_code, organisation,
+                        organisation_inn, organisation_address, pin, position, valid_from, valid_until):
+    """Create a login (password complexity and the account rules apply here too: a child-protection role needs
+    the access request and a validity period)."""
+    from app.errors import DomainError
     from models.reference import Territory
 
     territory = None
@@ -339,10 +386,16 @@ def create_user_command(username, roles, password, first_name, last_name, email,
         territory = db.session.query(Territory).filter_by(code=territory_code).first()
         if territory is None:
             raise click.ClickException(f"no territory with code {territory_code}")
+    access = {"organisation": organisation, "organisation_inn": organisation_inn,
+              "organisation_address": organisation_address, "pin": pin, "position": position,
+              "valid_from": valid_from.date() if valid_from else None,
+              "valid_until": valid_until.date() if valid_until else None}
     try:
-        user = create_user(username, password, list(roles), first_name, last_name, email, territory)
+        user = create_user(username, password, list(roles), first_name, last_name, email, territory, access)
     except PasswordComplexityValidationError as exc:
         raise click.ClickException(str(exc))
+    except DomainError as exc:
+        raise click.ClickException(f"{exc.field or ''}: {exc}" if exc.field else str(exc))
     if user is None:
         raise click.ClickException(f"user {username} exists")
     _echo(f"created {username}")

@@ -6,7 +6,10 @@ import datetime
 import re
 import time
 
-from flask import current_app, flash, g, has_request_context, jsonify, request, session
+from flask import current_app, flash, g, has_request_context, jsonify, request, session, url_for
+from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget
+from wtforms import PasswordField, validators
+from wtforms.validators import EqualTo
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
@@ -45,6 +48,17 @@ def password_complexity(password: str) -> None:
         raise PasswordComplexityValidationError(
             gettext("The password needs at least 10 characters, with upper- and lower-case letters and a digit.")
         )
+
+
+def _optional_complexity(form, field):
+    """The platform's password rule, for a password that was typed (an empty one means: activation link)."""
+    from wtforms.validators import ValidationError
+
+    if field.data:
+        try:
+            password_complexity(field.data)
+        except PasswordComplexityValidationError as exc:
+            raise ValidationError(str(exc)) from None
 
 
 def today():
@@ -136,6 +150,18 @@ class SanaripUserView(UserDBModelView):
     _account = ["territory", "scope_office", "scope_organisation", "organisation", "organisation_inn",
                 "organisation_address", "pin", "position", "valid_from", "valid_until"]
     add_columns = UserDBModelView.add_columns + _account
+    # The password is optional: left empty, the account gets a one-time activation link (the only way for a
+    # child-protection account: app/services/accounts.py); typed, the account is created the old way.
+    add_form_extra_fields = {
+        "password": PasswordField(
+            _l("Password"), description=_l("Leave empty to send the person a one-time activation link instead "
+                                           "(required for child protection roles)."),
+            validators=[validators.Optional(), _optional_complexity], widget=BS3PasswordFieldWidget()),
+        "conf_password": PasswordField(
+            _l("Confirm Password"), validators=[validators.Optional(),
+                                                EqualTo("password", message=_l("Passwords must match"))],
+            widget=BS3PasswordFieldWidget()),
+    }
     edit_columns = UserDBModelView.edit_columns + _account + ["locked_at"]
     search_columns = ["username", "first_name", "last_name", "email", "territory", "active", "roles",
                       "valid_until", "locked_at"]
@@ -154,10 +180,18 @@ class SanaripUserView(UserDBModelView):
     page_size = 25
 
     def pre_add(self, item):
-        from app.services.accounts import check_account
+        from app.services.accounts import check_account, check_typed_password
 
         check_account(item)
-        super().pre_add(item)  # FAB's: hashes the typed password
+        check_typed_password(item, item.password)
+        if item.password:
+            super().pre_add(item)  # FAB's: hashes the typed password
+        else:
+            item.password = None  # no password until the person follows the activation link
+
+    def post_add(self, item):
+        if item.id is not None and not item.password:  # saved (FAB's add flashes and rolls back a refusal)
+            self._issue_links([item])
 
     def pre_update(self, item):
         from app.services.accounts import check_account, login_refusal
@@ -166,6 +200,70 @@ class SanaripUserView(UserDBModelView):
         super().pre_update(item)
         if not item.active or login_refusal(item, today()) is not None:
             item.session_version = (item.session_version or 0) + 1  # deactivated, locked or expired: sessions end
+
+    # a refused save shows the form again with the message at its field and nothing saved (views/base.py)
+    def _add(self):
+        from views.base import SanaripModelView
+
+        return SanaripModelView._add(self)
+
+    def add_defaults(self):
+        return {}
+
+    def _refusal(self, exc):
+        from views.base import SanaripModelView
+
+        return SanaripModelView._refusal(self, exc)
+
+    def _edit(self, pk):
+        from flask import abort
+        from views.base import show_refusal
+
+        if request.method != "POST":
+            return super()._edit(pk)
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            abort(404)
+        form = self.edit_form.refresh(request.form)
+        exclude_cols = self._filters.get_relation_cols()
+        self._fill_form_exclude_cols(exclude_cols, form)
+        form._id = self.datamodel.get_pk_value(item)  # FAB's unique checks compare with the row's own key
+        if form.validate():
+            self.process_form(form, False)
+            try:
+                form.populate_obj(item)
+                self.pre_update(item)
+                self.datamodel.edit(item)
+            except Exception as exc:
+                show_refusal(form, self._refusal(exc))
+            else:
+                self.post_update(item)
+                flash(self.edit_row_message, "success")
+                return None
+        return self._get_edit_widget(form=form, exclude_cols=exclude_cols)
+
+    def _issue_links(self, users):
+        """A new one-time activation link for each of `users` (the old ones stop working): shown once to the
+        administrator and sent through the notification channel (app/notify.py) to the user's e-mail."""
+        from app.services import accounts
+
+        session = self.datamodel.session
+        hours = current_app.config.get("ACTIVATION_LINK_HOURS") or accounts.DEFAULT_ACTIVATION_HOURS
+        issued = [(user, accounts.issue_activation(session, user, clock.now(), by=g.user, hours=hours))
+                  for user in users]
+        session.commit()
+        for user, token in issued:
+            link = url_for("activation.activate", token=token, _external=True)
+            send_activation_link(user, link, hours)
+            flash(gettext("One-time activation link for %(user)s (shown only now, valid %(hours)s hours; also sent "
+                          "to %(email)s): %(link)s", user=user.username, hours=hours, email=user.email or "-",
+                          link=link), "info")
+
+    @action("activation_link", _l("New activation link"), _l("Issue a new one-time activation link to the selected "
+                                                             "users? Their earlier links stop working."), "fa-link")
+    def activation_link(self, items):
+        self._issue_links(items if isinstance(items, list) else [items])
+        return self._redirect_back()
 
     @action("unlock", _l("Unlock"), _l("Unlock the selected accounts?"), "fa-unlock")
     def unlock(self, items):
@@ -189,6 +287,24 @@ class SanaripUserView(UserDBModelView):
         from flask import redirect
 
         return redirect(self.get_redirect())
+
+
+def send_activation_link(user, link, hours):
+    """The link through the platform's notification channel ("email", app/notify.py: a log file by default); a
+    failed delivery is logged, the administrator still has the link on screen."""
+    from types import SimpleNamespace
+
+    from app import notify
+
+    message = SimpleNamespace(
+        channel="email", recipient=user.email, language=None,
+        subject=gettext("Sanarip: activate your account"),
+        body=gettext("An account %(user)s was created for you. Set your password within %(hours)s hours with this "
+                     "one-time link: %(link)s", user=user.username, hours=hours, link=link))
+    try:
+        notify.send(message, current_app.config)
+    except Exception as exc:  # noqa: BLE001 - any channel failure: logged, never a 500
+        current_app.logger.warning("activation link for %s not delivered: %s", user.username, notify.error_text(exc))
 
 
 class SanaripGroupView(UserGroupModelView):
@@ -242,6 +358,10 @@ class SanaripSecurityManager(SecurityManager):
         from app.services import accounts
 
         user = self.find_login_user(username)
+        if user is not None and not user.password and user.locked_at is None:
+            # not activated yet: no password can match (counted as a failure, like a wrong password)
+            self._audit("login_failed", "ab_user", user.id, {"reason": "not_activated"}, user=user)
+            return None
         wait = accounts.throttle_wait(self._pair_failures(user, username), clock.now(),
                                       current_app.config["LOGIN_THROTTLE_FREE"],
                                       current_app.config["LOGIN_THROTTLE_DELAY_SEC"])

@@ -1,6 +1,7 @@
 """Flask-AppBuilder's user, extended with a scope and a validity period."""
 import datetime
 
+from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import ApiKey, RegisterUser, User
 from sqlalchemy import Column, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import relationship
@@ -77,6 +78,35 @@ class SanaripUser(User):
     @property
     def is_locked(self):
         return self.locked_at is not None
+
+
+class UserActivation(Model):
+    """A one-time activation link of an account (app/services/accounts.py, "Activation"): only the SHA-256 of
+    the token is stored; it works once (`used_at`), until `expires_at`, and a new link revokes the old one."""
+
+    __tablename__ = "ab_user_activation"
+    __dataset__ = Dataset(
+        _l("Activation links"), _l("Activation link"),
+        _l("One-time links by which a new account sets its password; only a hash of the link is kept."),
+        Legal("personal_data_law"), personal="none",
+        retention=_l("Kept while the account exists; the audit trail keeps the history."),
+        fields={"user": F(_l("User"), personal="none"), "user_id": F(_l("User"), personal="none"),
+                "token_hash": F(_l("Hash of the link"), _l("SHA-256 of the token; the token itself is never "
+                                                            "stored."), personal="none"),
+                "issued_at": _l("Link issued at"), "expires_at": _l("Expires at"), "used_at": _l("Used at"),
+                "revoked_at": _l("Revoked at"), "issued_by_id": F(_l("Link issued by"), personal="none"),
+                "issued_by": F(_l("Link issued by"), personal="none")})
+
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    user = relationship(SanaripUser, foreign_keys=[user_id])
+    token_hash = Column(String(64), nullable=False, unique=True)
+    issued_at = Column(UTCDateTime, nullable=False)
+    expires_at = Column(UTCDateTime, nullable=False)
+    used_at = Column(UTCDateTime)
+    revoked_at = Column(UTCDateTime)
+    issued_by_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
+    issued_by = relationship(SanaripUser, foreign_keys=[issued_by_id])
 
 
 # FAB's own tables store instants like ours (aware UTC); FAB writes `datetime.now()`, converted when assigned.

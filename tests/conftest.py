@@ -169,14 +169,20 @@ def make_user(app):
     """Create a login with the given roles (and territory code); returns its username."""
 
     def factory(roles=("Admin",), territory=None, **fields):
-        from app.cli import create_user
+        from types import SimpleNamespace
+
+        from app.cli import create_user, demo_access_request
         from app.extensions import db
+        from app.services.accounts import needs_access_request
         from models.reference import Territory
 
         username = fields.pop("username", None) or f"u_{uuid.uuid4().hex[:10]}"
         with app.app_context():
             place = db.session.query(Territory).filter_by(code=territory).one() if territory else None
-            user = create_user(username, PASSWORD, list(roles), territory=place)
+            # a child-protection account needs its access request (app/services/accounts.check_account)
+            access = demo_access_request() if needs_access_request(
+                SimpleNamespace(roles=[SimpleNamespace(name=r) for r in roles])) else None
+            user = create_user(username, PASSWORD, list(roles), territory=place, access=access)
             for key, value in fields.items():
                 setattr(user, key, value)
             db.session.commit()

@@ -124,7 +124,7 @@ def test_help_is_linked_from_the_user_menu_and_the_home_page(app, make_user):
 
 
 def test_demo_users_lists_the_demo_logins(app, monkeypatch):
-    from app.cli import _templates, create_user, demo_username
+    from app.cli import _needs_access_request, _templates, create_user, demo_access_request, demo_username
     from app.extensions import db
     from models.reference import Territory
 
@@ -132,7 +132,8 @@ def test_demo_users_lists_the_demo_logins(app, monkeypatch):
         rayon = db.session.query(Territory).filter_by(code=RAYON).one()
         for template in _templates():
             create_user(demo_username(template), "Demo-pass-2026!", [template.name],
-                        territory=rayon if template.territorial else None)
+                        territory=rayon if template.territorial else None,
+                        access=demo_access_request() if _needs_access_request(template) else None)
         db.session.commit()
         names = [(demo_username(t), t.name) for t in _templates()]
     runner = app.test_cli_runner()
