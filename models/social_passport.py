@@ -359,7 +359,7 @@ class StatusChange(StatusHistory, _PassportChild, Model):
 
 # --- proposals of the social-protection body (Sanarip Aimak regulation, cl. 23; cl. 4(13)) -----------------------
 PROPOSAL_STATES = {"proposed": _l("Proposed"), "passport_formed": _l("Passport formed"),
-                   "rejected": _l("Rejected")}
+                   "rejected": _l("Proposal rejected")}
 PROPOSAL_GROUNDS = classifier("social_passport_proposal_ground", _l("Grounds of proposals for a social passport"), {
     "low_income": _l("Income below the poverty line"), "many_children": _l("Many children"),
     "disability": _l("Disability of a family member"), "loss_of_breadwinner": _l("Loss of the breadwinner"),
