@@ -274,3 +274,12 @@ def test_support_list_leaves_a_passport_whose_review_fell_due_before_the_daily_r
     passport.review_due_on = local_today() - datetime.timedelta(days=3)
     db.session.flush()
     assert passport.id not in ids()
+
+
+def test_the_workflow_walker_walks_the_proposals(app, make_user):
+    """tests/test_workflow.py's walker on this workflow alone: the demo data has open proposals where a step is
+    possible in two territories."""
+    from tests.test_workflow import _walk, _workflows
+
+    [(wf, view, api)] = [w for w in _workflows(app) if w[0].key == "social_passport_proposal"]
+    assert _walk(app, make_user, wf, view, api)

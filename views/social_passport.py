@@ -4,12 +4,12 @@ daily command that marks passports due for annual review."""
 import datetime
 import json
 
-from flask import g, render_template, url_for
+from flask import g, render_template
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import format_date, format_datetime, format_decimal, gettext, lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from wtforms import BooleanField, SelectField
 
 from app.catalogue import dictionary
@@ -230,11 +230,10 @@ def passport_with_state(passport):
     approval through the passport's workflow (one place: the passport)."""
     if passport is None:
         return ""
-    state = STATUSES.get(passport.status, passport.status)
-    return Markup('<a href="{}">{}</a> <span class="label label-{}">{}</span>').format(
-        url_for("SocialPassportView.show", pk=passport.id), str(passport),
-        service.WORKFLOW.states[passport.status].colour if passport.status in service.WORKFLOW.states else "default",
-        escape(str(state)))
+    state = service.WORKFLOW.states.get(passport.status)
+    return Markup(render_template("social_passport/_proposal_passport.html", passport=passport,
+                                  colour=state.colour if state else "default",
+                                  state=state.label if state else passport.status).strip())
 
 
 class SocialPassportProposalView(WorkflowViewMixin, SanaripModelView):
@@ -270,10 +269,7 @@ class SocialPassportProposalApi(WorkflowApiMixin, SanaripModelRestApi):
     resource_name = "social_passport_proposal"
     datamodel = SQLAInterface(SocialPassportProposal)
     workflow_view = SocialPassportProposalView
-    base_permissions = ["can_get", "can_info"]
-    list_columns = ["id", "territory_id", "household_id", "ground", "note", "proposed_on", "status",
-                    "rejection_reason", "decided_on", "passport_id"]
-    show_columns = list_columns
+    base_permissions = ["can_get", "can_info"]  # the columns: the dataset's layout `api`
 
 
 # --- lists of families needing state support ---------------------------------------------------------------------
