@@ -272,7 +272,7 @@ def _social_passport():
     from flask_babel import lazy_gettext as _l
 
     from app.scope import scoped_select
-    from models.social_passport import SocialPassport
+    from models.social_passport import SocialPassport, SocialPassportProposal
 
     from app.seed import social_passport as seed
     from app.seed.roles import RoleTemplate, common, grant
@@ -332,6 +332,10 @@ def _social_passport():
                  rows=lambda session, scope, today: scoped_select(SocialPassport, scope).where(
                      SocialPassport.status == "submitted")),
             Tile(SupportListView, _l("Families needing state support"), icon="fa-heart"),
+            Tile(SocialPassportProposalView, _l("Proposals for social passports awaiting a decision"),
+                 filter=("status", "proposed"), style="info", icon="fa-hand-paper-o", recent=True,
+                 rows=lambda session, scope, today: scoped_select(SocialPassportProposal, scope).where(
+                     SocialPassportProposal.status == "proposed")),
         ],
     )
 

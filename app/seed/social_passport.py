@@ -1,6 +1,7 @@
 """Social passports: reference data (poverty lines, needs, reasons of low income, in three languages) and
 deterministic demo passports for the demo households of app/seed/household_book.py, in every status, through the
-services."""
+services; per village the first passport was formed from a proposal of the social-protection body, and there is
+an open and a rejected proposal (`seed_proposals`)."""
 import datetime
 import random
 from decimal import Decimal
