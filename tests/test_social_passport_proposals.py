@@ -283,3 +283,20 @@ def test_the_workflow_walker_walks_the_proposals(app, make_user):
 
     [(wf, view, api)] = [w for w in _workflows(app) if w[0].key == "social_passport_proposal"]
     assert _walk(app, make_user, wf, view, api)
+
+
+def test_demo_proposals_in_every_state_and_seeding_again_adds_nothing(app, db):
+    from app.seed import social_passport as seed
+    from models.reference import Territory
+    from models.social_passport import SocialPassportProposal
+
+    rows = db.session.query(SocialPassportProposal).all()
+    assert {p.status for p in rows} == {"proposed", "passport_formed", "rejected"}
+    assert all(p.passport is not None for p in rows if p.status == "passport_formed")
+    assert all(p.rejection_reason for p in rows if p.status == "rejected")
+    rayons = {db.session.get(Territory, p.territory_id).path.split("/")[2] for p in rows if p.status == "proposed"}
+    assert len(rayons) >= 2
+    count = len(rows)
+    seed.seed(db.session, echo=lambda m: None)
+    assert db.session.query(SocialPassportProposal).count() == count
+    db.session.rollback()
