@@ -272,26 +272,30 @@ def _social_passport():
     from flask_babel import lazy_gettext as _l
 
     from app.scope import scoped_select
-    from models.social_passport import SocialPassport
+    from models.social_passport import SocialPassport, SocialPassportProposal
 
     from app.seed import social_passport as seed
     from app.seed.roles import RoleTemplate, common, grant
     from charts.social_passport import SocialPassportChartView
     from views.social_passport import NeedView, PovertyLineView, ReasonView, SocialPassportApi, \
-        SocialPassportView, SupportListView
+        SocialPassportProposalApi, SocialPassportProposalView, SocialPassportView, SupportListView
 
     category, label = "Social passports", _l("Social passports")
     reference, reference_label = "Reference", _l("Reference data")
     passports = [*common(), grant(SocialPassportView, "read", "can_export", "can_print", menu=True),
                  grant(SocialPassportApi, "read")]
     support_list = [grant(SupportListView, "read", "can_export", "can_print", menu=True)]
-    charts = [grant(SocialPassportChartView, "read", menu=True)]
+    charts = [grant(SocialPassportChartView, "read", menu=True)]  # the chart's export is under its read
+    proposals = [grant(SocialPassportProposalView, "read", "can_export", menu=True),
+                 grant(SocialPassportProposalApi, "read")]
     return ModuleSpec(
         key="social_passport",
         label=label,
         menu=[
             MenuItem(SocialPassportView, "Family social passports", _l("Social passports of families"), category,
                      label, "fa-id-card-o", "fa-heart"),
+            MenuItem(SocialPassportProposalView, "Social passport proposals", _l("Proposals for social passports"),
+                     category, label, "fa-hand-paper-o"),
             MenuItem(SupportListView, "Families needing support", _l("Families needing state support"), category,
                      label, "fa-list"),
             MenuItem(SocialPassportChartView, "Social passport charts", _l("Social passport charts"), category,
@@ -303,14 +307,18 @@ def _social_passport():
             MenuItem(ReasonView, "Reasons of low income", _l("Reasons of low income"), reference,
                      reference_label, "fa-question-circle"),
         ],
-        apis=[SocialPassportApi],
+        apis=[SocialPassportApi, SocialPassportProposalApi],
         role_templates=[
             RoleTemplate("LSG clerk", _l("LSG clerk"), [
-                *passports, grant(SocialPassportView, "write", "can_submit", "can_reopen")]),
+                *passports, grant(SocialPassportView, "write", "can_submit", "can_reopen"), *proposals,
+                grant(SocialPassportProposalView, "can_form_passport", "can_reject")]),
             RoleTemplate("LSG head", _l("LSG head"), [
-                *passports, grant(SocialPassportView, "can_approve", "can_return"), *support_list, *charts]),
+                *passports, grant(SocialPassportView, "can_approve", "can_return"), *support_list, *charts,
+                *proposals]),
+            # the social-protection body proposes families (cl. 23) and reads every report and chart of the module
             RoleTemplate("Social protection specialist", _l("Social protection specialist"),
-                         [*passports, *support_list]),
+                         [*passports, *support_list, *charts, *proposals,
+                          grant(SocialPassportProposalView, "can_add")]),
             RoleTemplate("LSG policy specialist", _l("LSG policy specialist"), [*common(), *charts],
                          territorial=False),
         ],
@@ -324,6 +332,10 @@ def _social_passport():
                  rows=lambda session, scope, today: scoped_select(SocialPassport, scope).where(
                      SocialPassport.status == "submitted")),
             Tile(SupportListView, _l("Families needing state support"), icon="fa-heart"),
+            Tile(SocialPassportProposalView, _l("Proposals for social passports awaiting a decision"),
+                 filter=("status", "proposed"), style="info", icon="fa-hand-paper-o", recent=True,
+                 rows=lambda session, scope, today: scoped_select(SocialPassportProposal, scope).where(
+                     SocialPassportProposal.status == "proposed")),
         ],
     )
 

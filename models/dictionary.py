@@ -49,6 +49,8 @@ REGULATIONS = {
     "mfc_regulation": _l("Regulation on the automated system of multifunctional centres of public services "
                          "(resolution of 2015 No. 296), as adapted to the public service centres of the Kyrgyz "
                          "Republic"),
+    "sanarip_aimak": _l("Regulation on the automated information system “Sanarip Aimak” of local self-government "
+                        "bodies"),
     "platform": _l("Rules of the Sanarip platform (documented in its code and catalogue)"),
 }
 

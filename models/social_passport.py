@@ -355,3 +355,77 @@ class StatusChange(StatusHistory, _PassportChild, Model):
 
     def __repr__(self):
         return f"{self.from_status or ''} → {self.to_status}"
+
+
+# --- proposals of the social-protection body (Sanarip Aimak regulation, cl. 23; cl. 4(13)) -----------------------
+PROPOSAL_STATES = {"proposed": _l("Proposed"), "passport_formed": _l("Passport formed"),
+                   "rejected": _l("Proposal rejected")}
+PROPOSAL_GROUNDS = classifier("social_passport_proposal_ground", _l("Grounds of proposals for a social passport"), {
+    "low_income": _l("Income below the poverty line"), "many_children": _l("Many children"),
+    "disability": _l("Disability of a family member"), "loss_of_breadwinner": _l("Loss of the breadwinner"),
+    "single_parent": _l("Single-parent family"), "emergency": _l("Emergency or natural disaster"),
+    "other": _l("Other grounds")}, module="social_passport", system=("other",))
+
+
+class SocialPassportProposal(TerritoryScoped, Versioned, Tracked, Model):
+    """A proposal of the social-protection body to draw up the social passport of a family (a household of the
+    book): the specialist proposes, the LSG clerk forms the passport from it (services.social_passport
+    `form_passport_from_proposal`, through `create_passport`) or rejects it with a reason. Once formed, the
+    proposal's page shows the passport's own state (its approval is the passport's workflow). Its territory is the
+    household's."""
+
+    __tablename__ = "social_passport_proposal"
+    __dataset__ = Dataset(
+        _l("Proposals for social passports"), _l("Proposal for a social passport"),
+        _l("Families proposed by the social-protection body for a social passport: household, grounds, who "
+           "proposed and when, the decision of the aiyl okmotu and the passport formed."),
+        Legal("sanarip_aimak", _l("cl. 23; cl. 4(13)")), personal="special", retention=SP_RETENTION,
+        fields={
+            "household": F(_l("Household"), _l("Search by household number or address.")),
+            "ground": F(_l("Grounds"), _l("Why the family is proposed for a social passport."),
+                        classifier="social_passport_proposal_ground"),
+            "note": F(_l("Note"), _l("Circumstances of the family known to the social-protection body.")),
+            "proposed_on": _l("Proposed on"), "proposed_by": _l("Proposed by"),
+            "proposed_by_fk": _l("Proposed by"),
+            "status": F(_l("Status"), states=PROPOSAL_STATES),
+            "rejection_reason": F(_l("Reason of rejection"), _l("Why the aiyl okmotu does not form a passport.")),
+            "decided_on": _l("Decided on"), "decided_by": _l("Decided by"), "decided_by_fk": _l("Decided by"),
+            "passport": F(_l("Social passport"), _l("The passport formed from the proposal, with its status.")),
+            "passport_id": _l("Social passport")},
+        layout=Layout(
+            list=("household", "territory", "ground", "proposed_on", "proposed_by", "status", "passport"),
+            search=("household", "territory", "ground", "status", "proposed_on", "decided_on"),
+            form=("household", "ground", "note"),
+            edit=("ground", "note"),
+            show=("household", "territory", "ground", "note", "proposed_on", "proposed_by", "status",
+                  "rejection_reason", "decided_on", "decided_by", "passport", "created_by", "created_on",
+                  "changed_by", "changed_on"),
+            api=("id", "territory_id", "household_id", "ground", "note", "proposed_on", "status",
+                 "rejection_reason", "decided_on", "passport_id")))
+    personal = True
+
+    id = Column(Integer, primary_key=True)
+    household_id = Column(Integer, ForeignKey("household_book_household.id"), nullable=False, index=True)
+    household = relationship(Household)
+    ground = Column(String(30), nullable=False)
+    note = Column(Text)
+    proposed_on = Column(Date, nullable=False)
+    proposed_by_fk = Column(Integer, ForeignKey("ab_user.id"))
+    proposed_by = relationship("User", foreign_keys=[proposed_by_fk], enable_typechecks=False)
+    status = Column(String(16), nullable=False, default="proposed", index=True)
+    rejection_reason = Column(Text)
+    decided_on = Column(Date)
+    decided_by_fk = Column(Integer, ForeignKey("ab_user.id"))
+    decided_by = relationship("User", foreign_keys=[decided_by_fk], enable_typechecks=False)
+    passport_id = Column(Integer, ForeignKey("social_passport_passport.id"), index=True)
+    passport = relationship(SocialPassport)
+
+    def scope_territory_id(self):
+        territory = related_now(self, "territory")
+        if territory is not None:
+            return territory.id
+        return parent_scope_territory_id(self, "household")
+
+    def __repr__(self):
+        household = self.household
+        return f"№{household.number}" if household is not None else f"#{self.id}"

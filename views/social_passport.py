@@ -16,7 +16,8 @@ from app.catalogue import dictionary
 from app.reports import Column, Param, Report, ReportView
 from app.services import social_passport as service
 from models.household_book import EMPLOYMENTS, RELATIONS, SEXES
-from models.social_passport import INCOME_SOURCES, LIVESTOCK, STATUSES, Need, PovertyLine, Reason, SocialPassport
+from models.social_passport import INCOME_SOURCES, LIVESTOCK, PROPOSAL_STATES, STATUSES, Need, PovertyLine, Reason, \
+    SocialPassport, SocialPassportProposal
 from app.workflow import WorkflowApiMixin, WorkflowViewMixin
 from views.base import SanaripModelRestApi, SanaripModelView
 from app.clock import local_today
@@ -221,6 +222,54 @@ class SocialPassportApi(WorkflowApiMixin, SanaripModelRestApi):
     show_columns = list_columns + ["housing_tenure", "housing_type", "housing_condition", "land_ha",
                                    *LIVESTOCK, "children_out_of_school", "no_health_access",
                                    "receives_family_benefit", "note"]
+
+
+# --- proposals of the social-protection body ----------------------------------------------------------------------
+def passport_with_state(passport):
+    """The passport formed from a proposal, linked, with the passport's own state: the proposal follows its
+    approval through the passport's workflow (one place: the passport)."""
+    if passport is None:
+        return ""
+    state = service.WORKFLOW.states.get(passport.status)
+    return Markup(render_template("social_passport/_proposal_passport.html", passport=passport,
+                                  colour=state.colour if state else "default",
+                                  state=state.label if state else passport.status).strip())
+
+
+class SocialPassportProposalView(WorkflowViewMixin, SanaripModelView):
+    """Proposals of the social-protection body (Sanarip Aimak regulation, cl. 23): the specialist proposes a
+    household with its grounds; the LSG clerk forms the passport (service.PROPOSAL_WORKFLOW) or rejects it."""
+
+    workflow = service.PROPOSAL_WORKFLOW
+    datamodel = SQLAInterface(SocialPassportProposal)
+    choice_columns = {"status": PROPOSAL_STATES}
+    formatters_columns = {"proposed_on": _date, "decided_on": _date, "note": _text, "rejection_reason": _text,
+                          "passport": passport_with_state}
+    base_order = ("changed_on", "desc")
+
+    def __init__(self, *args, **kwargs):
+        self.search_form_extra_fields = {
+            "status": SelectField(dictionary.lazy_label(SocialPassportProposal, "status"),
+                                  choices=[(k, v) for k, v in PROPOSAL_STATES.items()])}
+        super().__init__(*args, **kwargs)
+
+    def on_add(self, item):
+        service.create_proposal(self.datamodel.session, item, g.user)
+
+    def on_update(self, item):
+        service.check_proposal_editable(item)
+
+    def on_delete(self, item):
+        service.check_proposal_editable(item)
+
+
+class SocialPassportProposalApi(WorkflowApiMixin, SanaripModelRestApi):
+    """Read-only, and the workflow steps: proposals are made through the form."""
+
+    resource_name = "social_passport_proposal"
+    datamodel = SQLAInterface(SocialPassportProposal)
+    workflow_view = SocialPassportProposalView
+    base_permissions = ["can_get", "can_info"]  # the columns: the dataset's layout `api`
 
 
 # --- lists of families needing state support ---------------------------------------------------------------------

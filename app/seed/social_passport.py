@@ -1,6 +1,7 @@
 """Social passports: reference data (poverty lines, needs, reasons of low income, in three languages) and
 deterministic demo passports for the demo households of app/seed/household_book.py, in every status, through the
-services."""
+services; per village the first passport was formed from a proposal of the social-protection body, and there is
+an open and a rejected proposal (`seed_proposals`)."""
 import datetime
 import random
 from decimal import Decimal
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from app.services import social_passport as service
 from models.household_book import Household
 from models.reference import Territory
-from models.social_passport import Need, PovertyLine, Reason, SocialPassport
+from models.social_passport import Need, PovertyLine, Reason, SocialPassport, SocialPassportProposal
 from app import clock
 
 # (year, som per person per month, guaranteed minimum income, source, note)
@@ -146,10 +147,23 @@ def seed(session, echo=print):
             if session.scalar(select(SocialPassport.id).where(SocialPassport.household_id == household.id)):
                 continue
             started = now - datetime.timedelta(days=400 if status == "review_due" else rng.randint(5, 60))
-            passport = SocialPassport(household=household, surveyed_on=started.date())
             line = service.find_poverty_line(session, village.id, started.year)
-            _fill(rng, passport, ratio, tenure, condition, line.amount if line else Decimal(3000), needs, reasons)
-            service.create_passport(session, passport, None, started)
+            if household is households[0]:  # proposed by the social-protection body, formed from the proposal
+                if session.scalar(select(SocialPassportProposal.id).where(
+                        SocialPassportProposal.household_id == household.id)):
+                    continue
+                proposal = _propose(session, household, *FORMED, started - datetime.timedelta(days=4))
+                service.PROPOSAL_WORKFLOW.take(session, proposal, "form_passport", {"surveyed_on": started.date()},
+                                               now=started)
+                passport = proposal.passport
+                _fill(rng, passport, ratio, tenure, condition, line.amount if line else Decimal(3000), needs,
+                      reasons)
+                service.update_passport(session, passport)
+            else:
+                passport = SocialPassport(household=household, surveyed_on=started.date())
+                _fill(rng, passport, ratio, tenure, condition, line.amount if line else Decimal(3000), needs,
+                      reasons)
+                service.create_passport(session, passport, None, started)
             if status != "draft":
                 service.submit(session, passport, None, None, started + datetime.timedelta(days=1))
             if status == "returned":
@@ -161,7 +175,50 @@ def seed(session, echo=print):
             added += 1
     due = service.mark_reviews_due(session, now)
     session.flush()
-    echo(f"  social passport: {added} passports added, {len(due)} due for annual review")
+    proposals = seed_proposals(session, villages, now)
+    echo(f"  social passport: {added} passports added, {len(due)} due for annual review, {proposals} proposals")
+    return added
+
+
+# demo proposals of the social-protection body (ground, note; the rejection's reason)
+FORMED = ("many_children", "Көп балалуу үй-бүлө, ата-энеси туруктуу жумушсуз.")
+OPEN = ("loss_of_breadwinner", "Үй-бүлөнүн багуучусу каза болгон.")
+REJECTED = ("low_income", "Үй-бүлөнүн кирешеси аз деп кайрылуу келди.",
+            "Үй-бүлөнүн кирешеси жакырчылык чегинен жогору: мамлекеттик колдоого муктаждыгы жок.")
+
+
+def _propose(session, household, ground, note, at):
+    proposal = SocialPassportProposal(household=household, ground=ground, note=note, proposed_on=at.date())
+    service.create_proposal(session, proposal, None, at)
+    session.flush()
+    return proposal
+
+
+def seed_proposals(session, villages, now):
+    """Per village: an open proposal for the first household without a passport after the passports' ones (the
+    clerk can form its passport), and a rejected one for the family approved without need (profile 3). The first
+    passport of a village was formed from a proposal (`seed`). A household with any proposal is skipped, so seeding
+    again adds nothing."""
+    added = 0
+    for village in villages:
+        households = session.scalars(select(Household).where(Household.territory_id == village.id)
+                                     .order_by(Household.number)).all()
+        households = [h for h in households if h.number.isdigit() and h.active_members]
+        free = [h for h in households[len(PROFILES):] if not session.scalar(
+            select(SocialPassport.id).where(SocialPassport.household_id == h.id))]
+        targets = [(free[0] if free else None, OPEN, None),
+                   (households[2] if len(households) > 2 else None, REJECTED[:2], REJECTED[2])]
+        for household, (ground, note), reason in targets:
+            if household is None or session.scalar(select(SocialPassportProposal.id).where(
+                    SocialPassportProposal.household_id == household.id)):
+                continue
+            at = now - datetime.timedelta(days=10 if reason else 3)
+            proposal = _propose(session, household, ground, note, at)
+            if reason:
+                service.PROPOSAL_WORKFLOW.take(session, proposal, "reject", {"reason": reason},
+                                               now=at + datetime.timedelta(days=2))
+            added += 1
+    session.flush()
     return added
 
 

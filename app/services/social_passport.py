@@ -33,11 +33,12 @@ from sqlalchemy.orm import selectinload
 from app import clock, workflow
 from app.catalogue import policy
 from app.errors import DomainError
-from app.scope import scoped_select
+from app.scope import refuse_duplicate, scoped_select
 from models.dictionary import Legal
 from models.reference import Territory
-from models.social_passport import (EDITABLE_STATUSES, INCOME_SOURCES, LIVESTOCK, STATUSES, Need, PassportMember,
-                                    PovertyLine, SocialPassport, StatusChange, passport_need, passport_reason)
+from models.social_passport import (EDITABLE_STATUSES, INCOME_SOURCES, LIVESTOCK, PROPOSAL_STATES, STATUSES, Need,
+                                    PassportMember, PovertyLine, SocialPassport, SocialPassportProposal,
+                                    StatusChange, passport_need, passport_reason)
 from app.clock import local_today
 
 SCORE_THRESHOLD = 35
@@ -458,12 +459,21 @@ def daily(session, now):
 
 
 # --- lists for the labour and social-protection body ------------------------------------------------------------
-def support_list_query(scope, territory=None):
+def on_support_list_condition(day: datetime.date):
+    """SQL: the passport is on the support list on `day`: approved, needing support, and its annual review not
+    yet due (`review_due_on` after `day`). Computed from the dates when read, so a passport whose review fell due
+    today has left the list before the daily duty marks it "due for annual review"."""
+    return and_(SocialPassport.status == "approved", SocialPassport.needs_support.is_(True),
+                or_(SocialPassport.review_due_on.is_(None), SocialPassport.review_due_on > day))
+
+
+def support_list_query(scope, territory=None, day=None):
     """SELECT of the approved passports of families needing state support, inside `scope` and (optionally) a
     territory subtree, ordered by territory and household number. A passport due for annual review has left the
-    list until it is approved again: an approval is valid for REVIEW_MONTHS months."""
+    list until it is approved again: an approval is valid for REVIEW_MONTHS months; the due date is compared with
+    `day` (today) in SQL, not left to the daily duty."""
     query = (scoped_select(SocialPassport, scope).join(Territory, Territory.id == SocialPassport.territory_id)
-             .where(SocialPassport.status == "approved", SocialPassport.needs_support.is_(True)))
+             .where(on_support_list_condition(day or local_today())))
     if territory is not None:
         query = query.where(Territory.path.startswith(territory.path, autoescape=True))
     return (query.order_by(Territory.path, SocialPassport.household_number, SocialPassport.id)
@@ -476,10 +486,112 @@ def support_list_units(session, scope):
     choices. The paths of the listed families' villages name all their ancestors, so two small queries suffice."""
     paths = session.scalars(
         scoped_select(SocialPassport, scope, Territory.path).join(Territory, SocialPassport.territory_id == Territory.id)
-        .where(SocialPassport.status == "approved", SocialPassport.needs_support.is_(True)).distinct()).all()
+        .where(on_support_list_condition(local_today())).distinct()).all()
     codes = {code for path in paths for code in path.strip("/").split("/")[:3]}
     if not codes:
         return []
     return session.scalars(scoped_select(Territory, scope).where(Territory.code.in_(codes), Territory.level <= 3)
                            .order_by(Territory.path)).all()
 
+
+
+# --- proposals of the social-protection body (Sanarip Aimak regulation, cl. 23; cl. 4(13)) -----------------------
+def _proposal_household_free(session, proposal):
+    """Forming needs a household without a passport (one passport per household): otherwise the step is not
+    offered, and the clerk reopens the existing passport instead."""
+    with session.no_autoflush:
+        existing = session.scalar(select(SocialPassport.id).where(
+            SocialPassport.household_id == proposal.household_id))
+    if existing is not None:
+        raise DomainError(_l("Household №%(number)s already has a social passport; reopen it for review instead.",
+                             number=proposal.household.number), field="household", code="passport_exists")
+
+
+#: the proposal's workflow: proposed by the social-protection specialist; the LSG clerk forms the passport from it
+#: or rejects it (a reason is required). A formed proposal shows its passport's own state (the passport's workflow).
+PROPOSAL_WORKFLOW = workflow.Workflow(
+    "social_passport_proposal", SocialPassportProposal,
+    states=[workflow.State("proposed", PROPOSAL_STATES["proposed"], "primary"),
+            workflow.State("passport_formed", PROPOSAL_STATES["passport_formed"], "success", final=True),
+            workflow.State("rejected", PROPOSAL_STATES["rejected"], "danger", final=True)],
+    transitions=[
+        workflow.Transition(
+            "form_passport", _l("Form the social passport"), ("proposed",), "passport_formed", style="success",
+            fields=[workflow.Field("surveyed_on", "date", _l("Survey date"), required=True,
+                                   initial=lambda session, proposal: local_today())],
+            guard=_proposal_household_free,
+            apply=lambda session, proposal, step: form_passport_from_proposal(
+                session, proposal, user=step.actor, surveyed_on=step.data.get("surveyed_on"), now=step.now),
+            done=_l("The social passport was formed in draft: complete its questionnaire and submit it.")),
+        workflow.Transition(
+            "reject", _l("Reject the proposal"), ("proposed",), "rejected", style="danger",
+            fields=[workflow.Field("reason", "text", _l("Reason of rejection"), required=True)],
+            apply=lambda session, proposal, step: reject_proposal(session, proposal, step.data.get("reason"),
+                                                                  user=step.actor, now=step.now),
+            done=_l("The proposal was rejected.")),
+    ])
+
+
+def create_proposal(session, proposal: SocialPassportProposal, user=None, now=None):
+    """A new proposal of the social-protection body: it lies in its household's territory, is dated today, and a
+    household has at most one open (proposed) proposal."""
+    now = _now(now)
+    household = proposal.household
+    if household is None:
+        raise DomainError(_l("Choose the household."), field="household", code="no_household")
+    if not proposal.ground:
+        raise DomainError(_l("Choose the grounds."), field="ground", code="no_ground")
+    with session.no_autoflush:
+        twin = session.scalar(select(SocialPassportProposal).where(
+            SocialPassportProposal.household_id == household.id, SocialPassportProposal.status == "proposed",
+            SocialPassportProposal.id != (proposal.id or -1)))
+    if twin is not None:
+        refuse_duplicate(session, twin, lambda: _l(
+            "Household №%(number)s already has an open proposal of %(day)s.", number=household.number,
+            day=twin.proposed_on.isoformat()), field="household", code="proposal_exists")
+    proposal.territory = household.territory
+    proposal.proposed_on = proposal.proposed_on or local_today(now)
+    proposal.proposed_by_fk = proposal.proposed_by_fk or getattr(user, "id", None)
+    proposal.status = "proposed"
+    session.add(proposal)
+    return proposal
+
+
+def check_proposal_editable(proposal):
+    """Only an open proposal may be changed or deleted: a decided one is the record of the decision."""
+    if proposal.status != "proposed":
+        raise DomainError(_l("A proposal in status “%(status)s” cannot be changed.",
+                             status=PROPOSAL_STATES.get(proposal.status, proposal.status)), code="not_editable")
+
+
+def form_passport_from_proposal(session, proposal, user=None, surveyed_on=None, now=None):
+    """The LSG clerk forms the household's social passport from the proposal: a draft passport made by
+    `create_passport` (its rules: one per household, the composition from the book, the evaluation), linked to
+    the proposal. The passport then goes through its own workflow; the proposal's page shows its state."""
+    now = _now(now)
+    if proposal.status != "proposed":
+        raise DomainError(_l("This step is not possible for a proposal in status “%(status)s”.",
+                             status=PROPOSAL_STATES.get(proposal.status, proposal.status)), code="bad_transition")
+    passport = SocialPassport(household=proposal.household, surveyed_on=surveyed_on or local_today(now),
+                              note=proposal.note)
+    create_passport(session, passport, user, now)
+    proposal.passport = passport
+    proposal.status = "passport_formed"
+    proposal.decided_on = local_today(now)
+    proposal.decided_by_fk = getattr(user, "id", None)
+    return passport
+
+
+def reject_proposal(session, proposal, reason, user=None, now=None):
+    """The LSG clerk rejects the proposal; the reason is required."""
+    now = _now(now)
+    if proposal.status != "proposed":
+        raise DomainError(_l("This step is not possible for a proposal in status “%(status)s”.",
+                             status=PROPOSAL_STATES.get(proposal.status, proposal.status)), code="bad_transition")
+    if not (reason or "").strip():
+        raise DomainError(_l("Say why the proposal is rejected."), field="reason", code="reason_required")
+    proposal.rejection_reason = reason.strip()
+    proposal.status = "rejected"
+    proposal.decided_on = local_today(now)
+    proposal.decided_by_fk = getattr(user, "id", None)
+    return proposal
