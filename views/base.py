@@ -67,7 +67,7 @@ def dictionary_columns(view):
     view.label_columns = LabelMap(model, {**dictionary.labels(model), **(view.label_columns or {})})
     view.description_columns = {**dictionary.descriptions(model), **(view.description_columns or {})}
     coded = {col: classifiers.ClassifierChoices(code) for col, code in dictionary.classifier_columns(model).items()}
-    view.choice_columns = {**coded, **(getattr(view, "choice_columns", None) or {})}
+    view.choice_columns = {**dictionary.state_columns(model), **coded, **(getattr(view, "choice_columns", None) or {})}
 
 
 def check_dictionary_values(session, item):
@@ -103,8 +103,9 @@ def _scoped_rel_filters(datamodel, columns, declared):
 def _format_value(value):
     if value is None:
         return ""
-    if isinstance(value, datetime.datetime):
-        return format_datetime(value, "short")
+    if isinstance(value, datetime.datetime):  # one unambiguous form per language ("5/12/26" was not)
+        local = clock.to_local(value) if value.tzinfo is not None else value
+        return f"{format_date(local, 'medium')} {local:%H:%M}"
     if isinstance(value, datetime.date):
         return format_date(value, "medium")
     if isinstance(value, decimal.Decimal):

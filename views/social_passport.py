@@ -245,6 +245,7 @@ class SocialPassportProposalView(WorkflowViewMixin, SanaripModelView):
     choice_columns = {"status": PROPOSAL_STATES}
     formatters_columns = {"proposed_on": _date, "decided_on": _date, "note": _text, "rejection_reason": _text,
                           "passport": passport_with_state}
+    eager_load = ("household.members",)  # a household is named by its head
     base_order = ("changed_on", "desc")
 
     def __init__(self, *args, **kwargs):

@@ -418,6 +418,16 @@ def classifier_columns(model):
             if info.field_spec(c.key) is not None and info.field_spec(c.key).classifier}
 
 
+def state_columns(model):
+    """{column: {code: label}} of a model's columns that hold a workflow's or a fixed list's codes (`F(states=)`):
+    shown as their labels, chosen from them in forms."""
+    info = of_model(model)
+    if info is None:
+        return {}
+    return {c.key: info.field_spec(c.key).states for c in info.columns
+            if info.field_spec(c.key) is not None and info.field_spec(c.key).states}
+
+
 def languages():
     return LOCALES
 
