@@ -673,7 +673,8 @@ def test_every_change_of_the_childs_data_says_when_its_information_came(app, db,
     assert worker.post(url, {**data, "info_received_on": local_today().isoformat()}, token_from=url).status_code == 302
     db.session.expire_all()
     assert db.session.get(CpChild, pk).info_received_on == local_today()
-    change = [e for e in audit_events(app, action="update", object_id=pk) if e.object_type == "child_protection_child"]
+    change = [e for e in audit_events(app, action="update", object_id=str(pk))
+              if e.object_type == "child_protection_child"]
     assert change and "info_received_on" in (change[-1].changes or "")
 
 

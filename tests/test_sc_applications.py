@@ -187,7 +187,7 @@ def test_a_complete_set_is_received_with_its_deadlines_and_the_centre_requests_i
             ("Справка о составе семьи", "pending", sc["holder"])]
         assert [line.original_seen for line in row.documents] == [False, True, False]
         assert [s.to_status for s in row.history] == ["received"]
-    assert "sc_application" in {e.object_type for e in audit_events(app, action="transition", object_id=pk)}
+    assert "sc_application" in {e.object_type for e in audit_events(app, action="transition", object_id=str(pk))}
     receipt = browser.get(f"{APPS}/print/{pk}")
     assert receipt.status_code == 200 and receipt.mimetype == "application/pdf"
 
@@ -306,7 +306,7 @@ def test_the_office_scope_hides_another_offices_applications(app, sc):
     assert other.get(f"{API}/{pk}").status_code == 404
     assert str(pk) not in [str(r["id"]) for r in other.get(f"{API}/").get_json()["result"]] if other.get(
         f"{API}/").status_code == 200 else True
-    assert audit_events(app, action="denied", object_id=pk)
+    assert audit_events(app, action="denied", object_id=str(pk))
     # another office's ticket cannot be attached to an application
     with app.app_context():
         from app.extensions import db

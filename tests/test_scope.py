@@ -734,7 +734,10 @@ def _answers(app, probe_views):
             inside = db.session.scalar(select_count(model, scope, ids)) if ids else 0
             assert inside == len(ids), f"{view.route_base}: rows of another territory on the screen"
             out[(view.route_base, "screen")] = (ids, total.group(1) if total else None)
-            xlsx = openpyxl.load_workbook(io.BytesIO(view.export("xlsx").get_data())).active
+            exported = view.export("xlsx")
+            assert exported.get_data()[:2] == b"PK", (view.route_base, exported.status_code,
+                                                      exported.headers.get("Location"), exported.get_data()[:500])
+            xlsx = openpyxl.load_workbook(io.BytesIO(exported.get_data())).active
             out[(view.route_base, "xlsx")] = [list(r) for r in xlsx.iter_rows(values_only=True)]
             text = view.export("csv").get_data().decode("utf-8-sig")
             out[(view.route_base, "csv")] = list(csv.reader(io.StringIO(text)))

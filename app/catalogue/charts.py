@@ -19,7 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 from app.catalogue import classifiers, custom, dictionary
 from app.errors import DomainError
 from app.i18n import current_language
-from app.scope import scoped_select
+from app.scope import is_scoped, scoped_select
 from app.clock import local_today
 
 OPERATORS = {"eq": "=", "ne": "≠", "gte": "≥", "lte": "≤"}
@@ -90,7 +90,10 @@ def dimensions(info):
             out.append(Dimension(f.key, f.label(), "boolean", f))
         elif column.foreign_keys:
             target = dictionary.dataset(f.refers)
-            if target is not None and target.spec.reference and target.key != "ref_territory":
+            # reference data only, and never a scoped one (offices): its labels would name rows of other
+            # territories to a territorial user
+            if target is not None and target.spec.reference and target.key != "ref_territory" and \
+                    not is_scoped(target.model):
                 out.append(Dimension(f.key, f.label(), "relation", f))
         elif isinstance(column.type, (Date, DateTime)):
             out.append(Dimension(f"{f.key}:year", f"{f.label()}: {BY_YEAR}", "year", f))

@@ -55,13 +55,18 @@ def _user_data(db_path):
     """Stored values (names, usernames, codes, roles, territories) a page may show verbatim: user data, never
     judged as untranslated text."""
     queries = ["SELECT username, first_name, last_name, email FROM ab_user", "SELECT name FROM ab_role",
+               # a notification as it was sent, in its recipient's language
+               "SELECT subject, body FROM sc_notification",
                "SELECT name FROM ab_group", "SELECT DISTINCT username FROM core_audit_event"]
     values = set()
     with sqlite3.connect(db_path) as conn:
         # every classifier's codes and names, in whichever language a page shows them
         for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
             columns = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
-            stored = sorted(columns & {"code", "name", "name_ky", "name_ru", "name_en", "number", "label"})
+            # and every text kept in three languages (a service's result and knowledge base: the record page
+            # shows all three to the people who keep them)
+            stored = sorted(columns & {"code", "name", "number", "label"} |
+                            {c for c in columns if c.endswith(("_ky", "_ru", "_en"))})
             if stored:
                 queries.append(f'SELECT {", ".join(stored)} FROM "{table}"')
         for query in queries:
