@@ -128,26 +128,31 @@ def describe(verification_result):
     return described
 
 
+def signed_upload(missing):
+    """The uploaded PDF of a public signature check (the form field `document`) as (bytes, None), or (b"", the
+    message) for no file (`missing`), one too large (SIGNATURE_CHECK_MAX_BYTES) or one that is not a PDF: every
+    public page that verifies an uploaded document reads it here."""
+    too_large = gettext("The file is too large (at most %(mb)s MB).", mb=_max_bytes() // 2 ** 20)
+    try:
+        upload = request.files.get("document")
+    except RequestEntityTooLarge:
+        return b"", too_large
+    if upload is None or not upload.filename:
+        return b"", missing
+    data = upload.stream.read(_max_bytes() + 1)
+    if len(data) > _max_bytes():
+        return b"", too_large
+    if data.lstrip()[:5] != b"%PDF-":
+        return b"", gettext("This is not a PDF file.")
+    return data, None
+
+
 @document_check.route("/", methods=["POST"])
 def check_document():
     """An uploaded certificate PDF: its signature checked against the trusted roots, then the certificate named
     in its signed content (number and code) looked up like a typed-in check. Anything but a PDF of a sensible
     size is refused with a message, never an error page."""
-    error = None
-    try:
-        upload = request.files.get("document")
-    except RequestEntityTooLarge:
-        upload, error = None, gettext("The file is too large (at most %(mb)s MB).", mb=_max_bytes() // 2 ** 20)
-    data = b""
-    if error is None:
-        if upload is None or not upload.filename:
-            error = gettext("Choose the PDF file of the certificate.")
-        else:
-            data = upload.stream.read(_max_bytes() + 1)
-            if len(data) > _max_bytes():
-                error = gettext("The file is too large (at most %(mb)s MB).", mb=_max_bytes() // 2 ** 20)
-            elif not data.lstrip()[:5] == b"%PDF-":
-                error = gettext("This is not a PDF file.")
+    data, error = signed_upload(gettext("Choose the PDF file of the certificate."))
     if error is not None:
         return _page(upload_error=error), 400
     outcome = signing.verify_pdf(data)

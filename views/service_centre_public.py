@@ -5,7 +5,6 @@ address like the certificate check (/check/). Also this part's screens for the s
 reassignment (views/service_centre_distribution.py)."""
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext, lazy_gettext as _l
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import signing
 from app.dashboard import Tile
@@ -15,7 +14,7 @@ from app.scope import scoped_select
 from app.seed.roles import grant
 from app.services import service_centre_notify as notify
 from models.service_centre import ScNotification
-from views.certificates import describe
+from views.certificates import describe, signed_upload
 from views.service_centre_distribution import ScDistributionView, ScMyAlertsView
 
 public_status = Blueprint("sc_public", __name__, url_prefix="/status")
@@ -59,21 +58,7 @@ def status():
 def check_document():
     """An uploaded receipt or result: its signature checked, then the application named in the signed revision
     (its stage only). Anything but a PDF of a sensible size is refused with a message."""
-    error = None
-    try:
-        upload = request.files.get("document")
-    except RequestEntityTooLarge:
-        upload, error = None, gettext("The file is too large (at most %(mb)s MB).", mb=_max_bytes() // 2 ** 20)
-    data = b""
-    if error is None:
-        if upload is None or not upload.filename:
-            error = gettext("Choose the signed PDF file (the receipt or the result).")
-        else:
-            data = upload.stream.read(_max_bytes() + 1)
-            if len(data) > _max_bytes():
-                error = gettext("The file is too large (at most %(mb)s MB).", mb=_max_bytes() // 2 ** 20)
-            elif data.lstrip()[:5] != b"%PDF-":
-                error = gettext("This is not a PDF file.")
+    data, error = signed_upload(gettext("Choose the signed PDF file (the receipt or the result)."))
     if error is not None:
         return _page(400, upload_error=error)
     outcome = signing.verify_pdf(data, signing.trust_roots())
