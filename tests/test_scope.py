@@ -549,7 +549,6 @@ def _report_args(app, report, territory_code):
     the first option of a choice; an optional territory is left out (the whole scope)."""
     from app.clock import local_today
     from app.extensions import db
-    from app.scope import NATIONAL
 
     args = {}
     for param in report.params:
@@ -557,9 +556,13 @@ def _report_args(app, report, territory_code):
             args[param.name] = territory_code
         elif param.kind == "date":
             args[param.name] = local_today().isoformat()
-        elif param.kind == "choice":
+        elif param.kind == "choice":  # the first option the territory's user is offered (an office of theirs)
             with app.app_context():
-                args[param.name] = str(param.choices(db.session, NATIONAL)[0][0])
+                from app.scope import Scope
+                from models.reference import Territory
+
+                unit = db.session.query(Territory).filter_by(code=territory_code).one()
+                args[param.name] = str(param.choices(db.session, Scope(unit.id, unit.path, unit.level))[0][0])
     return args
 
 
