@@ -396,8 +396,9 @@ def overdue_query(session, scope, args):
 
     today = clock.local_today()
     query = scoped_select(ScApplication, scope).where(overdue_condition(today))
-    if args.get("office"):
-        query = query.where(ScApplication.office_id == args["office"])
+    office = str(args.get("office") or "")
+    if office.isdigit():  # a choice arrives as text (PostgreSQL compares no integer with a string)
+        query = query.where(ScApplication.office_id == int(office))
     return query.order_by(ScApplication.stage_due_on, ScApplication.id)
 
 
