@@ -9,7 +9,6 @@ Production points "email" at `SmtpChannel` (MAIL_* settings) and "sms" at `SmsCh
 gateway (`SmsGateway.send(phone, text)`; `HttpSmsGateway` posts JSON to SMS_GATEWAY_URL with a bearer token; any
 other gateway class by its path in SMS_GATEWAY_CLASS). The in-app channel "app" delivers nothing: the message is
 read in the application (a head's "My alerts")."""
-import datetime
 import importlib
 import json
 import os
@@ -18,6 +17,8 @@ import threading
 import urllib.error
 import urllib.request
 from email.message import EmailMessage
+
+from app import clock
 
 DEFAULT_CHANNELS = {"sms": "app.notify.LogChannel", "email": "app.notify.LogChannel", "app": "app.notify.InAppChannel"}
 _log_lock = threading.Lock()
@@ -64,7 +65,7 @@ class LogChannel(Channel):
         return path
 
     def send(self, message) -> None:
-        line = json.dumps({"at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        line = json.dumps({"at": clock.now().isoformat(timespec="seconds"),
                            "channel": message.channel, "to": message.recipient, "language": message.language,
                            "subject": message.subject, "body": message.body}, ensure_ascii=False)
         path = self.path()
